@@ -1,0 +1,36 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from risks.admin import FrozenPeriodAdminMixin
+
+from .models import Control, ControlUpdate
+
+
+class ControlUpdateInline(admin.TabularInline):
+    model = ControlUpdate
+    extra = 0
+    fields = ["period", "status", "note"]
+
+    def has_change_permission(self, request, obj=None):
+        # Inline rows may belong to closed periods; edit them from the update's own page.
+        return False
+
+
+@admin.register(Control)
+class ControlAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "risk", "owner", "category", "is_key", "milestone", "added_in"]
+    list_filter = ["is_key", "category", "risk__register", "added_in"]
+    search_fields = ["title", "description", "risk__title"]
+    autocomplete_fields = ["owner"]
+    raw_id_fields = ["risk"]
+    inlines = [ControlUpdateInline]
+    list_select_related = ["risk", "owner", "added_in"]
+
+
+@admin.register(ControlUpdate)
+class ControlUpdateAdmin(FrozenPeriodAdminMixin, SimpleHistoryAdmin):
+    list_display = ["control", "period", "status", "updated_at"]
+    list_filter = ["period", "status"]
+    search_fields = ["control__title", "note"]
+    raw_id_fields = ["control"]
+    list_select_related = ["control", "period"]

@@ -1,0 +1,77 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from risks.models import FrozenPeriodModel, FrozenPeriodQuerySet, Post, ReportingPeriod, Risk
+
+
+class Control(models.Model):
+    """A control (mitigation) of one risk."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.PROTECT, related_name="controls")
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.PROTECT, related_name="controls"
+    )
+    category = models.CharField(
+        max_length=100, blank=True, help_text="For example Inform, Involve or Influence"
+    )
+    is_key = models.BooleanField(
+        "key control", default=False, help_text="Key controls are shown in Appendix B."
+    )
+    milestone = models.CharField(max_length=200, blank=True, help_text='For example "end of November"')
+    milestone_date = models.DateField(null=True, blank=True)
+    added_in = models.ForeignKey(
+        ReportingPeriod, null=True, blank=True, on_delete=models.PROTECT, related_name="new_controls"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["risk", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["risk", "title"], name="control_title_unique_per_risk"),
+            models.CheckConstraint(condition=~Q(title=""), name="control_has_title"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ControlStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETE = "complete", "Complete"
+    DELAYED = "delayed", "Delayed"
+
+
+class ControlUpdate(FrozenPeriodModel):
+    """A control's status and note for one reporting period."""
+
+    control = models.ForeignKey(Control, on_delete=models.PROTECT, related_name="updates")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="control_updates")
+    status = models.CharField(max_length=12, choices=ControlStatus.choices)
+    note = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = FrozenPeriodQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period", "control"]
+        constraints = [
+            models.UniqueConstraint(fields=["control", "period"], name="one_update_per_control_per_period"),
+            models.CheckConstraint(
+                condition=Q(status__in=ControlStatus.values), name="control_update_status_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.control} — {self.period}: {self.get_status_display()}"

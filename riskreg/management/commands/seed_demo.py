@@ -1,0 +1,78 @@
+"""Load the October 2021 seed and the demo accounts, idempotently. Development only."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from risks.models import AUDIT_PANEL, PLANNING_TEAM, Post, Register, ReportingPeriod
+
+DEMO_PASSWORD = "quarterly-review-2021"  # noqa: S105 - documented local demo password
+DEMO_ACCOUNTS = [
+    # username, full name, groups, posts, superuser
+    ("owner", "Olive Owner", [], ["AC Frontline Policing"], False),
+    ("lead", "Lee Lead", [], ["Head of Profession – CP, Inclusion & Engagement"], False),
+    ("planner", "Priya Planner", [PLANNING_TEAM], ["Planning & Risk Team"], False),
+    ("panel", "Pat Panel", [AUDIT_PANEL], [], False),
+    ("admin", "Ada Admin", [], [], True),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the October 2021 register and create the demo accounts (DEBUG only)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-open-period", action="store_true",
+            help="Do not open 2021/22 Q3 (leave only the published October 2021 data).",
+        )
+
+    def handle(self, *args, no_open_period: bool = False, **options):
+        if not settings.DEBUG:
+            raise CommandError("Demo accounts are for local use only: set DEBUG=true to create them.")
+        with transaction.atomic():
+            if not Register.objects.filter(slug="corporate").exists():
+                call_command("loaddata", "corporate_2021_10", verbosity=0)
+                self.stdout.write("Loaded the October 2021 corporate register.")
+            team, _ = Group.objects.get_or_create(name=PLANNING_TEAM)
+            Group.objects.get_or_create(name=AUDIT_PANEL)
+            # The team keeps posts, registers, pillars and the plan through the admin too.
+            team.permissions.set(Permission.objects.filter(
+                content_type__app_label__in=["risks", "controls", "maturity", "riskreg"]
+            ))
+            self._accounts()
+            if not no_open_period and not ReportingPeriod.objects.filter(slug="2021-22-q3").exists():
+                from risks.services import open_period
+
+                open_period(
+                    name="2021/22 Q3", slug="2021-22-q3",
+                    start=datetime.date(2021, 10, 1), end=datetime.date(2021, 12, 31),
+                    deadline=datetime.date(2021, 12, 3),
+                )
+                self.stdout.write("Opened 2021/22 Q3 with drafts carried forward.")
+        self.stdout.write(self.style.SUCCESS(
+            "Demo accounts: " + ", ".join(a[0] for a in DEMO_ACCOUNTS)
+            + f" (password {DEMO_PASSWORD})"
+        ))
+
+    def _accounts(self) -> None:
+        User = get_user_model()
+        for username, full_name, groups, posts, superuser in DEMO_ACCOUNTS:
+            first, last = full_name.split(" ", 1)
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"},
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+            user.is_superuser = superuser
+            user.is_staff = superuser or PLANNING_TEAM in groups
+            user.save()
+            user.groups.add(*Group.objects.filter(name__in=groups))
+            for post_name in posts:
+                post, _ = Post.objects.get_or_create(name=post_name)
+                post.holders.add(user)

@@ -1,0 +1,106 @@
+"""Plain make_* helpers: each makes one valid row, with keyword overrides."""
+
+import datetime
+import itertools
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from controls.models import Control, ControlUpdate
+from risks.models import (
+    AUDIT_PANEL,
+    PLANNING_TEAM,
+    Assessment,
+    Post,
+    Register,
+    ReportingPeriod,
+    Risk,
+)
+
+_seq = itertools.count(1)
+
+
+def make_user(username=None, *, posts=(), groups=(), **fields):
+    username = username or f"user{next(_seq)}"
+    user = get_user_model().objects.create_user(
+        username=username, password="a-long-test-password-1", **fields
+    )
+    for name in groups:
+        user.groups.add(Group.objects.get_or_create(name=name)[0])
+    for post in posts:
+        post.holders.add(user)
+    return user
+
+
+def make_planner(username="planner", **fields):
+    return make_user(username, groups=[PLANNING_TEAM], **fields)
+
+
+def make_panel(username="panel", **fields):
+    return make_user(username, groups=[AUDIT_PANEL], **fields)
+
+
+def make_post(name=None):
+    return Post.objects.create(name=name or f"Post {next(_seq)}")
+
+
+def make_register(slug=None, **fields):
+    slug = slug or f"register-{next(_seq)}"
+    return Register.objects.create(name=fields.pop("name", slug.title()), slug=slug, **fields)
+
+
+def make_period(slug=None, *, start=None, state="open", **fields):
+    n = next(_seq)
+    start = start or datetime.date(2000 + n, 1, 1)
+    slug = slug or f"period-{n}"
+    period = ReportingPeriod.objects.create(
+        name=fields.pop("name", slug),
+        slug=slug,
+        start=start,
+        end=fields.pop("end", start + datetime.timedelta(days=90)),
+        deadline=fields.pop("deadline", start + datetime.timedelta(days=60)),
+        **fields,
+    )
+    if state == "closed":
+        ReportingPeriod.objects.filter(pk=period.pk).update(state="closed", closed_at=timezone.now())
+        period.refresh_from_db()
+    return period
+
+
+def make_risk(register=None, *, owner=None, ref=None, leads=(), **fields):
+    register = register or make_register()
+    owner = owner or make_post()
+    ref = ref or (Risk.objects.filter(register=register).count() + 1)
+    fields.setdefault("title", f"RISK {ref}")
+    fields.setdefault("horizon", "short")
+    fields.setdefault("target_likelihood", 1)
+    fields.setdefault("target_impact", 2)
+    risk = Risk.objects.create(register=register, owner=owner, ref=ref, **fields)
+    for order, post in enumerate(leads):
+        risk.risklead_set.create(post=post, order=order)
+    return risk
+
+
+def make_assessment(risk=None, period=None, **fields):
+    fields.setdefault("likelihood", 2)
+    fields.setdefault("impact", 3)
+    fields.setdefault("trend", "stable")
+    fields.setdefault("progress", "on_track")
+    if fields.get("state") == "approved":
+        fields.setdefault("reviewed_at", timezone.now())
+    return Assessment.objects.create(
+        risk=risk or make_risk(), period=period or make_period(), **fields
+    )
+
+
+def make_control(risk=None, **fields):
+    fields.setdefault("title", f"Control {next(_seq)}")
+    return Control.objects.create(risk=risk or make_risk(), **fields)
+
+
+def make_control_update(control=None, period=None, **fields):
+    fields.setdefault("status", "in_progress")
+    return ControlUpdate.objects.create(
+        control=control or make_control(), period=period or make_period(), **fields
+    )

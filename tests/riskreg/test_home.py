@@ -1,0 +1,69 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+
+from risks.models import Register
+
+DEMO_USERS = ["owner", "lead", "planner", "panel", "admin"]
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+
+
+@pytest.mark.parametrize("path", ["/", "/registers/corporate/", "/risks/1/", "/admin/"])
+def test_anonymous_requests_are_redirected_to_login(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/") or "login" in response["Location"]
+
+
+def test_login_page_is_public(client, db):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert b"Sign in" in response.content
+
+
+@pytest.mark.parametrize("username", DEMO_USERS)
+def test_each_demo_account_sees_the_corporate_register_on_home(client, demo, username):
+    client.login(username=username, password="quarterly-review-2021")  # noqa: S106
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Corporate risk register" in response.text
+    assert "2021/22 Q3" in response.text
+
+
+@pytest.mark.parametrize("username", DEMO_USERS)
+def test_each_demo_account_reads_the_october_2021_register(client, demo, username):
+    client.force_login(get_user_model().objects.get(username=username))
+    response = client.get("/registers/corporate/?period=2021-22-q2")
+    assert response.status_code == 200
+    assert "VIOLENT CRIME" in response.text
+    assert "M v H" in response.text
+
+
+def test_seed_demo_is_idempotent(demo):
+    call_command("seed_demo", verbosity=0)
+    assert Register.objects.filter(slug="corporate").count() == 1
+
+
+def test_seed_demo_refuses_without_debug(db, settings):
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="local use only"):
+        call_command("seed_demo", verbosity=0)
+
+
+def test_outsider_sees_no_registers(client, db):
+    from tests.factories import make_register, make_user
+
+    make_register("corporate")
+    client.force_login(make_user("nobody"))
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Ask the Planning &amp; Risk Team for access" in response.text
+    assert client.get("/registers/corporate/").status_code == 404
