@@ -1,7 +1,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from .access import get_register_for_user, get_risk_for_user
+from .access import get_register_for_user
 from .models import Assessment, Horizon, ReportingPeriod
 
 
@@ -35,8 +35,3 @@ def register_detail(request: HttpRequest, slug: str) -> HttpResponse:
         },
     )
 
-
-def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    risk = get_risk_for_user(request, pk)
-    assessments = risk.assessments.select_related("period").order_by("-period__start")
-    return render(request, "risks/risk_detail.html", {"risk": risk, "assessments": assessments})
