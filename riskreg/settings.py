@@ -154,6 +154,28 @@ SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# Single sign-on through OpenID Connect: off unless OIDC_ENABLED is set.
+OIDC_ENABLED = env_bool("OIDC_ENABLED")
+if OIDC_ENABLED:
+
+    def env_oidc(name: str) -> str:
+        value = os.environ.get(name, "").strip()
+        if not value:
+            raise ImproperlyConfigured(f"{name} is not set, and OIDC_ENABLED is on.")
+        return value
+
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.append("mozilla_django_oidc.auth.OIDCAuthenticationBackend")
+    OIDC_RP_CLIENT_ID = env_oidc("OIDC_RP_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env_oidc("OIDC_RP_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env_oidc("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env_oidc("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env_oidc("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env_oidc("OIDC_OP_JWKS_ENDPOINT")
+    OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+    # Accounts are provisioned by the administrators; SSO only signs existing users in.
+    OIDC_CREATE_USER = env_bool("OIDC_CREATE_USER")
+
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -178,6 +200,10 @@ STORAGES = {
         )
     },
 }
+
+# Development and tests serve static files straight from static/ (no collectstatic).
+WHITENOISE_USE_FINDERS = DEBUG or env_bool("TESTING")
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
