@@ -1,0 +1,109 @@
+/* riskreg: site behaviour. Plain ES5, no inline code, no eval (our CSP has
+   script-src 'self'). Load with `defer`, after htmx.min.js and (on chart
+   pages) plotly-strict.min.js; see frontend/README.md. */
+(function () {
+  "use strict";
+
+  /* (a) htmx hardening. The <meta name="htmx-config"> tag in base.html sets
+     the same values; this is the fallback for pages without it. htmx merges
+     the meta tag and inserts its indicator styles on DOMContentLoaded, so a
+     deferred script that runs before that is in time. */
+  if (window.htmx && window.htmx.config) {
+    var c = window.htmx.config;
+    c.allowEval = false;
+    c.includeIndicatorStyles = false;
+    c.selfRequestsOnly = true;
+    c.historyCacheSize = 0;
+    c.allowScriptTags = false;
+  }
+
+  /* (c) Plotly charts. The spec is {"data": [...], "layout": {...}}.
+     Full pages: the JSON sits in a <script type="application/json">:
+       <div class="rr-chart" data-plotly-chart data-chart-src="chart-1"></div>
+       {{ chart|json_script:"chart-1" }}
+     htmx fragments: htmx (allowScriptTags=false) strips every <script> from
+     swapped-in HTML, JSON ones included, so put the JSON in an attribute
+     instead (Django's autoescaping makes that safe):
+       <div class="rr-chart" data-plotly-chart data-chart-json="{{ chart_json }}"></div> */
+  var PLOT_CONFIG = { displaylogo: false, responsive: true };
+
+  function chartsIn(scope) {
+    var found = [];
+    if (scope.matches && scope.matches("[data-plotly-chart]")) {
+      found.push(scope);
+    }
+    var list = scope.querySelectorAll ? scope.querySelectorAll("[data-plotly-chart]") : [];
+    for (var i = 0; i < list.length; i++) {
+      found.push(list[i]);
+    }
+    return found;
+  }
+
+  function renderChart(el) {
+    if (el.getAttribute("data-plotly-rendered") === "true") {
+      return;
+    }
+    var json = el.getAttribute("data-chart-json");
+    var srcId = el.getAttribute("data-chart-src");
+    if (json === null) {
+      var src = srcId ? document.getElementById(srcId) : null;
+      if (!src || src.tagName !== "SCRIPT" || src.type !== "application/json") {
+        if (window.console) { window.console.error("riskreg: no JSON script #" + srcId + " for chart", el); }
+        return;
+      }
+      json = src.textContent;
+    }
+    var spec;
+    try {
+      spec = JSON.parse(json);
+    } catch (e) {
+      if (window.console) { window.console.error("riskreg: bad chart JSON for chart", el, e); }
+      return;
+    }
+    el.setAttribute("data-plotly-rendered", "true");
+    window.Plotly.newPlot(el, spec.data || [], spec.layout || {}, PLOT_CONFIG);
+  }
+
+  function renderCharts(scope) {
+    if (!window.Plotly) {
+      return;
+    }
+    var charts = chartsIn(scope || document);
+    for (var i = 0; i < charts.length; i++) {
+      renderChart(charts[i]);
+    }
+  }
+
+  function onReady(fn) {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", fn);
+    } else {
+      fn();
+    }
+  }
+
+  onReady(function () {
+    renderCharts(document);
+  });
+
+  /* Re-render after htmx swaps in new content. afterSwap fires on each new
+     element; oobAfterSwap on out-of-band ones; historyRestore on back/forward. */
+  function afterSwap(evt) {
+    var t = evt.target;
+    renderCharts(t && t.isConnected !== false ? t : document);
+  }
+  document.addEventListener("htmx:afterSwap", afterSwap);
+  document.addEventListener("htmx:oobAfterSwap", afterSwap);
+  document.addEventListener("htmx:historyRestore", function () {
+    renderCharts(document);
+  });
+
+  /* Free plotly's listeners (resize etc.) when htmx removes a chart. */
+  document.addEventListener("htmx:beforeCleanupElement", function (evt) {
+    var el = evt.target;
+    if (window.Plotly && el && el.getAttribute && el.getAttribute("data-plotly-rendered") === "true") {
+      window.Plotly.purge(el);
+      el.removeAttribute("data-plotly-rendered");
+    }
+  });
+})();
