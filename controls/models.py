@@ -49,6 +49,14 @@ class ControlStatus(models.TextChoices):
     DELAYED = "delayed", "Delayed"
 
 
+STATUS_TAG_COLOURS = {
+    ControlStatus.NOT_STARTED: "grey",
+    ControlStatus.IN_PROGRESS: "blue",
+    ControlStatus.COMPLETE: "green",
+    ControlStatus.DELAYED: "red",
+}
+
+
 class ControlUpdate(FrozenPeriodModel):
     """A control's status and note for one reporting period."""
 
@@ -56,6 +64,7 @@ class ControlUpdate(FrozenPeriodModel):
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="control_updates")
     status = models.CharField(max_length=12, choices=ControlStatus.choices)
     note = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -71,7 +80,12 @@ class ControlUpdate(FrozenPeriodModel):
             models.CheckConstraint(
                 condition=Q(status__in=ControlStatus.values), name="control_update_status_known"
             ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="control_update_version_positive"),
         ]
 
     def __str__(self) -> str:
         return f"{self.control} — {self.period}: {self.get_status_display()}"
+
+    @property
+    def status_tag_colour(self) -> str:
+        return STATUS_TAG_COLOURS.get(self.status, "grey")

@@ -334,6 +334,13 @@ class FrozenPeriodQuerySet(models.QuerySet):
             raise PeriodClosed()
         return super().delete()
 
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        period_ids = {obj.period_id for obj in objs}
+        if ReportingPeriod.objects.filter(pk__in=period_ids, state="closed").exists():
+            raise PeriodClosed()
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class FrozenPeriodModel(models.Model):
     """A row of a reporting period: nothing of a closed period can change again."""
@@ -366,6 +373,33 @@ class AssessmentQuerySet(FrozenPeriodQuerySet):
             models.Prefetch("risk__risklead_set", queryset=RiskLead.objects.select_related("post"))
         )
 
+    def with_previous_id(self) -> "AssessmentQuerySet":
+        """Annotate previous_id: the risk's last approved assessment of an earlier period.
+
+        A correlated subquery (served by the risk+period unique index), so a page of any length
+        costs one query here and one in attach_previous(), however long the history is.
+        """
+        last_approved = (
+            Assessment.objects.filter(
+                risk=models.OuterRef("risk"),
+                state=Assessment.State.APPROVED,
+                period__start__lt=models.OuterRef("period__start"),
+            )
+            .order_by("-period__start")
+            .values("pk")[:1]
+        )
+        return self.annotate(previous_id=models.Subquery(last_approved))
+
+
+def attach_previous(assessments) -> list["Assessment"]:
+    """Set .previous on each assessment (annotated by with_previous_id) with one query."""
+    assessments = list(assessments)
+    ids = {a.previous_id for a in assessments if a.previous_id}
+    previous = Assessment.objects.select_related("period").in_bulk(ids) if ids else {}
+    for a in assessments:
+        a.previous = previous.get(a.previous_id)
+    return assessments
+
 
 class Assessment(FrozenPeriodModel):
     """One risk's quarterly update for one period."""
@@ -375,6 +409,19 @@ class Assessment(FrozenPeriodModel):
         SUBMITTED = "submitted", "Submitted"
         APPROVED = "approved", "Approved"
         RETURNED = "returned", "Returned"
+
+    # The workflow: anything else is refused. Owners edit only a draft or a returned update.
+    TRANSITIONS = {
+        State.DRAFT: {State.SUBMITTED},
+        State.RETURNED: {State.SUBMITTED},
+        State.SUBMITTED: {State.APPROVED, State.RETURNED},
+        State.APPROVED: set(),
+    }
+    EDITABLE_STATES = {State.DRAFT, State.RETURNED}
+    # The fields an owner or lead may write; review fields are never among them.
+    OWNER_FIELDS = (
+        "likelihood", "impact", "score_change_source", "trend", "progress", "commentary", "reasons",
+    )
 
     risk = models.ForeignKey(Risk, on_delete=models.PROTECT, related_name="assessments")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="assessments")
@@ -425,6 +472,24 @@ class Assessment(FrozenPeriodModel):
                 name="assessment_approved_has_review_time",
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="assessment_version_positive"),
+            models.CheckConstraint(
+                condition=~Q(state="returned") | ~Q(review_comment=""),
+                name="assessment_returned_has_comment",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["draft", "submitted", "approved", "returned"]),
+                name="assessment_state_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(trend__in=["", *Trend.values]), name="assessment_trend_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__in=["", *Progress.values]), name="assessment_progress_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(score_change_source__in=["", *ScoreChangeSource.values]),
+                name="assessment_score_change_source_known",
+            ),
         ]
         indexes = [models.Index(fields=["period", "state"])]
 
@@ -460,3 +525,73 @@ class Assessment(FrozenPeriodModel):
     @property
     def is_scored(self) -> bool:
         return self.score is not None
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in self.EDITABLE_STATES and self.period.is_open
+
+    def can_become(self, state: str) -> bool:
+        return state in self.TRANSITIONS.get(self.state, set())
+
+    @property
+    def state_tag_colour(self) -> str:
+        return {
+            self.State.DRAFT: "grey",
+            self.State.SUBMITTED: "blue",
+            self.State.APPROVED: "green",
+            self.State.RETURNED: "orange",
+        }.get(self.state, "grey")
+
+    def moves_away_from_target(self, previous: "Assessment | None") -> bool:
+        """True when this score is further from the risk's target than the previous score."""
+        target = self.risk.target_score
+        if target is None or self.score is None or previous is None or previous.score is None:
+            return False
+        return abs(self.score - target) > abs(previous.score - target)
+
+    def score_changed_since(self, previous: "Assessment | None") -> bool:
+        if previous is None:
+            return False
+        return (self.likelihood, self.impact) != (previous.likelihood, previous.impact)
+
+    def changes_since(self, previous: "Assessment | None") -> list[tuple[str, str, str]]:
+        """(what, then, now) for each answer that differs from the previous approved update."""
+        if previous is None:
+            return [("Update", "no approved update before", "first update")]
+
+        def pos(a):
+            return a.position or "Not scored"
+
+        def tr(a):
+            return f"{a.trend_arrow} {a.get_trend_display()}".strip() if a.trend else "—"
+
+        rows = [
+            ("Position", pos(previous), pos(self)),
+            ("Trend", tr(previous), tr(self)),
+            ("Progress", previous.get_progress_display() or "—", self.get_progress_display() or "—"),
+        ]
+        changed = [row for row in rows if row[1] != row[2]]
+        if previous.commentary.strip() != self.commentary.strip():
+            changed.append(("Commentary", "", "rewritten"))
+        if previous.reasons.strip() != self.reasons.strip():
+            changed.append(("Reasons", "", "rewritten" if self.reasons else "removed"))
+        return changed
+
+    def missing_for_submission(self, previous: "Assessment | None") -> dict[str, str]:
+        """What an owner must still answer before submitting: field name to message."""
+        missing = {}
+        if self.score is None and self.risk.description_agreed:
+            missing["likelihood"] = "Choose the current likelihood and impact"
+        elif self.score_changed_since(previous) and not self.score_change_source:
+            missing["score_change_source"] = (
+                "Say whether the score changed because of controls or a re-assessment"
+            )
+        if not self.trend:
+            missing["trend"] = "Choose the trend"
+        if not self.progress:
+            missing["progress"] = "Choose the progress towards the target"
+        elif self.progress != Progress.ON_TRACK and not self.reasons.strip():
+            missing["reasons"] = "Give the reasons why progress is not on track"
+        if not self.commentary.strip():
+            missing["commentary"] = "Enter the commentary"
+        return missing
