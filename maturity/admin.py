@@ -1,7 +1,19 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ActionPlan, PlanAction, PlanItem, Source, Theme
+from .models import (
+    ActionPlan,
+    BusinessGroup,
+    Dimension,
+    DimensionScore,
+    PlanAction,
+    PlanItem,
+    PlanItemUpdate,
+    SelfAssessment,
+    Source,
+    Theme,
+    Unit,
+)
 
 
 class ThemeInline(admin.TabularInline):
@@ -16,13 +28,13 @@ class ActionPlanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(SimpleHistoryAdmin):
     list_display = ["title", "plan", "order"]
     list_filter = ["plan"]
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(SimpleHistoryAdmin):
     list_display = ["name", "order"]
     search_fields = ["name"]
 
@@ -33,13 +45,20 @@ class PlanActionInline(admin.TabularInline):
     fields = ["order", "text", "milestone", "milestone_date", "status"]
 
 
+class PlanItemUpdateInline(admin.TabularInline):
+    model = PlanItemUpdate
+    extra = 0
+    fields = ["date", "text", "author"]
+    raw_id_fields = ["author"]
+
+
 @admin.register(PlanItem)
 class PlanItemAdmin(SimpleHistoryAdmin):
     list_display = ["ref", "theme", "owners"]
     list_filter = ["theme", "sources"]
     search_fields = ["issue", "owners", "success_measure", "update"]
     filter_horizontal = ["sources", "owner_posts"]
-    inlines = [PlanActionInline]
+    inlines = [PlanActionInline, PlanItemUpdateInline]
 
 
 @admin.register(PlanAction)
@@ -47,3 +66,43 @@ class PlanActionAdmin(SimpleHistoryAdmin):
     list_display = ["text", "item", "milestone", "milestone_date", "status"]
     list_filter = ["status", "item__theme"]
     search_fields = ["text", "milestone"]
+
+
+@admin.register(PlanItemUpdate)
+class PlanItemUpdateAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "item", "text", "author"]
+    list_filter = ["item__theme"]
+    search_fields = ["text"]
+    raw_id_fields = ["author"]
+
+
+@admin.register(BusinessGroup)
+class BusinessGroupAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "abbreviation", "order"]
+
+
+@admin.register(Unit)
+class UnitAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "business_group", "commander", "is_active"]
+    list_filter = ["business_group", "is_active"]
+    search_fields = ["name"]
+    autocomplete_fields = ["commander"]
+
+
+@admin.register(Dimension)
+class DimensionAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "order", "is_active"]
+    list_editable = ["order", "is_active"]
+
+
+class DimensionScoreInline(admin.TabularInline):
+    model = DimensionScore
+    extra = 0
+
+
+@admin.register(SelfAssessment)
+class SelfAssessmentAdmin(SimpleHistoryAdmin):
+    list_display = ["unit", "year", "completed_by", "completed_at"]
+    list_filter = ["year", "unit__business_group"]
+    inlines = [DimensionScoreInline]
+    raw_id_fields = ["completed_by"]

@@ -1,10 +1,19 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from risks.models import Post
+
+
+class ActionPlanQuerySet(models.QuerySet):
+    def current(self) -> "ActionPlan | None":
+        """The latest plan: the one the page and the report show."""
+        return self.order_by("-date", "-pk").first()
 
 
 class ActionPlan(models.Model):
@@ -14,6 +23,7 @@ class ActionPlan(models.Model):
     as_of = models.CharField(max_length=50, help_text='As the report names it, e.g. "Sept 2021"')
     date = models.DateField(help_text="The date the plan was drawn up or last revised.")
 
+    objects = ActionPlanQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -27,6 +37,8 @@ class Theme(models.Model):
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="themes")
     title = models.CharField(max_length=200)
     order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "order", "pk"]
@@ -43,6 +55,8 @@ class Source(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "name"]
@@ -64,7 +78,8 @@ class PlanItem(models.Model):
     success_measure = models.TextField("what does success look like?", blank=True)
     update = models.TextField(blank=True)
 
-    history = HistoricalRecords()
+    # The m2m snapshots make a change of owners or sources part of the record too.
+    history = HistoricalRecords(m2m_fields=[sources, owner_posts])
 
     class Meta:
         ordering = ["theme__plan", "ref"]
@@ -74,6 +89,14 @@ class PlanItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ref}. {self.issue[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("maturity:item", args=[self.pk])
+
+
+class PlanActionQuerySet(models.QuerySet):
+    def overdue(self, today: datetime.date) -> "PlanActionQuerySet":
+        return self.filter(milestone_date__lt=today).exclude(status=PlanAction.Status.COMPLETE)
 
 
 class PlanAction(models.Model):
@@ -95,6 +118,7 @@ class PlanAction(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
+    objects = PlanActionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -111,9 +135,197 @@ class PlanAction(models.Model):
     def __str__(self) -> str:
         return self.text[:80]
 
+    @property
+    def is_complete(self) -> bool:
+        return self.status == self.Status.COMPLETE
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        """A dated milestone that has passed with the action still not complete."""
+        return (
+            self.milestone_date is not None
+            and self.milestone_date < today
+            and not self.is_complete
+        )
+
+    @property
+    def milestone_label(self) -> str:
+        """The milestone as written; the date where only a date is known."""
+        if self.milestone:
+            return self.milestone
+        if self.milestone_date:
+            d = self.milestone_date
+            return f"{d.day} {d:%B %Y}"
+        return ""
+
     def save(self, *args, **kwargs):
         if self.status == self.Status.COMPLETE and self.completed_at is None:
             self.completed_at = timezone.now()
         elif self.status != self.Status.COMPLETE:
             self.completed_at = None
         super().save(*args, **kwargs)
+
+
+class PlanItemUpdate(models.Model):
+    """One dated entry of an item's update log ("Meeting with Head of OL 27 July")."""
+
+    item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="log_entries")
+    date = models.DateField(help_text="When it happened.")
+    text = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="plan_item_update_has_text"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()}: {self.text[:60]}"
+
+
+# Risk maturity self-assessments ---------------------------------------------------------------
+
+
+class Level(models.IntegerChoices):
+    """The maturity levels of HM Treasury's Risk Management Assessment Framework."""
+
+    AWARENESS = 1, "Awareness"
+    HAPPENING = 2, "Happening"
+    WORKING = 3, "Working"
+    EMBEDDED = 4, "Embedded"
+    DRIVING = 5, "Driving"
+
+
+TARGET_LEVEL = Level.EMBEDDED
+FIRST_YEAR = 2000
+LAST_YEAR = 2999
+
+
+def assessment_year_for(day: datetime.date) -> int:
+    """The financial year (April to March) a day falls in, by its first calendar year."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def year_label(year: int) -> str:
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+class BusinessGroup(models.Model):
+    """A business group of the organisation, e.g. Frontline Policing."""
+
+    name = models.CharField(max_length=200, unique=True)
+    abbreviation = models.CharField(max_length=20, blank=True, help_text='For example "FLP"')
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """An OCU or BCU whose commander assesses its risk maturity once a year."""
+
+    name = models.CharField(max_length=200, unique=True)
+    business_group = models.ForeignKey(
+        BusinessGroup, on_delete=models.PROTECT, related_name="units"
+    )
+    commander = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.PROTECT, related_name="commanded_units",
+        help_text="Holders of this post complete the unit's self-assessment.",
+    )
+    is_active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["business_group__order", "business_group__name", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("maturity:unit", args=[self.pk])
+
+
+class Dimension(models.Model):
+    """One question of the questionnaire. Rows, so the questionnaire can change year to year."""
+
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(
+        default=True, help_text="Inactive dimensions keep their past scores but are not asked."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SelfAssessment(models.Model):
+    """A unit's answer to the questionnaire for one financial year."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="self_assessments")
+    year = models.PositiveSmallIntegerField(
+        help_text="The financial year by its first calendar year: 2021 is 2021/22."
+    )
+    comments = models.TextField(blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    completed_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "unit"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="one_self_assessment_per_unit_year"),
+            models.CheckConstraint(
+                condition=Q(year__gte=FIRST_YEAR, year__lte=LAST_YEAR),
+                name="self_assessment_year_plausible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year_label}"
+
+    @property
+    def year_label(self) -> str:
+        return year_label(self.year)
+
+
+class DimensionScore(models.Model):
+    assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="scores")
+    dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="scores")
+    level = models.PositiveSmallIntegerField(choices=Level.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["assessment", "dimension__order", "dimension__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "dimension"], name="one_score_per_dimension"
+            ),
+            models.CheckConstraint(
+                condition=Q(level__gte=Level.AWARENESS, level__lte=Level.DRIVING),
+                name="dimension_score_level_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} {self.dimension}: {self.level}"
