@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from .scoring import SCALE_RANGE, Band, Scale, band_for, position_label
+from .scoring import SCALE_RANGE, Band, Scale, band_for, position_label, position_words
 
 PLANNING_TEAM = "Planning & Risk Team"
 AUDIT_PANEL = "Audit Panel"
@@ -266,6 +266,10 @@ class Risk(models.Model):
     def target_band(self) -> Band | None:
         return band_for(self.target_score)
 
+    @property
+    def target_words(self) -> str:
+        return position_words(self.target_likelihood, self.target_impact)
+
     def ordered_leads(self) -> list[Post]:
         """Leads in the register's order; uses prefetched riskleads when present."""
         return [link.post for link in self.risklead_set.all()]
@@ -509,6 +513,10 @@ class Assessment(FrozenPeriodModel):
     @property
     def position(self) -> str:
         return position_label(self.likelihood, self.impact)
+
+    @property
+    def position_words(self) -> str:
+        return position_words(self.likelihood, self.impact)
 
     @property
     def rag(self) -> str:

@@ -1,10 +1,178 @@
-"""Writes that span several models, each under one transaction."""
+"""Writes that span several models or need the workflow's rules, each under one transaction.
+
+Every write to an assessment is optimistic: the caller passes the version it read, the UPDATE
+matches on it, and zero rows matched means someone else saved first (StaleVersion). Each write
+also takes the period's row lock first, so that closing a period and saving into it serialise
+(PostgreSQL); SQLite's IMMEDIATE transactions serialise every writer already.
+"""
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
-from .models import Assessment, ReportingPeriod, Risk
+from .models import Assessment, PeriodClosed, ReportingPeriod, Risk
+
+
+class StaleVersion(Exception):
+    """The row changed since the person loaded it; `current` is what is stored now."""
+
+    def __init__(self, current):
+        super().__init__("This was changed by someone else after you opened it.")
+        self.current = current
+
+
+class NotEditable(ValidationError):
+    pass
+
+
+class InvalidTransition(ValidationError):
+    pass
+
+
+class IncompleteUpdate(ValidationError):
+    """What is still missing before submission: `missing` maps a field name to a message."""
+
+    def __init__(self, missing: dict[str, str]):
+        super().__init__(list(missing.values()))
+        self.missing = missing
+
+
+def lock_open_period(period_id: int) -> ReportingPeriod:
+    """Take the period's row lock for this transaction; refuse if it is closed.
+
+    Costs one short per-period lock per save. Saves are milliseconds, so the owners of one
+    quarter queue behind each other only briefly, and close_period() can never interleave.
+    """
+    period = ReportingPeriod.objects.select_for_update().get(pk=period_id)
+    if not period.is_open:
+        raise PeriodClosed(period)
+    return period
+
+
+def last_approved(risk: Risk, before: ReportingPeriod) -> Assessment | None:
+    return (
+        Assessment.objects.filter(
+            risk=risk, state=Assessment.State.APPROVED, period__start__lt=before.start
+        )
+        .select_related("period")
+        .order_by("-period__start")
+        .first()
+    )
+
+
+def _write(assessment: Assessment, *, version: int, by, reason: str, **changes) -> Assessment:
+    """UPDATE ... WHERE pk = %s AND version = %s; no row matched means a stale version."""
+    now = timezone.now()
+    rows = Assessment.objects.filter(pk=assessment.pk, version=version).update(
+        version=F("version") + 1, updated_at=now, updated_by=by, **changes
+    )
+    if rows == 0:
+        raise StaleVersion(_current(assessment.pk))
+    assessment.refresh_from_db()
+    # A queryset update sends no signal, so the history row is written here, with who and why.
+    Assessment.history.bulk_history_create(
+        [assessment], update=True, default_user=by, default_change_reason=reason, default_date=now
+    )
+    return assessment
+
+
+def _current(pk: int) -> Assessment:
+    return Assessment.objects.select_related("risk", "period", "updated_by").get(pk=pk)
+
+
+def _check_version(current: Assessment, version: int) -> None:
+    if current.version != version:
+        raise StaleVersion(current)
+
+
+@transaction.atomic
+def save_assessment(*, assessment: Assessment, version: int, by, changes: dict) -> Assessment:
+    """Save an owner's draft answers. Only Assessment.OWNER_FIELDS can be written this way."""
+    unknown = set(changes) - set(Assessment.OWNER_FIELDS)
+    if unknown:
+        raise ValueError(f"Not an owner's field: {', '.join(sorted(unknown))}")
+    lock_open_period(assessment.period_id)
+    current = _current(assessment.pk)
+    _check_version(current, version)
+    if current.state not in Assessment.EDITABLE_STATES:
+        raise NotEditable(
+            f"This update is {current.get_state_display().lower()}: it can no longer be changed."
+        )
+    return _write(current, version=version, by=by, reason="Saved draft", **changes)
+
+
+@transaction.atomic
+def submit_assessment(
+    *, assessment: Assessment, version: int, by, also_missing: dict[str, str] | None = None
+) -> Assessment:
+    """Submit for review. also_missing: what callers found missing elsewhere (controls)."""
+    lock_open_period(assessment.period_id)
+    current = _current(assessment.pk)
+    _check_version(current, version)
+    _check_transition(current, Assessment.State.SUBMITTED, "submitted")
+    missing = current.missing_for_submission(last_approved(current.risk, current.period))
+    missing |= also_missing or {}
+    if missing:
+        raise IncompleteUpdate(missing)
+    return _write(
+        current, version=version, by=by, reason="Submitted",
+        state=Assessment.State.SUBMITTED, submitted_at=timezone.now(), submitted_by=by,
+    )
+
+
+@transaction.atomic
+def approve_assessment(*, assessment: Assessment, version: int, by) -> Assessment:
+    lock_open_period(assessment.period_id)
+    current = _current(assessment.pk)
+    _check_version(current, version)
+    _check_transition(current, Assessment.State.APPROVED, "approved")
+    # The comment of an earlier return stays in the history; an approved update carries none.
+    return _write(
+        current, version=version, by=by, reason="Approved",
+        state=Assessment.State.APPROVED, reviewed_at=timezone.now(), reviewed_by=by,
+        review_comment="",
+    )
+
+
+@transaction.atomic
+def return_assessment(*, assessment: Assessment, version: int, by, comment: str) -> Assessment:
+    comment = comment.strip()
+    if not comment:
+        raise ValidationError("Enter a comment that tells the owner what to change")
+    lock_open_period(assessment.period_id)
+    current = _current(assessment.pk)
+    _check_version(current, version)
+    _check_transition(current, Assessment.State.RETURNED, "returned")
+    return _write(
+        current, version=version, by=by, reason="Returned",
+        state=Assessment.State.RETURNED, reviewed_at=timezone.now(), reviewed_by=by,
+        review_comment=comment,
+    )
+
+
+def _check_transition(current: Assessment, to: str, verb: str) -> None:
+    if not current.can_become(to):
+        raise InvalidTransition(
+            f"This update is {current.get_state_display().lower()}, so it cannot be {verb}."
+        )
+
+
+def _carried_forward(risk: Risk, period: ReportingPeriod, prev: Assessment | None, by) -> Assessment:
+    return Assessment(
+        risk=risk,
+        period=period,
+        likelihood=prev.likelihood if prev else None,
+        impact=prev.impact if prev else None,
+        trend=prev.trend if prev else "",
+        progress=prev.progress if prev else "",
+        commentary=prev.commentary if prev else "",
+        reasons=prev.reasons if prev else "",
+        updated_by=by,
+    )
 
 
 @transaction.atomic
@@ -13,30 +181,55 @@ def open_period(
     deadline: datetime.date, by=None,
 ) -> ReportingPeriod:
     """Open a quarter: every active risk is carried forward as a draft of its last approved update."""
-    period = ReportingPeriod.objects.create(
-        name=name, slug=slug, start=start, end=end, deadline=deadline
-    )
-    last_approved: dict[int, Assessment] = {}
+    still_open = ReportingPeriod.objects.select_for_update().open().first()
+    if still_open:
+        raise ValidationError(f"{still_open} is still open: close it before opening another period.")
+    period = ReportingPeriod(name=name, slug=slug, start=start, end=end, deadline=deadline)
+    period._history_user = by
+    period.save()
+    last: dict[int, Assessment] = {}
+    # One pass over the approved history, newest first per risk; fine once a quarter.
     for a in (
         Assessment.objects.filter(state=Assessment.State.APPROVED, period__start__lt=start)
         .order_by("risk_id", "-period__start")
+        .only("risk_id", "likelihood", "impact", "trend", "progress", "commentary", "reasons")
     ):
-        last_approved.setdefault(a.risk_id, a)
-    drafts = []
-    for risk in Risk.objects.active():
-        prev = last_approved.get(risk.pk)
-        drafts.append(
-            Assessment(
-                risk=risk,
-                period=period,
-                likelihood=prev.likelihood if prev else None,
-                impact=prev.impact if prev else None,
-                trend=prev.trend if prev else "",
-                progress=prev.progress if prev else "",
-                commentary=prev.commentary if prev else "",
-                reasons=prev.reasons if prev else "",
-                updated_by=by,
-            )
+        last.setdefault(a.risk_id, a)
+    drafts = [_carried_forward(risk, period, last.get(risk.pk), by) for risk in Risk.objects.active()]
+    bulk_create_with_history(
+        drafts, Assessment, default_user=by, default_change_reason="Carried forward"
+    )
+    return period
+
+
+@transaction.atomic
+def start_assessment(*, risk: Risk, period: ReportingPeriod, by) -> Assessment:
+    """A risk added after its period opened gets its draft on first use."""
+    lock_open_period(period.pk)
+    existing = Assessment.objects.filter(risk=risk, period=period).first()
+    if existing:
+        return existing
+    draft = _carried_forward(risk, period, last_approved(risk, period), by)
+    draft._history_user = by
+    draft._change_reason = "Carried forward"
+    draft.save()
+    return draft
+
+
+@transaction.atomic
+def close_period(*, period: ReportingPeriod, by, incomplete: bool = False) -> ReportingPeriod:
+    """Close the quarter. Unless every update is approved, the team must say so (incomplete)."""
+    period = lock_open_period(period.pk)
+    waiting = period.assessments.exclude(state=Assessment.State.APPROVED).count()
+    if waiting and not incomplete:
+        raise ValidationError(
+            f"{waiting} update{'s are' if waiting != 1 else ' is'} not approved yet. "
+            "Approve them, or choose to close the period with what is there."
         )
-    Assessment.objects.bulk_create(drafts)
+    period.state = ReportingPeriod.State.CLOSED
+    period.closed_at = timezone.now()
+    period.closed_by = by
+    period.closed_incomplete = bool(waiting)
+    period._history_user = by
+    period.save()
     return period

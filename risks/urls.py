@@ -9,4 +9,13 @@ urlpatterns = [
     path("registers/<slug:slug>/", views.register_detail, name="register"),
     # The quarterly cycle: risk pages, updates, review, periods (views_quarterly.py)
     path("risks/<int:pk>/", views_quarterly.risk_detail, name="risk"),
+    path("my-risks/", views_quarterly.my_risks, name="my-risks"),
+    path("risks/<int:pk>/update/score/", views_quarterly.update_score, name="update-score"),
+    path("risks/<int:pk>/update/progress/", views_quarterly.update_progress, name="update-progress"),
+    path("review/", views_quarterly.review_queue, name="review"),
+    path("review/<int:pk>/approve/", views_quarterly.review_approve, name="review-approve"),
+    path("review/<int:pk>/return/", views_quarterly.review_return, name="review-return"),
+    path("periods/", views_quarterly.period_list, name="periods"),
+    path("periods/open/", views_quarterly.period_open, name="period-open"),
+    path("periods/<slug:slug>/close/", views_quarterly.period_close, name="period-close"),
 ]

@@ -1,10 +1,511 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""The quarterly cycle: the risk page, my risks, an update's score and progress, the review
+queue, and opening and closing periods. The update's task list, controls and submission live
+in controls.views, because they write controls as well."""
 
-from .access import get_risk_for_user
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import timeline
+from .access import can_edit_risk, get_risk_for_user
+from .access_quarterly import (
+    OpenUpdate,
+    get_assessment_for_review,
+    get_open_update_for_user,
+    require_planner,
+)
+from .forms import ActionForm, ClosePeriodForm, OpenPeriodForm, ProgressForm, ReturnForm, ScoreForm
+from .models import (
+    Assessment,
+    PeriodClosed,
+    Progress,
+    ReportingPeriod,
+    Risk,
+    ScoreChangeSource,
+    Trend,
+    attach_previous,
+)
+from .scoring import Scale
+from .services import (
+    InvalidTransition,
+    NotEditable,
+    StaleVersion,
+    approve_assessment,
+    close_period,
+    last_approved,
+    open_period,
+    return_assessment,
+    save_assessment,
+)
 
 
 def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
     risk = get_risk_for_user(request, pk)
-    assessments = risk.assessments.select_related("period").order_by("-period__start")
-    return render(request, "risks/risk_detail.html", {"risk": risk, "assessments": assessments})
+    assessments = list(
+        risk.assessments.select_related("period", "submitted_by", "reviewed_by").order_by(
+            "-period__start"
+        )
+    )
+    period = ReportingPeriod.objects.open().first()
+    return render(
+        request,
+        "risks/risk_detail.html",
+        {
+            "risk": risk,
+            "assessments": assessments,
+            "open_period": period,
+            "can_update": period is not None and can_edit_risk(request.user, risk),
+            "timeline": timeline.for_risk(risk),
+        },
+    )
+
+
+def my_risks(request: HttpRequest) -> HttpResponse:
+    period = ReportingPeriod.objects.open().first()
+    mine = Risk.objects.owned_or_led_by(request.user).active()
+    assessments: list[Assessment] = []
+    not_started: list[Risk] = []
+    if period is not None:
+        assessments = list(
+            Assessment.objects.filter(period=period, risk__in=mine.values("pk"))
+            .select_related("risk__register", "risk__owner", "updated_by")
+            .order_by("risk__register__name", "risk__ref")
+        )
+        not_started = list(
+            mine.exclude(assessments__period=period)
+            .select_related("register")
+            .order_by("register__name", "ref")
+        )
+    post_ids = set(request.user.posts.values_list("pk", flat=True))
+    for a in assessments:
+        a.role = "Owner" if a.risk.owner_id in post_ids else "Working lead"
+    waiting = sum(a.state in Assessment.EDITABLE_STATES for a in assessments) + len(not_started)
+    return render(
+        request,
+        "risks/my_risks.html",
+        {
+            "period": period,
+            "assessments": assessments,
+            "not_started": not_started,
+            "waiting": waiting,
+            "overdue": period is not None and timezone.localdate() > period.deadline,
+        },
+    )
+
+
+def _editable_update(request: HttpRequest, pk: int) -> OpenUpdate | HttpResponse:
+    """The open update if it can be edited now; otherwise where to send the person."""
+    update = get_open_update_for_user(request, pk)
+    if update.assessment is None or update.assessment.state not in Assessment.EDITABLE_STATES:
+        if update.assessment is not None and request.method == "POST":
+            messages.error(
+                request,
+                f"This update is {update.assessment.get_state_display().lower()}: "
+                "it can no longer be changed, and nothing was saved.",
+            )
+        return redirect("controls:update", pk=pk)
+    return update
+
+
+def _saved(request: HttpRequest, update: OpenUpdate, assessment: Assessment, what: str) -> None:
+    text = f"{what} saved as a draft for {update.period}."
+    previous = last_approved(update.risk, update.period)
+    if assessment.moves_away_from_target(previous):
+        text += " The new score is further from the target than last quarter's."
+    messages.success(request, text)
+
+
+def _conflict(
+    request: HttpRequest, *, update: OpenUpdate, form, fields: list[str], current: Assessment
+) -> HttpResponse:
+    """The person's answers beside what is stored now, with a way to keep either. Nothing lost."""
+    labels = {
+        "likelihood": "Likelihood", "impact": "Impact",
+        "score_change_source": "Why the score changed", "trend": "Trend",
+        "progress": "Progress towards the target", "reasons": "Reasons",
+        "commentary": "Commentary",
+    }
+    choices = {
+        "likelihood": dict(Scale.choices), "impact": dict(Scale.choices),
+        "score_change_source": dict(ScoreChangeSource.choices), "trend": dict(Trend.choices),
+        "progress": dict(Progress.choices),
+    }
+
+    def shown(name, value):
+        if value in (None, ""):
+            return "—"
+        return str(choices.get(name, {}).get(value, value))
+
+    rows = []
+    for name in fields:
+        yours = form.cleaned_data.get(name) if name in form.cleaned_data else form.data.get(name)
+        stored = getattr(current, name)
+        if name in choices and yours not in (None, ""):
+            yours = int(yours) if name in ("likelihood", "impact") else yours
+        rows.append(
+            {
+                "label": labels[name],
+                "yours": shown(name, yours),
+                "stored": shown(name, stored),
+                "differs": shown(name, yours) != shown(name, stored),
+            }
+        )
+    keep = [(name, form.data.get(name, "")) for name in fields]
+    return render(
+        request,
+        "risks/assessment_conflict.html",
+        {
+            "risk": update.risk,
+            "period": update.period,
+            "current": current,
+            "rows": rows,
+            "keep": keep,
+            "action": request.path,
+        },
+        status=409,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def update_score(request: HttpRequest, pk: int) -> HttpResponse:
+    update = _editable_update(request, pk)
+    if isinstance(update, HttpResponse):
+        return update
+    assessment = update.assessment
+    previous = last_approved(update.risk, update.period)
+    if request.method == "POST":
+        form = ScoreForm(request.POST, assessment=assessment, previous=previous)
+        if "preview" in request.POST:
+            # Show the band and the warning for these answers without saving anything.
+            context = _score_context(update, form, previous)
+            template = "risks/assessment_score_form.html"
+            return render(request, f"{template}#band" if request.htmx else template, context)
+        if form.is_valid():
+            try:
+                saved = save_assessment(
+                    assessment=assessment, version=form.cleaned_data["version"],
+                    by=request.user, changes=form.changes(),
+                )
+            except StaleVersion as stale:
+                return _conflict(
+                    request, update=update, form=form, current=stale.current,
+                    fields=["likelihood", "impact", "score_change_source"],
+                )
+            except (NotEditable, PeriodClosed) as refused:
+                messages.error(request, refused.messages[0])
+                return redirect("controls:update", pk=pk)
+            _saved(request, update, saved, "The score was")
+            return redirect("risks:update-progress", pk=pk)
+    else:
+        form = ScoreForm(
+            initial={
+                "likelihood": assessment.likelihood,
+                "impact": assessment.impact,
+                "score_change_source": assessment.score_change_source,
+                "version": assessment.version,
+            },
+            assessment=assessment,
+            previous=previous,
+        )
+    return render(
+        request, "risks/assessment_score_form.html", _score_context(update, form, previous)
+    )
+
+
+def _score_context(update: OpenUpdate, form: ScoreForm, previous: Assessment | None) -> dict:
+    preview = form.preview()
+    return {
+        "risk": update.risk,
+        "period": update.period,
+        "assessment": update.assessment,
+        "previous": previous,
+        "form": form,
+        "preview": preview,
+        "moves_away": preview is not None and preview.moves_away_from_target(previous),
+        "scale": Scale.choices,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def update_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    update = _editable_update(request, pk)
+    if isinstance(update, HttpResponse):
+        return update
+    assessment = update.assessment
+    if request.method == "POST":
+        form = ProgressForm(request.POST)
+        if form.is_valid():
+            try:
+                saved = save_assessment(
+                    assessment=assessment, version=form.cleaned_data["version"],
+                    by=request.user, changes=form.changes(),
+                )
+            except StaleVersion as stale:
+                return _conflict(
+                    request, update=update, form=form, current=stale.current,
+                    fields=["trend", "progress", "reasons", "commentary"],
+                )
+            except (NotEditable, PeriodClosed) as refused:
+                messages.error(request, refused.messages[0])
+                return redirect("controls:update", pk=pk)
+            _saved(request, update, saved, "The trend, progress and commentary were")
+            return redirect("controls:update-controls", pk=pk)
+    else:
+        form = ProgressForm(
+            initial={
+                "trend": assessment.trend,
+                "progress": assessment.progress,
+                "reasons": assessment.reasons,
+                "commentary": assessment.commentary,
+                "version": assessment.version,
+            }
+        )
+    return render(
+        request,
+        "risks/assessment_progress_form.html",
+        {
+            "risk": update.risk,
+            "period": update.period,
+            "assessment": assessment,
+            "previous": last_approved(update.risk, update.period),
+            "form": form,
+        },
+    )
+
+
+# The Planning & Risk Team's review queue ------------------------------------------------------
+
+
+def _queue_period(request: HttpRequest) -> ReportingPeriod | None:
+    slug = request.GET.get("period")
+    if slug:
+        return get_object_or_404(ReportingPeriod, slug=slug)
+    return ReportingPeriod.objects.current()
+
+
+def review_queue(request: HttpRequest) -> HttpResponse:
+    require_planner(request)
+    period = _queue_period(request)
+    assessments: list[Assessment] = []
+    not_started: list[Risk] = []
+    if period is not None:
+        assessments = attach_previous(
+            Assessment.objects.filter(period=period)
+            .with_previous_id()
+            .select_related(
+                "period", "risk__register", "risk__owner", "updated_by", "submitted_by",
+                "reviewed_by",
+            )
+            .order_by("risk__register__name", "risk__ref")
+        )
+        not_started = list(
+            Risk.objects.active()
+            .exclude(assessments__period=period)
+            .select_related("register", "owner")
+            .order_by("register__name", "ref")
+        )
+    by_state = {state: [] for state in Assessment.State.values}
+    for a in assessments:
+        a.changes = a.changes_since(a.previous)
+        by_state[a.state].append(a)
+    return render(
+        request,
+        "risks/review_queue.html",
+        {
+            "period": period,
+            "periods": ReportingPeriod.objects.all(),
+            "submitted": by_state[Assessment.State.SUBMITTED],
+            "returned": by_state[Assessment.State.RETURNED],
+            "drafts": by_state[Assessment.State.DRAFT],
+            "approved": by_state[Assessment.State.APPROVED],
+            "not_started": not_started,
+            "not_submitted": len(by_state[Assessment.State.DRAFT]) + len(not_started),
+            "total": len(assessments) + len(not_started),
+        },
+    )
+
+
+def _queue_row(request: HttpRequest, assessment: Assessment, error: str = "") -> HttpResponse:
+    assessment = attach_previous(
+        Assessment.objects.filter(pk=assessment.pk)
+        .with_previous_id()
+        .select_related(
+            "period", "risk__register", "risk__owner", "updated_by", "submitted_by", "reviewed_by"
+        )
+    )[0]
+    assessment.changes = assessment.changes_since(assessment.previous)
+    return render(
+        request, "risks/review_queue.html#row",
+        {"a": assessment, "period": assessment.period, "error": error},
+    )
+
+
+def _refused(request: HttpRequest, assessment: Assessment, error: Exception) -> HttpResponse:
+    """Nothing changed: say why, in the row (htmx) or in a banner on the queue."""
+    text = error.messages[0] if isinstance(error, ValidationError) else str(error)
+    if request.htmx:
+        return _queue_row(request, assessment, error=text)
+    messages.error(request, f"Risk {assessment.risk.ref} {assessment.risk.title}: {text}")
+    return redirect("risks:review")
+
+
+@require_POST
+def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_assessment_for_review(request, pk)
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, assessment, ValidationError(form.errors["version"][0]))
+    try:
+        approve_assessment(assessment=assessment, version=form.cleaned_data["version"], by=request.user)
+    except StaleVersion:
+        return _refused(
+            request, assessment,
+            ValidationError("The update changed after you opened the queue: nothing was approved. "
+                            "Look at it again."),
+        )
+    except (InvalidTransition, PeriodClosed) as refused:
+        return _refused(request, assessment, refused)
+    if request.htmx:
+        return _queue_row(request, assessment)
+    messages.success(request, f"Risk {assessment.risk.ref} {assessment.risk.title}: update approved.")
+    return redirect("risks:review")
+
+
+@require_http_methods(["GET", "POST"])
+def review_return(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_assessment_for_review(request, pk)
+    if request.method == "POST":
+        form = ReturnForm(request.POST)
+        if form.is_valid():
+            try:
+                return_assessment(
+                    assessment=assessment, version=form.cleaned_data["version"],
+                    by=request.user, comment=form.cleaned_data["comment"],
+                )
+            except StaleVersion as stale:
+                form.add_error(
+                    None,
+                    "The update changed after you opened it, so it was not returned. "
+                    "Your comment is still below: check the update and send it again.",
+                )
+                assessment = stale.current
+                form.data = form.data.copy()
+                form.data["version"] = stale.current.version
+            except (InvalidTransition, PeriodClosed, ValidationError) as refused:
+                form.add_error(None, refused.messages[0])
+            else:
+                if request.htmx:
+                    return _queue_row(request, assessment)
+                messages.success(
+                    request,
+                    f"Risk {assessment.risk.ref} {assessment.risk.title}: returned to the owner "
+                    "with your comment.",
+                )
+                return redirect("risks:review")
+    else:
+        form = ReturnForm(initial={"version": assessment.version})
+    context = {"a": assessment, "form": form, "period": assessment.period}
+    if request.htmx:
+        return render(request, "risks/review_queue.html#return-row", context)
+    return render(request, "risks/assessment_return_form.html", context)
+
+
+# Reporting periods -------------------------------------------------------------------------------
+
+
+def period_list(request: HttpRequest) -> HttpResponse:
+    require_planner(request)
+    periods = ReportingPeriod.objects.annotate(
+        updates=Count("assessments"),
+        approved=Count("assessments", filter=Q(assessments__state=Assessment.State.APPROVED)),
+    ).select_related("closed_by")
+    return render(
+        request,
+        "risks/reportingperiod_list.html",
+        {"periods": periods, "open_period": next((p for p in periods if p.is_open), None)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def period_open(request: HttpRequest) -> HttpResponse:
+    require_planner(request)
+    if request.method == "POST":
+        form = OpenPeriodForm(request.POST)
+        if form.is_valid():
+            try:
+                period = open_period(**form.cleaned_data, by=request.user)
+            except ValidationError as refused:
+                form.add_error(None, refused)
+            else:
+                count = period.assessments.count()
+                messages.success(
+                    request,
+                    f"{period} is open. {count} risk update{'s' if count != 1 else ''} "
+                    "carried forward as drafts from the last approved quarter.",
+                )
+                return redirect("risks:review")
+    else:
+        form = OpenPeriodForm(initial=_next_quarter())
+    return render(request, "risks/reportingperiod_form.html", {"form": form})
+
+
+def _next_quarter() -> dict:
+    """Suggest the quarter after the latest one."""
+    latest = ReportingPeriod.objects.order_by("-start").first()
+    if latest is None:
+        return {}
+    start = latest.end + datetime.timedelta(days=1)
+    month = start.month + 3
+    year = start.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    end = datetime.date(year, month, 1) - datetime.timedelta(days=1)
+    return {"start": start, "end": end}
+
+
+@require_http_methods(["GET", "POST"])
+def period_close(request: HttpRequest, slug: str) -> HttpResponse:
+    require_planner(request)
+    period = get_object_or_404(ReportingPeriod, slug=slug)
+    if not period.is_open:
+        raise Http404("That period is already closed.")
+    counts = {
+        row["state"]: row["n"]
+        for row in period.assessments.values("state").annotate(n=Count("pk")).order_by()
+    }
+    waiting = sum(n for state, n in counts.items() if state != Assessment.State.APPROVED)
+    if request.method == "POST":
+        form = ClosePeriodForm(request.POST)
+        if form.is_valid():
+            try:
+                close_period(period=period, by=request.user, incomplete=form.cleaned_data["incomplete"])
+            except (ValidationError, PeriodClosed) as refused:
+                form.add_error("incomplete", refused.messages[0])
+            else:
+                messages.success(
+                    request,
+                    f"{period} is closed"
+                    + (f" with {waiting} update{'s' if waiting != 1 else ''} not approved."
+                       if waiting else ": every update was approved.")
+                    + " Its data can no longer change.",
+                )
+                return redirect("risks:periods")
+    else:
+        form = ClosePeriodForm()
+    states = [
+        (label, counts.get(value, 0), value) for value, label in Assessment.State.choices
+    ]
+    return render(
+        request,
+        "risks/reportingperiod_confirm_close.html",
+        {
+            "period": period, "form": form, "states": states, "waiting": waiting,
+            "review_url": reverse("risks:review") + f"?period={period.slug}",
+        },
+    )

@@ -1,0 +1,144 @@
+"""Writes of a quarterly update that touch controls, each under one transaction.
+
+Control updates are versioned like assessments: version 0 in a form means "there was no update
+for this period when I opened it". Every write takes the period's row lock first (see
+risks.services.lock_open_period), and is refused unless the risk's update can still be edited.
+"""
+
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from risks.models import Assessment, ReportingPeriod, Risk
+from risks.services import (
+    NotEditable,
+    StaleVersion,
+    lock_open_period,
+    submit_assessment,
+)
+
+from .models import Control, ControlUpdate
+
+
+def _editable_assessment(risk: Risk, period: ReportingPeriod) -> Assessment:
+    assessment = Assessment.objects.filter(risk=risk, period=period).first()
+    if assessment is None or assessment.state not in Assessment.EDITABLE_STATES:
+        state = assessment.get_state_display().lower() if assessment else "not started"
+        raise NotEditable(f"This update is {state}: its controls can no longer be changed.")
+    return assessment
+
+
+def previous_updates(controls, period: ReportingPeriod) -> dict[int, ControlUpdate]:
+    """Each control's latest update before `period`, keyed by control id, in one query."""
+    ids = [c.pk for c in controls]
+    if not ids:
+        return {}
+    latest = {}
+    for update in (
+        ControlUpdate.objects.filter(control_id__in=ids, period__start__lt=period.start)
+        .select_related("period")
+        .order_by("control_id", "-period__start")
+    ):
+        latest.setdefault(update.control_id, update)
+    return latest
+
+
+@transaction.atomic
+def save_control_update(
+    *, control: Control, period: ReportingPeriod, by, status: str, note: str, version: int
+) -> ControlUpdate:
+    lock_open_period(period.pk)
+    _editable_assessment(control.risk, period)
+    now = timezone.now()
+    if version == 0:
+        existing = ControlUpdate.objects.filter(control=control, period=period).first()
+        if existing is not None:
+            raise StaleVersion(existing)
+        update = ControlUpdate(
+            control=control, period=period, status=status, note=note, updated_by=by
+        )
+        update._history_user = by
+        update.save()
+        return update
+    rows = ControlUpdate.objects.filter(control=control, period=period, version=version).update(
+        status=status, note=note, version=F("version") + 1, updated_at=now, updated_by=by
+    )
+    if rows == 0:
+        raise StaleVersion(
+            ControlUpdate.objects.select_related("updated_by")
+            .filter(control=control, period=period)
+            .first()
+        )
+    update = ControlUpdate.objects.get(control=control, period=period)
+    ControlUpdate.history.bulk_history_create(
+        [update], update=True, default_user=by, default_date=now
+    )
+    return update
+
+
+@transaction.atomic
+def add_control(
+    *, risk: Risk, period: ReportingPeriod, by, title: str, description: str, milestone: str,
+    status: str, note: str,
+) -> Control:
+    lock_open_period(period.pk)
+    _editable_assessment(risk, period)
+    last = Control.objects.filter(risk=risk).aggregate(last=Max("order"))["last"] or 0
+    control = Control(
+        risk=risk, title=title, description=description, milestone=milestone,
+        added_in=period, order=last + 1,
+    )
+    control._history_user = by
+    control.save()
+    update = ControlUpdate(control=control, period=period, status=status, note=note, updated_by=by)
+    update._history_user = by
+    update.save()
+    return control
+
+
+@transaction.atomic
+def carry_forward_controls(*, risk: Risk, period: ReportingPeriod, by) -> int:
+    """Confirm last quarter's status and note for every control not yet updated this quarter."""
+    lock_open_period(period.pk)
+    _editable_assessment(risk, period)
+    waiting = list(
+        Control.objects.filter(risk=risk, is_active=True).exclude(updates__period=period)
+    )
+    previous = previous_updates(waiting, period)
+    created = []
+    for control in waiting:
+        before = previous.get(control.pk)
+        if before is None:
+            continue
+        update = ControlUpdate(
+            control=control, period=period, status=before.status, note=before.note,
+            updated_by=by,
+        )
+        update._history_user = by
+        update._change_reason = "Unchanged since last quarter"
+        update.save()
+        created.append(update)
+    return len(created)
+
+
+def controls_waiting(risk: Risk, period: ReportingPeriod) -> list[Control]:
+    return list(
+        Control.objects.filter(risk=risk, is_active=True)
+        .exclude(updates__period=period)
+        .order_by("order", "pk")
+    )
+
+
+@transaction.atomic
+def submit_update(*, assessment: Assessment, version: int, by) -> Assessment:
+    """Submit the update: its answers and a status for every active control of the risk."""
+    lock_open_period(assessment.period_id)
+    waiting = controls_waiting(assessment.risk, assessment.period)
+    missing = {}
+    if waiting:
+        names = ", ".join(c.title for c in waiting[:3]) + (" …" if len(waiting) > 3 else "")
+        missing["controls"] = (
+            f"Give this quarter's status of {len(waiting)} "
+            f"control{'s' if len(waiting) != 1 else ''}: {names}"
+        )
+    return submit_assessment(assessment=assessment, version=version, by=by, also_missing=missing)
