@@ -1,5 +1,7 @@
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from risks.models import Register, ReportingPeriod, Risk
 
@@ -16,3 +18,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "riskreg/home.html",
         {"registers": registers, "period": period, "my_risks": my_risks},
     )
+
+
+@login_not_required
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers; also the benchmark's floor (a trivial view in the same process)."""
+    return HttpResponse("ok", content_type="text/plain")

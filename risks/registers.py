@@ -1,0 +1,634 @@
+"""Reading registers: filters, the alignment table, changes between quarters, the dashboard.
+
+Every function here costs a fixed number of queries however many risks a register holds;
+the tests in tests/risks/ pin those numbers with 10 and with 500 risks.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django import forms
+from django.apps import apps
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    StringAgg,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
+
+from .models import (
+    RAG_FOR_PROGRESS,
+    TREND_ARROWS,
+    Assessment,
+    Horizon,
+    Pillar,
+    Post,
+    Progress,
+    Rag,
+    Register,
+    ReportingPeriod,
+    Risk,
+    Trend,
+)
+from .scoring import Band, Scale, band_for, bands, position_label
+
+# Filters ---------------------------------------------------------------------------------
+
+SORTS = {
+    "ref": ("Reference", [F("risk__ref").asc()]),
+    "score": (
+        "Current score, highest first", [F("score_value").desc(nulls_last=True), "risk__ref"]
+    ),
+    "title": ("Title", ["risk__title", "risk__ref"]),
+    "owner": ("Risk owner", ["risk__owner__name", "risk__ref"]),
+}
+
+ANY = [("", "Any")]
+
+
+def short_term_first(field: str = "horizon") -> Case:
+    """An ordering key: short-term risks before long-term ones, as Appendix A lists them."""
+    return Case(
+        When(**{field: Horizon.SHORT}, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+
+
+class RegisterFilterForm(forms.Form):
+    """The register's filters, read from the query string; each name is part of shared URLs."""
+
+    horizon = forms.ChoiceField(label="Horizon", required=False, choices=ANY + Horizon.choices)
+    owner = forms.TypedChoiceField(label="Risk owner", required=False, coerce=int, empty_value=None)
+    rag = forms.ChoiceField(label="RAG status", required=False, choices=ANY + Rag.choices)
+    progress = forms.ChoiceField(
+        label="Progress towards target", required=False, choices=ANY + Progress.choices
+    )
+    trend = forms.ChoiceField(label="Trend", required=False, choices=ANY + Trend.choices)
+    pillar = forms.TypedChoiceField(label="Pillar", required=False, coerce=int, empty_value=None)
+    band = forms.ChoiceField(label="Score band", required=False)
+    likelihood = forms.TypedChoiceField(
+        label="Likelihood", required=False, coerce=int, empty_value=None,
+        choices=ANY + [(str(v), label) for v, label in Scale.choices],
+    )
+    impact = forms.TypedChoiceField(
+        label="Impact", required=False, coerce=int, empty_value=None,
+        choices=ANY + [(str(v), label) for v, label in Scale.choices],
+    )
+    sort = forms.ChoiceField(
+        label="Sort by", required=False, choices=[(k, v[0]) for k, v in SORTS.items()]
+    )
+
+    def __init__(self, data, *, owners: list[Post], pillars: list[Pillar]):
+        super().__init__(data)
+        self.fields["owner"].choices = ANY + [(str(p.pk), p.name) for p in owners]
+        self.fields["pillar"].choices = ANY + [(str(p.pk), p.name) for p in pillars]
+        self.fields["band"].choices = ANY + [(b.key, b.label) for b in bands()]
+        for name, f in self.fields.items():
+            f.widget.attrs["class"] = "govuk-select govuk-!-width-full"
+            if self.is_bound and name in self.errors:
+                f.widget.attrs["aria-describedby"] = f"id_{name}-error"
+
+    def filters(self) -> dict:
+        """The valid, non-empty filters; an invalid value is reported and otherwise ignored."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {k: v for k, v in cleaned.items() if v not in (None, "") and k != "sort"}
+
+    @property
+    def sort_key(self) -> str:
+        self.is_valid()
+        return getattr(self, "cleaned_data", {}).get("sort") or "ref"
+
+
+def owner_choices(register: Register) -> list[Post]:
+    return list(Post.objects.filter(owned_risks__register=register).distinct().order_by("name"))
+
+
+def register_rows(
+    register: Register, period: ReportingPeriod, filters: dict, sort: str = "ref"
+) -> QuerySet[Assessment]:
+    """The register as it stood in `period`: that period's assessments, filtered and sorted.
+
+    Short-term risks come first, as Appendix A sets them out.
+    """
+    rows = (
+        Assessment.objects.filter(period=period, risk__register=register)
+        .for_register_page()
+        .annotate(
+            score_value=F("likelihood") * F("impact"),
+            horizon_order=short_term_first("risk__horizon"),
+        )
+    )
+    if "horizon" in filters:
+        rows = rows.filter(risk__horizon=filters["horizon"])
+    if "owner" in filters:
+        rows = rows.filter(risk__owner_id=filters["owner"])
+    if "rag" in filters:
+        rows = rows.filter(
+            progress__in=[p for p, rag in RAG_FOR_PROGRESS.items() if rag == filters["rag"]]
+        )
+    if "progress" in filters:
+        rows = rows.filter(progress=filters["progress"])
+    if "trend" in filters:
+        rows = rows.filter(trend=filters["trend"])
+    if "pillar" in filters:
+        rows = rows.filter(risk__pillars=filters["pillar"])
+    if "band" in filters:
+        band = next(b for b in bands() if b.key == filters["band"])
+        rows = rows.filter(score_value__gte=band.low, score_value__lte=band.high)
+    if "likelihood" in filters:
+        rows = rows.filter(likelihood=filters["likelihood"])
+    if "impact" in filters:
+        rows = rows.filter(impact=filters["impact"])
+    return rows.order_by("horizon_order", *SORTS.get(sort, SORTS["ref"])[1])
+
+
+def group_by_horizon(rows) -> list[tuple[str, str, list[Assessment]]]:
+    """(horizon value, label, rows) for each horizon present, short-term first."""
+    groups: dict[str, list[Assessment]] = defaultdict(list)
+    for a in rows:
+        groups[a.risk.horizon].append(a)
+    return [(value, label, groups[value]) for value, label in Horizon.choices if groups[value]]
+
+
+def refs_sentence(refs: list[int], singular: str, plural: str) -> str:
+    """ "Risk 10 is ..." / "Risks 10 and 12 are ..." """
+    if not refs:
+        return ""
+    if len(refs) == 1:
+        return f"Risk {refs[0]} {singular}"
+    head = ", ".join(str(r) for r in refs[:-1])
+    return f"Risks {head} and {refs[-1]} {plural}"
+
+
+# Alignment with pillars ---------------------------------------------------------------------
+
+
+@dataclass
+class AlignmentRow:
+    pillar: Pillar
+    cells: list[list[int]]
+
+
+@dataclass
+class Alignment:
+    period: ReportingPeriod
+    bands: list[Band]
+    rows: list[AlignmentRow]
+    unscored: list[int]
+    unaligned: list[int]
+
+    @property
+    def unscored_note(self) -> str:
+        return refs_sentence(self.unscored, "is still to be finalised", "are still to be finalised")
+
+    @property
+    def unaligned_note(self) -> str:
+        return refs_sentence(
+            self.unaligned, "is not aligned with a pillar", "are not aligned with a pillar"
+        )
+
+
+def alignment(register: Register, period: ReportingPeriod, pillars=None) -> Alignment:
+    """Pillars x bands with the refs of the risks in each, as the seed's alignment table.
+
+    Two queries (the pillars, unless given, and one aggregate); unscored risks stay out and
+    are named in a note underneath.
+    """
+    pillars = list(Pillar.objects.all()) if pillars is None else list(pillars)
+    band_list = bands()
+    groups = (
+        Assessment.objects.filter(period=period, risk__register=register)
+        .values("risk__pillars", "likelihood", "impact")
+        .annotate(refs=StringAgg(Cast("risk__ref", CharField()), Value(",")))
+        .order_by()
+    )
+    cells: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    unscored: set[int] = set()
+    unaligned: set[int] = set()
+    for g in groups:
+        refs = {int(r) for r in g["refs"].split(",")}
+        if g["likelihood"] is None:
+            unscored |= refs
+        elif g["risk__pillars"] is None:
+            unaligned |= refs
+        else:
+            band = band_for(g["likelihood"] * g["impact"])
+            cells[g["risk__pillars"]][band.key] |= refs
+    rows = [
+        AlignmentRow(pillar=p, cells=[sorted(cells[p.pk][b.key]) for b in band_list])
+        for p in pillars
+    ]
+    return Alignment(
+        period=period, bands=band_list, rows=rows,
+        unscored=sorted(unscored), unaligned=sorted(unaligned),
+    )
+
+
+# Comparing two periods ---------------------------------------------------------------------
+
+
+def describe_position(a: Assessment | None) -> str:
+    if a is None:
+        return "Not on the register"
+    if not a.is_scored:
+        return "Not scored"
+    return f"{a.position} (score {a.score}, {a.band.label})"
+
+
+@dataclass
+class Move:
+    risk: Risk
+    before: Assessment | None
+    after: Assessment | None
+
+    @property
+    def kind(self) -> str:
+        if self.before is None:
+            return "new"
+        if self.after is None:
+            return "gone"
+        if not (self.before.is_scored and self.after.is_scored):
+            return "unscored" if not self.after.is_scored else "scored"
+        if self.after.score < self.before.score:
+            return "down"
+        if self.after.score > self.before.score:
+            return "up"
+        if self.after.position != self.before.position:
+            return "moved"
+        return "same"
+
+    @property
+    def arrow(self) -> str:
+        return {"down": "↓", "up": "↑", "moved": "↔", "same": "–"}.get(self.kind, "")
+
+    @property
+    def words(self) -> str:
+        before, after = self.before, self.after
+        match self.kind:
+            case "new":
+                return "Added to the register"
+            case "gone":
+                return "No longer on the register"
+            case "unscored":
+                return "Not scored"
+            case "scored":
+                return f"Scored for the first time at {after.position}"
+            case "down":
+                return f"Score fell from {before.score} to {after.score}"
+            case "up":
+                return f"Score rose from {before.score} to {after.score}"
+            case "moved":
+                return f"Moved from {before.position} to {after.position} at the same score"
+        return "No change"
+
+    @property
+    def band_changed(self) -> bool:
+        return bool(
+            self.before and self.after and self.before.band != self.after.band
+        )
+
+
+def compare(register: Register, before: ReportingPeriod, after: ReportingPeriod) -> list[Move]:
+    """How each risk moved between two periods (one query)."""
+    pairs: dict[int, dict] = defaultdict(dict)
+    risks: dict[int, Risk] = {}
+    for a in (
+        Assessment.objects.filter(period__in=[before, after], risk__register=register)
+        .select_related("risk")
+        .order_by("risk__ref")
+    ):
+        risks[a.risk_id] = a.risk
+        pairs[a.risk_id]["before" if a.period_id == before.pk else "after"] = a
+    moves = [
+        Move(risk=risks[pk], before=p.get("before"), after=p.get("after"))
+        for pk, p in pairs.items()
+    ]
+    return sorted(moves, key=lambda m: (m.risk.horizon != Horizon.SHORT, m.risk.ref))
+
+
+# Changed since last quarter -----------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    label: str
+    before: str
+    after: str
+    long: bool = False
+
+
+@dataclass
+class RiskChange:
+    risk: Risk
+    before: Assessment | None
+    after: Assessment
+    changes: list[Change] = field(default_factory=list)
+
+
+@dataclass
+class ControlChange:
+    risk_ref: int
+    risk_title: str
+    risk_id: int
+    control: str
+    before: str
+    after: str
+    note: str
+
+
+@dataclass
+class Changes:
+    period: ReportingPeriod
+    previous: ReportingPeriod | None
+    risks: list[RiskChange]
+    controls: list[ControlChange]
+    controls_available: bool
+
+
+def _trend_words(a: Assessment) -> str:
+    return f"{TREND_ARROWS[a.trend]} {a.get_trend_display()}" if a.trend else "Not given"
+
+
+def _progress_words(a: Assessment) -> str:
+    return f"{a.get_progress_display()} ({a.rag_label})" if a.progress else "Not given"
+
+
+def _risk_changes(before: Assessment | None, after: Assessment) -> list[Change]:
+    if before is None:
+        return [Change("Risk", "Not on the register", "Added this quarter")]
+    found = []
+    if (before.likelihood, before.impact) != (after.likelihood, after.impact):
+        found.append(
+            Change("Position and score", describe_position(before), describe_position(after))
+        )
+    if before.trend != after.trend:
+        found.append(Change("Trend", _trend_words(before), _trend_words(after)))
+    if before.progress != after.progress:
+        found.append(
+            Change("Progress towards target", _progress_words(before), _progress_words(after))
+        )
+    if before.commentary.strip() != after.commentary.strip():
+        found.append(
+            Change("Commentary", before.commentary or "None", after.commentary or "None", long=True)
+        )
+    return found
+
+
+def changes_since_previous(register: Register, period: ReportingPeriod) -> Changes:
+    """Risks whose score, trend, progress or commentary changed, and controls whose status
+    changed, between `period` and the quarter before it (three queries at most)."""
+    previous = period.previous()
+    risk_changes: list[RiskChange] = []
+    if previous is not None:
+        by_risk: dict[int, dict] = defaultdict(dict)
+        for a in (
+            Assessment.objects.filter(period__in=[previous, period], risk__register=register)
+            .select_related("risk")
+            .order_by("risk__ref")
+        ):
+            by_risk[a.risk_id]["after" if a.period_id == period.pk else "before"] = a
+        for pair in by_risk.values():
+            after = pair.get("after")
+            if after is None:
+                continue
+            found = _risk_changes(pair.get("before"), after)
+            if found:
+                risk_changes.append(
+                    RiskChange(
+                        risk=after.risk, before=pair.get("before"), after=after, changes=found
+                    )
+                )
+        risk_changes.sort(key=lambda c: (c.risk.horizon != Horizon.SHORT, c.risk.ref))
+
+    # risks must not import controls (controls depends on risks); the controls app is looked up
+    # by label, so this part of the page simply disappears without it.
+    controls_available = apps.is_installed("controls")
+    control_changes: list[ControlChange] = []
+    if previous is not None and controls_available:
+        control_changes = _control_changes(register, previous, period)
+    return Changes(
+        period=period, previous=previous, risks=risk_changes,
+        controls=control_changes, controls_available=controls_available,
+    )
+
+
+def _control_changes(
+    register: Register, previous: ReportingPeriod, period: ReportingPeriod
+) -> list[ControlChange]:
+    ControlUpdate = apps.get_model("controls", "ControlUpdate")
+    labels = dict(ControlUpdate._meta.get_field("status").choices)
+    updates: dict[int, dict] = defaultdict(dict)
+    for u in (
+        ControlUpdate.objects.filter(
+            period__in=[previous, period], control__risk__register=register
+        )
+        .values(
+            "control_id", "period_id", "status", "note", "control__title",
+            "control__risk_id", "control__risk__ref", "control__risk__title",
+        )
+        .order_by("control__risk__ref", "control__order", "control_id")
+    ):
+        updates[u["control_id"]]["after" if u["period_id"] == period.pk else "before"] = u
+    found = []
+    for pair in updates.values():
+        after, before = pair.get("after"), pair.get("before")
+        # A control nobody has updated yet this quarter has not changed: it is still to do.
+        if after is None or (before is not None and before["status"] == after["status"]):
+            continue
+        found.append(
+            ControlChange(
+                risk_ref=after["control__risk__ref"],
+                risk_title=after["control__risk__title"],
+                risk_id=after["control__risk_id"],
+                control=after["control__title"],
+                before=labels[before["status"]] if before else "New this quarter",
+                after=labels[after["status"]],
+                note=after["note"],
+            )
+        )
+    return found
+
+
+# Dashboard --------------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    key: str
+    label: str
+    count: int
+
+
+@dataclass
+class CountRow:
+    register: Register
+    tallies: list[Tally]
+    total: int
+
+
+@dataclass
+class CountTable:
+    """One measure (RAG, progress or trend): registers as rows, the measure's values as columns.
+
+    `kind` is also the register page's filter name, so each count links to its risks.
+    """
+
+    kind: str
+    caption: str
+    columns: list[str]
+    rows: list[CountRow]
+
+
+NOT_GIVEN = "Not assessed"
+MEASURES = [
+    ("rag", "RAG status", Rag.choices),
+    ("progress", "Progress towards target", Progress.choices),
+    ("trend", "Trend", Trend.choices),
+]
+
+
+def dashboard_counts(registers: list[Register], period: ReportingPeriod) -> list[CountTable]:
+    """Counts by RAG, progress and trend per register for one period (one aggregate query)."""
+    per_register: dict[int, Counter] = defaultdict(Counter)
+    for row in (
+        Assessment.objects.filter(period=period, risk__register__in=registers)
+        .values("risk__register_id", "progress", "trend")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        c = per_register[row["risk__register_id"]]
+        c[("progress", row["progress"])] += row["n"]
+        c[("trend", row["trend"])] += row["n"]
+        c[("rag", RAG_FOR_PROGRESS.get(row["progress"], ""))] += row["n"]
+        c["total"] += row["n"]
+    tables = []
+    for kind, caption, choices in MEASURES:
+        values = [*choices, ("", NOT_GIVEN)]
+        rows = [
+            CountRow(
+                register=register,
+                tallies=[
+                    Tally(value, label, per_register[register.pk][(kind, value)])
+                    for value, label in values
+                ],
+                total=per_register[register.pk]["total"],
+            )
+            for register in registers
+        ]
+        tables.append(
+            CountTable(
+                kind=kind, caption=caption, columns=[label for _, label in values], rows=rows
+            )
+        )
+    return tables
+
+
+# Charts of each risk's score over the quarters ----------------------------------------------
+
+# Light tints of the GOV.UK tag colours, so the band regions stay behind the line.
+BAND_FILLS = {"low": "#cce2d8", "medium": "#fff7bf", "high": "#fcd6c3", "very_high": "#f4cdc6"}
+ALL_SCORES = sorted({lik * imp for lik in range(1, 5) for imp in range(1, 5)})
+
+
+@dataclass
+class Point:
+    period: str
+    position: str
+    score: int | None
+    band: str
+
+
+@dataclass
+class RiskChart:
+    risk: Risk
+    points: list[Point]
+    figure: dict
+
+    @property
+    def element_id(self) -> str:
+        return f"chart-risk-{self.risk.pk}"
+
+
+def score_histories(risks: list[Risk], up_to: ReportingPeriod) -> list[RiskChart]:
+    """Each risk's score and band over the quarters up to `up_to` (one query).
+
+    Only what was reported counts: closed periods, and approved updates of an open one.
+    """
+    points: dict[int, list[Point]] = defaultdict(list)
+    for row in (
+        Assessment.objects.filter(risk__in=[r.pk for r in risks], period__start__lte=up_to.start)
+        .filter(Q(period__state=ReportingPeriod.State.CLOSED) | Q(state=Assessment.State.APPROVED))
+        .values("risk_id", "period__name", "likelihood", "impact")
+        .order_by("risk_id", "period__start")
+    ):
+        score = (
+            row["likelihood"] * row["impact"] if row["likelihood"] is not None else None
+        )
+        band = band_for(score)
+        points[row["risk_id"]].append(
+            Point(
+                period=row["period__name"],
+                position=position_label(row["likelihood"], row["impact"]) or "Not scored",
+                score=score,
+                band=band.label if band else "Not scored",
+            )
+        )
+    return [
+        RiskChart(risk=r, points=points[r.pk], figure=score_figure(r, points[r.pk]))
+        for r in risks
+    ]
+
+
+def score_figure(risk: Risk, points: list[Point]) -> dict:
+    """A plotly figure (as a plain dict for json_script) of one risk's score by quarter."""
+    import plotly.graph_objects as go
+
+    x = [p.period for p in points]
+    fig = go.Figure(
+        go.Scatter(
+            x=x,
+            y=[p.score for p in points],
+            mode="lines+markers+text",
+            text=[p.band if p.score is not None else "" for p in points],
+            textposition="top center",
+            name="Current score",
+            line={"color": "#1d70b8", "width": 3},
+            marker={"size": 9},
+            hovertemplate="%{x}: score %{y} (%{text})<extra></extra>",
+        )
+    )
+    if risk.target_score is not None and x:
+        fig.add_trace(
+            go.Scatter(
+                x=x, y=[risk.target_score] * len(x), mode="lines", name="Target score",
+                line={"color": "#0b0c0c", "dash": "dash", "width": 2},
+                hovertemplate=f"Target: score {risk.target_score}<extra></extra>",
+            )
+        )
+    for band in bands():
+        fig.add_hrect(
+            y0=band.low - 0.5, y1=band.high + 0.5, fillcolor=BAND_FILLS.get(band.key, "#f3f2f1"),
+            opacity=0.6, line_width=0, layer="below",
+            annotation_text=band.label, annotation_position="right",
+        )
+    fig.update_layout(
+        template="none",
+        height=280,
+        margin={"l": 50, "r": 90, "t": 40, "b": 40},
+        title={"text": f"Risk {risk.ref} {risk.title}", "font": {"size": 16}},
+        font={"family": "arial, sans-serif", "color": "#0b0c0c"},
+        yaxis={"title": {"text": "Score"}, "range": [0, 16.5], "tickvals": ALL_SCORES},
+        xaxis={"title": {"text": "Quarter"}, "type": "category"},
+        showlegend=True,
+        legend={"orientation": "h", "y": -0.3},
+    )
+    figure = fig.to_dict()
+    figure["config"] = {"displayModeBar": False, "responsive": True}
+    return figure
