@@ -7,6 +7,10 @@ app_name = "risks"
 urlpatterns = [
     # Registers, heat maps, changes and the dashboard (views.py)
     path("registers/<slug:slug>/", views.register_detail, name="register"),
+    path("registers/<slug:slug>/compare/", views.register_compare, name="register_compare"),
+    path("registers/<slug:slug>/changes/", views.register_changes, name="register_changes"),
+    path("heatmaps/", views.heatmaps, name="heatmaps"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     # The quarterly cycle: risk pages, updates, review, periods (views_quarterly.py)
     path("risks/<int:pk>/", views_quarterly.risk_detail, name="risk"),
     path("my-risks/", views_quarterly.my_risks, name="my-risks"),
