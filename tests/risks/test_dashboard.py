@@ -1,0 +1,115 @@
+"""The dashboard: counts by RAG, progress and trend per register; a chart per risk."""
+
+import datetime
+import json
+import re
+
+import pytest
+
+from risks.models import Register, ReportingPeriod
+from risks.registers import dashboard_counts, score_histories
+from tests.factories import make_period, make_user
+
+Q2 = "2021-22-q2"
+
+
+@pytest.fixture
+def corporate(seed):
+    return Register.objects.get(slug="corporate"), ReportingPeriod.objects.get(slug=Q2)
+
+
+def tallies(table) -> dict[str, int]:
+    (row,) = table.rows
+    return {t.label: t.count for t in row.tallies}
+
+
+def test_october_2021_counts_eight_green_and_two_amber(corporate):
+    register, period = corporate
+    rag, progress, trend = dashboard_counts([register], period)
+    assert (rag.kind, progress.kind, trend.kind) == ("rag", "progress", "trend")
+    assert tallies(rag) == {"Green": 8, "Amber": 2, "Red": 0, "Not assessed": 1}
+    assert tallies(progress) == {
+        "On track": 8, "Limited": 2, "Slipped": 0, "No progress": 0, "Not assessed": 1,
+    }
+    assert tallies(trend) == {"Improving": 5, "Stable": 5, "Worsening": 0, "Not assessed": 1}
+    assert rag.rows[0].total == 11
+
+
+def test_counts_cost_one_query(corporate, django_assert_num_queries):
+    register, period = corporate
+    with django_assert_num_queries(1):
+        dashboard_counts([register], period)
+
+
+def test_dashboard_page_links_each_count_to_the_filtered_register(client, planner, corporate):
+    client.force_login(planner)
+    html = client.get("/dashboard/", {"period": Q2}).text
+    table = re.search(r'id="counts-rag">(.*?)</table>', html, re.S).group(1)
+    assert 'href="/registers/corporate/?period=2021-22-q2&amp;rag=green">8<' in table
+    assert 'href="/registers/corporate/?period=2021-22-q2&amp;rag=amber">2<' in table
+    assert re.search(r'id="counts-trend">.*?trend=improving">5<', html, re.S)
+
+
+def test_score_history_spans_the_quarters_and_skips_unapproved_drafts(corporate):
+    register, q2 = corporate
+    q3 = make_period("2021-22-q3", name="2021/22 Q3", start=datetime.date(2021, 10, 1))
+    risk1 = register.risks.get(ref=1)
+    risk3 = register.risks.get(ref=3)
+    from tests.factories import make_assessment
+
+    make_assessment(risk1, q3, likelihood=1, impact=3, state="approved")
+    make_assessment(risk3, q3, likelihood=1, impact=1, state="draft")
+    charts = {c.risk.ref: c for c in score_histories([risk1, risk3], q3)}
+    assert [(p.period, p.position, p.score, p.band) for p in charts[1].points] == [
+        ("2021/22 Q2", "M v H", 6, "High"), ("2021/22 Q3", "L v H", 3, "Low"),
+    ]
+    assert [p.period for p in charts[3].points] == ["2021/22 Q2"]
+    assert [p.period for p in score_histories([risk1], q2)[0].points] == ["2021/22 Q2"]
+
+
+def test_chart_figure_is_plotly_json_with_score_and_target(corporate):
+    register, period = corporate
+    (chart,) = score_histories([register.risks.get(ref=1)], period)
+    figure = json.loads(json.dumps(chart.figure))
+    assert set(figure) >= {"data", "layout"}
+    score, target = figure["data"]
+    assert score["x"] == ["2021/22 Q2"] and score["y"] == [6] and score["text"] == ["High"]
+    assert target["y"] == [2] and target["name"] == "Target score"
+    assert len(figure["layout"]["shapes"]) == 4  # one region per band
+
+
+def test_dashboard_charts_are_started_from_static_files_with_a_table_beside_each(
+    client, planner, corporate
+):
+    client.force_login(planner)
+    response = client.get("/dashboard/", {"period": Q2, "register": "corporate"})
+    assert response.status_code == 200
+    html = response.text
+    risk1 = Register.objects.get(slug="corporate").risks.get(ref=1)
+    element = f"chart-risk-{risk1.pk}"
+    assert f'<div class="rr-chart" data-plotly-chart data-chart-src="{element}"' in html
+    data = re.search(rf'<script id="{element}" type="application/json">(.*?)</script>', html, re.S)
+    assert json.loads(data.group(1))["data"][0]["y"] == [6]
+    assert '<script src="/static/vendor/plotly-strict.min.js"></script>' in html
+    for script in re.findall(r"<script[^>]*>", html):
+        assert "src=" in script or 'type="application/json"' in script, script
+    assert not re.search(r"\son\w+=", html) and "hx-on" not in html and "style=" not in html
+    assert "Risk 1: score by quarter" in html
+    table = re.search(r"Risk 1: score by quarter.*?</table>", html, re.S).group(0)
+    assert "2021/22 Q2" in table and "M v H" in table and ">6<" in table and "High" in table
+
+
+def test_an_unscored_risk_is_charted_as_not_scored(client, planner, corporate):
+    client.force_login(planner)
+    html = client.get("/dashboard/", {"period": Q2}).text
+    section = re.search(r"Risk 10 LEGITIMACY.*?</section>", html, re.S).group(0)
+    assert "Not scored" in section
+
+
+def test_dashboard_scope(client, corporate):
+    assert client.get("/dashboard/").status_code == 302
+    client.force_login(make_user("stranger"))
+    response = client.get("/dashboard/")
+    assert response.status_code == 200
+    assert "no registers to show" in response.text
+    assert client.get("/dashboard/", {"register": "corporate"}).status_code == 404

@@ -1,0 +1,183 @@
+"""Heat maps: where the seed places each risk, targets and movement, links, one query, the page."""
+
+import re
+
+import pytest
+from django.template.loader import render_to_string
+
+from risks.heatmaps import Movement, heat_maps
+from risks.models import Register, ReportingPeriod
+from tests.factories import make_user
+
+Q2 = "2021-22-q2"
+
+# Appendix A's heat maps: ref -> (likelihood, impact), 1 Low .. 4 Very High.
+SHORT_TERM = {1: (2, 3), 2: (3, 2), 3: (3, 3)}
+LONG_TERM = {4: (3, 2), 5: (2, 4), 6: (3, 3), 7: (2, 2), 8: (2, 3), 9: (2, 3), 11: (2, 3)}
+TARGETS = {1: (1, 2), 2: (2, 2), 3: (1, 1), 4: (2, 2), 5: (1, 1), 6: (1, 1), 7: (1, 1),
+           8: (1, 3), 9: (2, 2), 11: (1, 2)}
+
+
+def visible_text(fragment: str) -> str:
+    fragment = re.sub(r'<span class="govuk-visually-hidden">.*?</span>', "", fragment, flags=re.S)
+    fragment = re.sub(r"<[^>]+>", "", fragment).replace("&amp;", "&")
+    return re.sub(r"\s+", " ", fragment).strip()
+
+
+def placed(heatmap) -> dict[int, tuple[int, int]]:
+    return {
+        m.ref: (cell.likelihood, cell.impact)
+        for row in heatmap.rows for cell in row.cells for m in cell.movements
+    }
+
+
+def targets(heatmap) -> dict[int, tuple[int, int]]:
+    return {
+        ref: (cell.likelihood, cell.impact)
+        for row in heatmap.rows for cell in row.cells for ref in cell.targets
+    }
+
+
+@pytest.fixture
+def corporate(seed):
+    return Register.objects.get(slug="corporate"), ReportingPeriod.objects.get(slug=Q2)
+
+
+def test_heat_maps_place_each_risk_where_the_seed_places_it(corporate):
+    short, long = heat_maps(*corporate)
+    assert (short.horizon, long.horizon) == ("short", "long")
+    assert placed(short) == SHORT_TERM
+    assert placed(long) == LONG_TERM
+
+
+def test_risk_10_stays_out_of_the_heat_maps_and_is_named_underneath(corporate):
+    short, long = heat_maps(*corporate)
+    assert 10 not in placed(long) and 10 not in targets(long)
+    assert long.unscored == [10] and short.unscored == []
+    html = render_to_string("risks/heatmap_table.html", {"heatmap": long})
+    assert "Risk 10 is not scored, so it is not on this map." in html
+
+
+def test_each_target_cell_is_marked(corporate):
+    short, long = heat_maps(*corporate)
+    assert {**targets(short), **targets(long)} == TARGETS
+
+
+def test_the_grid_is_four_by_four_with_very_high_likelihood_on_top(corporate):
+    short, _ = heat_maps(*corporate)
+    assert [row.label for row in short.rows] == ["Very High", "High", "Medium", "Low"]
+    assert short.impacts == ["Low", "Medium", "High", "Very High"]
+    assert all(len(row.cells) == 4 for row in short.rows)
+    bands = [[cell.band.label for cell in row.cells] for row in short.rows]
+    assert bands == [
+        ["Medium", "High", "Very high", "Very high"],
+        ["Low", "High", "High", "Very high"],
+        ["Low", "Medium", "High", "High"],
+        ["Low", "Low", "Low", "Medium"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("current", "target", "arrow"),
+    [((2, 3), (1, 2), "↙"), ((3, 2), (2, 2), "↓"), ((2, 3), (2, 2), "←"), ((2, 2), (2, 2), ""),
+     ((1, 1), (2, 2), "↗"), ((2, 2), (3, 1), "↖")],
+)
+def test_the_arrow_points_from_the_current_cell_towards_the_target(current, target, arrow):
+    assert Movement(1, *current, *target).arrow == arrow
+
+
+def test_the_movement_is_said_in_words():
+    assert Movement(1, 2, 3, 1, 2).sentence == (
+        "Risk 1 is at likelihood Medium, impact High; its target is likelihood Low, impact Medium."
+    )
+    assert Movement(7, 2, 2, 2, 2).sentence.endswith("which is its target.")
+    assert Movement(7, 2, 2, None, None).sentence.endswith("it has no target set.")
+
+
+def test_heat_map_data_comes_from_one_query(corporate, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        heat_maps(*corporate, link="/registers/corporate/")
+
+
+def test_the_partial_is_an_accessible_table_with_words_in_every_cell(corporate):
+    short, _ = heat_maps(*corporate, link="/registers/corporate/")
+    html = render_to_string("risks/heatmap_table.html", {"heatmap": short})
+    assert re.search(r"<caption [^>]*>Short-term heat map, 2021/22 Q2</caption>", html)
+    assert html.count('<th scope="col"') == 4 and html.count('<th scope="row"') == 4
+    cells = re.findall(r'<td class="[^"]*rr-band--(\w+)"[^>]*>(.*?)</td>', html, re.S)
+    assert len(cells) == 16
+    words = {"low": "Low", "medium": "Medium", "high": "High", "very_high": "Very high"}
+    for band, body in cells:
+        assert visible_text(body).startswith(words[band]), "every cell names its band in words"
+    assert "<script" not in html and "<svg" not in html and "style=" not in html
+
+
+def test_each_cell_shows_its_refs_targets_arrow_and_sentence(corporate):
+    short, _ = heat_maps(*corporate, link="/registers/corporate/")
+    html = render_to_string("risks/heatmap_table.html", {"heatmap": short})
+    cell = re.search(r'data-position="M v H">(.*?)</td>', html, re.S).group(1)
+    assert visible_text(cell) == "High 1↙ 1 risk"
+    assert (
+        "Risk 1 is at likelihood Medium, impact High; its target is likelihood Low, impact Medium."
+        in cell
+    )
+    target_cell = re.search(r'data-position="L v M">(.*?)</td>', html, re.S).group(1)
+    assert visible_text(target_cell) == "Low T1"
+    assert "(target of risk 1)" in target_cell
+
+
+def test_movements_are_listed_under_the_map(corporate):
+    _, long = heat_maps(*corporate)
+    html = visible_text(render_to_string("risks/heatmap_table.html", {"heatmap": long}))
+    for line in ["Risk 4: H v M → M v M", "Risk 5: M v VH → L v L", "Risk 8: M v H → L v H",
+                 "Risk 11: M v H → L v M"]:
+        assert line in html
+
+
+def test_each_count_links_to_the_register_filtered_to_that_cell(corporate, client, planner):
+    _, long = heat_maps(*corporate, link="/registers/corporate/")
+    html = render_to_string("risks/heatmap_table.html", {"heatmap": long})
+    cell = re.search(r'data-position="M v H">(.*?)</td>', html, re.S).group(1)
+    href = re.search(r'<a class="govuk-link" href="([^"]+)">3 risks', cell).group(1)
+    href = href.replace("&amp;", "&")
+    assert href == "/registers/corporate/?period=2021-22-q2&horizon=long&likelihood=2&impact=3"
+    client.force_login(planner)
+    listed = client.get(href).text
+    assert sorted(int(r) for r in re.findall(r'data-ref="(\d+)"', listed)) == [8, 9, 11]
+
+
+def test_without_a_link_the_pdf_gets_plain_counts(corporate):
+    for heatmap in heat_maps(*corporate):
+        html = render_to_string("risks/heatmap_table.html", {"heatmap": heatmap})
+        assert "<a " not in html
+
+
+def test_heat_maps_page_defaults_to_the_first_register_and_current_period(
+    client, corporate, planner
+):
+    client.force_login(planner)
+    response = client.get("/heatmaps/")
+    assert response.status_code == 200
+    assert "Short-term heat map, 2021/22 Q2" in response.text
+    assert "Long-term heat map, 2021/22 Q2" in response.text
+    assert "Alignment with Met Direction pillars, 2021/22 Q2" in response.text
+
+
+def test_heat_maps_page_takes_register_and_period(client, corporate, planner):
+    client.force_login(planner)
+    response = client.get("/heatmaps/", {"register": "corporate", "period": Q2})
+    assert response.status_code == 200
+    assert 'id="heatmap-long-2021-22-q2"' in response.text
+    assert client.get("/heatmaps/", {"register": "nope"}).status_code == 404
+    assert client.get("/heatmaps/", {"period": "nope"}).status_code == 404
+
+
+def test_heat_maps_page_scope(client, corporate, owner):
+    assert client.get("/heatmaps/").status_code == 302
+    client.force_login(make_user("stranger"))
+    response = client.get("/heatmaps/")
+    assert response.status_code == 200
+    assert "no registers to show" in response.text
+    assert client.get("/heatmaps/", {"register": "corporate"}).status_code == 404
+    client.force_login(owner)
+    assert client.get("/heatmaps/", {"register": "corporate"}).status_code == 200

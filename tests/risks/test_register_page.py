@@ -1,0 +1,290 @@
+"""The register page: the October 2021 data as Appendix A, filters, past periods, htmx, access."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from risks.models import Post, Register, ReportingPeriod, Risk
+from tests.factories import make_assessment, make_period, make_user
+
+URL = "/registers/corporate/"
+Q2 = "2021-22-q2"
+
+# Appendix A of the October 2021 report: ref -> (position, arrow, owner, leads in order, target).
+APPENDIX_A = {
+    1: ("1 M v H", "↓", "AC Frontline Policing",
+        ["Head of Profession – CP, Inclusion & Engagement", "Cmdr Frontline Policing"], "L v M"),
+    2: ("2 H v M", "↔", "Deputy Commissioner", ["Chief Digital and Technology Officer"], "M v M"),
+    3: ("3 H v H", "↔", "AC Professionalism", ["DAC Professionalism"], "L v L"),
+    4: ("4 H v M", "↔", "Chief of Corporate Services", ["Director of HR"], "M v M"),
+    5: ("5 M v VH", "↔", "AC Professionalism", ["Director Learning"], "L v L"),
+    6: ("6 H v H", "↓", "Chief of Corporate Services",
+        ["Director of Finance", "Director of Strategy and Governance"], "L v L"),
+    7: ("7 M v M", "↔", "Chief Digital and Technology Officer",
+        ["Digital Policing Directors", "Director Strategy & Governance", "Transformation Director",
+         "Director of Commercial Services", "Heads of Profession"], "L v L"),
+    8: ("8 M v H", "↓", "AC Professionalism",
+        ["Head of Profession – CP, Inclusion & Engagement"], "L v H"),
+    9: ("9 M v H", "↓", "AC Professionalism",
+        ["Head of Profession – CP, Inclusion & Engagement"], "M v M"),
+    10: ("10", "", "Commissioner", ["Director of Strategy and Governance"], ""),
+    11: ("11 M v H", "↓", "SRO Estates Programme", ["Director of Property Services"], "L v M"),
+}
+TITLES = {1: "VIOLENT CRIME", 2: "NEW SYSTEMS", 3: "STANDARDS", 4: "PEOPLE", 5: "CAPABILITY",
+          6: "MONEY", 7: "TECHNOLOGY", 8: "CRIME PREVENTION", 9: "PUBLIC & LOCAL ENGAGEMENT",
+          10: "LEGITIMACY", 11: "ESTATES"}
+
+
+def text(fragment: str) -> str:
+    fragment = re.sub(r"<br\s*/?>", "|", fragment)
+    fragment = re.sub(r"<[^>]+>", "", fragment)
+    fragment = fragment.replace("&amp;", "&").replace("&#x27;", "'").replace("&quot;", '"')
+    return re.sub(r"\s+", " ", fragment).strip()
+
+
+def rows(html: str) -> dict[int, dict[str, str]]:
+    """Each register row's cells by their data-cell name, as text."""
+    found = {}
+    for ref, body in re.findall(r'<tr [^>]*data-ref="(\d+)">(.*?)</tr>', html, re.S):
+        found[int(ref)] = {
+            name: text(cell)
+            for name, cell in re.findall(r'<t[hd] [^>]*data-cell="(\w+)">(.*?)</t[hd]>', body, re.S)
+        }
+    return found
+
+
+def table_refs(html: str, horizon: str) -> list[int]:
+    table = re.search(rf'<table [^>]*id="register-{horizon}">(.*?)</table>', html, re.S)
+    return [int(r) for r in re.findall(r'data-ref="(\d+)"', table.group(1))] if table else []
+
+
+@pytest.fixture
+def planner_client(client, seed, planner):
+    client.force_login(planner)
+    return client
+
+
+def test_october_2021_register_gives_appendix_a(planner_client):
+    html = planner_client.get(URL, {"period": Q2}).text
+    found = rows(html)
+    assert sorted(found) == list(range(1, 12))
+    for ref, (position, arrow, owner, leads, target) in APPENDIX_A.items():
+        cells = found[ref]
+        assert cells["position"] == position, ref
+        assert cells["trend"].startswith(arrow), ref
+        assert cells["owner"] == owner, ref
+        assert cells["leads"].split("|") == leads, ref
+        assert cells["target"] == target, ref
+        assert cells["description"].startswith(TITLES[ref]), ref
+
+
+def test_short_and_long_term_risks_are_in_their_own_tables(planner_client):
+    html = planner_client.get(URL, {"period": Q2}).text
+    assert table_refs(html, "short") == [1, 2, 3]
+    assert table_refs(html, "long") == [4, 5, 6, 7, 8, 9, 10, 11]
+    assert "SHORT-TERM" in html and "LONG-TERM" in html
+
+
+def test_trend_arrow_comes_with_its_word(planner_client):
+    found = rows(planner_client.get(URL, {"period": Q2}).text)
+    assert found[1]["trend"] == "↓ Improving"
+    assert found[2]["trend"] == "↔ Stable"
+    assert '<span aria-hidden="true">↓</span> Improving' in planner_client.get(URL).text
+
+
+def test_rag_and_progress_are_tags_holding_the_word(planner_client):
+    html = planner_client.get(URL, {"period": Q2}).text
+    found = rows(html)
+    assert [r for r, c in found.items() if c["rag"] == "Green"] == [1, 2, 3, 5, 6, 8, 9, 11]
+    assert [r for r, c in found.items() if c["rag"] == "Amber"] == [4, 7]
+    assert found[4]["progress"] == "Limited" and found[1]["progress"] == "On track"
+    assert html.count('<strong class="govuk-tag govuk-tag--green">Green</strong>') == 8
+    assert html.count('<strong class="govuk-tag govuk-tag--yellow">Amber</strong>') == 2
+
+
+def test_risk_10_is_listed_without_a_position_and_its_description_is_marked_not_agreed(
+    planner_client,
+):
+    html = planner_client.get(URL, {"period": Q2}).text
+    cells = rows(html)[10]
+    assert cells["position"] == "10"
+    assert cells["trend"] == "" and cells["rag"] == "" and cells["target"] == ""
+    assert "<em>Legitimacy in the Met is weakened" in html
+
+
+@pytest.mark.parametrize(
+    ("query", "refs"),
+    [
+        ({"horizon": "short"}, [1, 2, 3]),
+        ({"horizon": "long"}, [4, 5, 6, 7, 8, 9, 10, 11]),
+        ({"rag": "amber"}, [4, 7]),
+        ({"rag": "green"}, [1, 2, 3, 5, 6, 8, 9, 11]),
+        ({"rag": "red"}, []),
+        ({"progress": "limited"}, [4, 7]),
+        ({"trend": "improving"}, [1, 6, 8, 9, 11]),
+        ({"trend": "stable"}, [2, 3, 4, 5, 7]),
+        ({"band": "medium"}, [7]),
+        ({"band": "high"}, [1, 2, 3, 4, 5, 6, 8, 9, 11]),
+        ({"band": "very_high"}, []),
+        ({"likelihood": "2", "impact": "3"}, [1, 8, 9, 11]),
+        ({"likelihood": "2", "impact": "3", "horizon": "long"}, [8, 9, 11]),
+        ({"rag": "amber", "band": "high"}, [4]),
+    ],
+)
+def test_filters_by_query_string(planner_client, query, refs):
+    html = planner_client.get(URL, {"period": Q2, **query}).text
+    assert sorted(rows(html)) == refs
+
+
+def test_owner_and_pillar_filters_take_ids(planner_client):
+    owner = Post.objects.get(name="AC Professionalism")
+    html = planner_client.get(URL, {"period": Q2, "owner": owner.pk}).text
+    assert sorted(rows(html)) == [3, 5, 8, 9]
+    pillar = Risk.objects.get(ref=3).pillars.get()
+    html = planner_client.get(URL, {"period": Q2, "pillar": pillar.pk}).text
+    assert sorted(rows(html)) == [3, 4, 6, 9]
+
+
+def test_sort_by_score_puts_the_highest_first_within_each_horizon(planner_client):
+    html = planner_client.get(URL, {"period": Q2, "sort": "score"}).text
+    # 3 H v H scores 9; 1 M v H and 2 H v M both score 6, so the ref breaks the tie.
+    assert table_refs(html, "short") == [3, 1, 2]
+    # 6 H v H scores 9, 5 M v VH 8; unscored risk 10 comes last.
+    assert table_refs(html, "long")[:2] == [6, 5]
+    assert table_refs(html, "long")[-1] == 10
+
+
+def test_a_bad_filter_value_is_reported_and_ignored(planner_client):
+    response = planner_client.get(URL, {"period": Q2, "rag": "purple", "horizon": "short"})
+    assert response.status_code == 200
+    assert "There is a problem" in response.text
+    assert "Select a valid choice" in response.text
+    assert sorted(rows(response.text)) == [1, 2, 3]
+
+
+def test_filter_form_works_without_javascript_and_with_htmx(planner_client):
+    html = planner_client.get(URL, {"period": Q2}).text
+    form = re.search(
+        r'<form method="get" action="/registers/corporate/" class="rr-filters"(.*?)>', html, re.S
+    )
+    assert form, "the filter form submits by GET to the register without JavaScript"
+    attrs = form.group(1)
+    assert 'hx-get="/registers/corporate/"' in attrs
+    assert 'hx-target="#register-results"' in attrs
+    assert 'hx-push-url="true"' in attrs
+    for name in ["horizon", "owner", "rag", "progress", "trend", "pillar", "band"]:
+        assert f'name="{name}"' in html
+    assert '<input type="hidden" name="period" value="2021-22-q2">' in html
+
+
+def test_htmx_request_gets_only_the_results_partial(planner_client):
+    response = planner_client.get(
+        URL, {"period": Q2, "rag": "amber"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert "<html" not in response.text
+    assert "<form" not in response.text
+    assert sorted(rows(response.text)) == [4, 7]
+    assert "2 risks match the filters" in response.text
+
+
+def test_htmx_history_restore_gets_the_whole_page(planner_client):
+    response = planner_client.get(
+        URL, {"period": Q2}, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+    assert "<html" in response.text
+
+
+def test_every_hx_get_has_an_href(planner_client, monkeypatch):
+    monkeypatch.setattr("risks.views.REGISTER_PAGE_SIZE", 3)
+    html = planner_client.get(URL, {"period": Q2, "rag": "green"}).text
+    links = re.findall(r"<a [^>]*hx-get[^>]*>", html)
+    assert links, "pagination links use htmx"
+    for link in links:
+        assert 'href="' in link
+        href = re.search(r'href="([^"]*)"', link).group(1)
+        assert href == re.search(r'hx-get="([^"]*)"', link).group(1)
+
+
+def test_big_registers_are_paginated_keeping_the_filters(planner_client, monkeypatch):
+    monkeypatch.setattr("risks.views.REGISTER_PAGE_SIZE", 3)
+    first = planner_client.get(URL, {"period": Q2, "horizon": "long"}).text
+    second = planner_client.get(URL, {"period": Q2, "horizon": "long", "page": 2}).text
+    assert sorted(rows(first)) == [4, 5, 6]
+    assert sorted(rows(second)) == [7, 8, 9]
+    assert "page 2 of 3" in second
+    assert "?period=2021-22-q2&amp;horizon=long&amp;page=3" in second
+
+
+def test_a_past_period_is_shown_as_it_was(planner_client):
+    q2 = ReportingPeriod.objects.get(slug=Q2)
+    q3 = make_period("2021-22-q3", name="2021/22 Q3", start=datetime.date(2021, 10, 1))
+    for risk in Risk.objects.filter(register__slug="corporate"):
+        make_assessment(risk, q3, likelihood=1, impact=1, trend="improving")
+    now = rows(planner_client.get(URL).text)  # the open period is the default
+    assert now[1]["position"] == "1 L v L"
+    assert now[10]["position"] == "10 L v L"
+    then = rows(planner_client.get(URL, {"period": q2.slug}).text)
+    assert then[1]["position"] == "1 M v H"
+    assert then[10]["position"] == "10"
+    assert then[3]["trend"] == "↔ Stable"
+
+
+def test_the_open_period_is_flagged_and_unapproved_rows_say_so(planner_client):
+    q3 = make_period("2021-22-q3", name="2021/22 Q3", start=datetime.date(2021, 10, 1))
+    make_assessment(Risk.objects.get(ref=1), q3, state="draft")
+    html = planner_client.get(URL).text
+    assert "2021/22 Q3 is open" in html
+    assert "Draft" in rows(html)[1]["progress"]
+
+
+def test_period_menu_lists_every_period_and_an_unknown_one_is_404(planner_client):
+    html = planner_client.get(URL, {"period": Q2}).text
+    assert '<option value="2021-22-q2" selected>2021/22 Q2</option>' in html
+    assert planner_client.get(URL, {"period": "1999-q9"}).status_code == 404
+
+
+def test_register_page_shows_heat_maps_and_alignment(planner_client):
+    html = planner_client.get(URL, {"period": Q2}).text
+    assert "Short-term heat map, 2021/22 Q2" in html
+    assert "Long-term heat map, 2021/22 Q2" in html
+    assert "Alignment with Met Direction pillars" in html
+    assert "Risk 10 is still to be finalised" in html
+
+
+def test_outsider_gets_404_and_anonymous_is_sent_to_login(client, seed, outsider):
+    assert client.get(URL).status_code == 302
+    assert client.get(URL)["Location"].startswith(reverse("login"))
+    client.force_login(outsider)
+    assert client.get(URL).status_code == 404
+    assert client.get(URL, headers={"HX-Request": "true"}).status_code == 404
+
+
+def test_risk_owner_and_panel_read_the_register(client, owner, panel):
+    for user in (owner, panel):
+        client.force_login(user)
+        assert client.get(URL, {"period": Q2}).status_code == 200
+
+
+def test_an_owner_does_not_see_other_registers(client, owner):
+    other = Register.objects.create(name="Frontline", slug="frontline")
+    Risk.objects.create(
+        register=other, ref=1, title="X", horizon="short",
+        owner=Post.objects.create(name="Someone else"),
+    )
+    client.force_login(owner)
+    assert client.get("/registers/frontline/").status_code == 404
+    client.force_login(make_user("nobody-else"))
+    assert client.get(URL).status_code == 404
+
+
+def test_no_period_yet_says_so(client, planner):
+    from tests.factories import make_register
+
+    make_register("empty")
+    client.force_login(planner)
+    response = client.get("/registers/empty/")
+    assert response.status_code == 200
+    assert "No reporting period has been opened yet" in response.text
