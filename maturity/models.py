@@ -10,13 +10,50 @@ from simple_history.models import HistoricalRecords
 from risks.models import Post
 
 
+def record_baseline(obj: models.Model) -> None:
+    """A history record of a row as stored, with no user: the "before" of its first change."""
+    model = type(obj)
+    historical = model.history.model
+    record = historical.objects.create(
+        history_date=timezone.now(),
+        history_type="~",
+        history_change_reason="As loaded",
+        **{f.attname: getattr(obj, f.attname) for f in historical.tracked_fields},
+    )
+    for m2m in getattr(historical, "_history_m2m_fields", []):
+        through = m2m.remote_field.through
+        snapshot = historical._meta.apps.get_model(
+            model._meta.app_label, f"Historical{model.__name__}_{m2m.name}"
+        )
+        snapshot.objects.bulk_create(
+            snapshot(history=record, **{f.attname: getattr(row, f.attname) for f in through._meta.fields})
+            for row in through.objects.filter(**{m2m.m2m_field_name(): obj})
+        )
+
+
+class KeepsBaseline(models.Model):
+    """Rows that loaddata wrote have no history (raw saves record none). Before such a row's
+    first change, record it as stored, so that the change can be shown as a difference."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        model = type(self)
+        if self.pk is not None and not model.history.filter(id=self.pk).exists():
+            stored = model._base_manager.filter(pk=self.pk).first()
+            if stored is not None:
+                record_baseline(stored)
+        super().save(*args, **kwargs)
+
+
 class ActionPlanQuerySet(models.QuerySet):
     def current(self) -> "ActionPlan | None":
         """The latest plan: the one the page and the report show."""
         return self.order_by("-date", "-pk").first()
 
 
-class ActionPlan(models.Model):
+class ActionPlan(KeepsBaseline):
     """The risk maturity action plan (Appendix C of the Audit Panel report)."""
 
     title = models.CharField(max_length=200)
@@ -33,7 +70,7 @@ class ActionPlan(models.Model):
         return f"{self.title} {self.as_of}"
 
 
-class Theme(models.Model):
+class Theme(KeepsBaseline):
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="themes")
     title = models.CharField(max_length=200)
     order = models.PositiveSmallIntegerField(default=0)
@@ -65,7 +102,7 @@ class Source(models.Model):
         return self.name
 
 
-class PlanItem(models.Model):
+class PlanItem(KeepsBaseline):
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="items")
     ref = models.PositiveSmallIntegerField()
     sources = models.ManyToManyField(Source, related_name="items", blank=True)
@@ -99,7 +136,7 @@ class PlanActionQuerySet(models.QuerySet):
         return self.filter(milestone_date__lt=today).exclude(status=PlanAction.Status.COMPLETE)
 
 
-class PlanAction(models.Model):
+class PlanAction(KeepsBaseline):
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", "Not started"
         IN_PROGRESS = "in_progress", "In progress"

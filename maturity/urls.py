@@ -1,3 +1,28 @@
+from django.urls import path
+
+from . import views
+
 app_name = "maturity"
 
-urlpatterns: list = []
+urlpatterns = [
+    # The action plan (Appendix C)
+    path("", views.plan_detail, name="plan"),
+    path("appendix-c/", views.appendix_c, name="appendix_c"),
+    path("changes/", views.changes, name="changes"),
+    path("themes/new/", views.theme_create, name="theme_create"),
+    path("items/new/", views.item_create, name="item_create"),
+    path("items/<int:pk>/", views.item_detail, name="item"),
+    path("items/<int:pk>/edit/", views.item_edit, name="item_edit"),
+    path("items/<int:pk>/updates/", views.item_log_add, name="item_log_add"),
+    path("items/<int:pk>/actions/new/", views.action_create, name="action_create"),
+    path("actions/<int:pk>/edit/", views.action_edit, name="action_edit"),
+    path("actions/<int:pk>/status/", views.action_status, name="action_status"),
+    # Self-assessments
+    path("self-assessments/", views.selfassessment_results, name="results"),
+    path("units/<int:pk>/", views.unit_detail, name="unit"),
+    path(
+        "units/<int:pk>/self-assessment/<int:year>/",
+        views.selfassessment_form,
+        name="assess",
+    ),
+]
