@@ -266,7 +266,7 @@ class Move:
 
     @property
     def arrow(self) -> str:
-        return {"down": "↓", "up": "↑", "moved": "↔", "same": "–"}.get(self.kind, "")
+        return {"down": "↓", "up": "↑", "moved": "→", "same": "–"}.get(self.kind, "")
 
     @property
     def words(self) -> str:
@@ -588,7 +588,7 @@ def score_histories(risks: list[Risk], up_to: ReportingPeriod) -> list[RiskChart
 
 def score_figure(risk: Risk, points: list[Point]) -> dict:
     """A plotly figure (as a plain dict for json_script) of one risk's score by quarter."""
-    import plotly.graph_objects as go
+    import plotly.graph_objects as go  # slow to import, and only the dashboard draws charts
 
     x = [p.period for p in points]
     fig = go.Figure(
@@ -604,13 +604,11 @@ def score_figure(risk: Risk, points: list[Point]) -> dict:
             hovertemplate="%{x}: score %{y} (%{text})<extra></extra>",
         )
     )
-    if risk.target_score is not None and x:
-        fig.add_trace(
-            go.Scatter(
-                x=x, y=[risk.target_score] * len(x), mode="lines", name="Target score",
-                line={"color": "#0b0c0c", "dash": "dash", "width": 2},
-                hovertemplate=f"Target: score {risk.target_score}<extra></extra>",
-            )
+    if risk.target_score is not None:
+        # A line across the whole plot: with one quarter so far a two-point trace would not show.
+        fig.add_hline(
+            y=risk.target_score, line={"color": "#0b0c0c", "dash": "dash", "width": 2},
+            annotation_text=f"Target {risk.target_score}", annotation_position="top left",
         )
     for band in bands():
         fig.add_hrect(
@@ -621,13 +619,11 @@ def score_figure(risk: Risk, points: list[Point]) -> dict:
     fig.update_layout(
         template="none",
         height=280,
-        margin={"l": 50, "r": 90, "t": 40, "b": 40},
-        title={"text": f"Risk {risk.ref} {risk.title}", "font": {"size": 16}},
+        margin={"l": 50, "r": 90, "t": 20, "b": 50},
         font={"family": "arial, sans-serif", "color": "#0b0c0c"},
         yaxis={"title": {"text": "Score"}, "range": [0, 16.5], "tickvals": ALL_SCORES},
         xaxis={"title": {"text": "Quarter"}, "type": "category"},
-        showlegend=True,
-        legend={"orientation": "h", "y": -0.3},
+        showlegend=False,
     )
     figure = fig.to_dict()
     figure["config"] = {"displayModeBar": False, "responsive": True}

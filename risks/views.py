@@ -3,6 +3,8 @@
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import urlencode
+from django_htmx.http import push_url
 
 from .access import get_register_for_user
 from .heatmaps import heat_maps
@@ -59,6 +61,16 @@ def _partial_request(request: HttpRequest) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
+def _clean_url(request: HttpRequest) -> str:
+    query = [
+        (name, value)
+        for name in request.GET
+        for value in request.GET.getlist(name)
+        if value and not (name == "sort" and value == "ref")
+    ]
+    return request.path + ("?" + urlencode(query) if query else "")
+
+
 def register_detail(request: HttpRequest, slug: str) -> HttpResponse:
     register = get_register_for_user(request, slug)
     periods = list(ReportingPeriod.objects.all())
@@ -71,6 +83,13 @@ def register_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "periods": periods,
         "form": form,
         "filters": form.filters(),
+        # Changing the period keeps the filters: the period form carries them along.
+        "kept_filters": [
+            (name, value)
+            for name in request.GET
+            if name not in ("period", "page")
+            for value in request.GET.getlist(name)
+        ],
     }
     if period is None:
         return render(request, "risks/register_detail.html", context)
@@ -83,7 +102,9 @@ def register_detail(request: HttpRequest, slug: str) -> HttpResponse:
         groups=group_by_horizon(page.object_list),
     )
     if _partial_request(request):
-        return render(request, "risks/register_detail.html#results", context)
+        response = render(request, "risks/register_detail.html#results", context)
+        # The form sends every field, empty ones too; share the address without them.
+        return push_url(response, _clean_url(request))
     context.update(
         heatmaps=heat_maps(register, period, link=register.get_absolute_url()),
         alignment=alignment(register, period, pillars),

@@ -72,10 +72,12 @@ def test_chart_figure_is_plotly_json_with_score_and_target(corporate):
     (chart,) = score_histories([register.risks.get(ref=1)], period)
     figure = json.loads(json.dumps(chart.figure))
     assert set(figure) >= {"data", "layout"}
-    score, target = figure["data"]
+    (score,) = figure["data"]
     assert score["x"] == ["2021/22 Q2"] and score["y"] == [6] and score["text"] == ["High"]
-    assert target["y"] == [2] and target["name"] == "Target score"
-    assert len(figure["layout"]["shapes"]) == 4  # one region per band
+    shapes = figure["layout"]["shapes"]
+    assert len(shapes) == 5  # the target line and one region per band
+    target = next(s for s in shapes if s["type"] == "line")
+    assert (target["y0"], target["y1"], target["line"]["dash"]) == (2, 2, "dash")
 
 
 def test_dashboard_charts_are_started_from_static_files_with_a_table_beside_each(

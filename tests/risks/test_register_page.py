@@ -288,3 +288,20 @@ def test_no_period_yet_says_so(client, planner):
     response = client.get("/registers/empty/")
     assert response.status_code == 200
     assert "No reporting period has been opened yet" in response.text
+
+
+def test_changing_the_period_keeps_the_filters(planner_client):
+    html = planner_client.get(URL, {"period": Q2, "rag": "amber", "horizon": "long"}).text
+    period_form = re.search(
+        r'<form method="get"[^>]*class="govuk-!-margin-bottom-4">(.*?)</form>', html, re.S
+    )
+    assert '<input type="hidden" name="rag" value="amber">' in period_form.group(1)
+    assert '<input type="hidden" name="horizon" value="long">' in period_form.group(1)
+
+
+def test_htmx_pushes_the_address_without_empty_fields(planner_client):
+    response = planner_client.get(
+        URL + "?period=2021-22-q2&horizon=&owner=&rag=amber&trend=&sort=ref",
+        headers={"HX-Request": "true"},
+    )
+    assert response["HX-Push-Url"] == "/registers/corporate/?period=2021-22-q2&rag=amber"
