@@ -1,0 +1,389 @@
+"""Everything the Audit Panel report says, built from the data with a fixed number of queries.
+
+The figures ("eight are assessed … to be 'green'") are counted here from the period's approved
+assessments and written as words; the team's prose comes from the Report row; the appendices
+reuse the register's own builders (risks.heatmaps, risks.registers, maturity.plan) so the PDF
+and the pages show the same tables. The preview page and the PDF render this one object
+through the same templates.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+
+from controls.models import Control, ControlUpdate
+from maturity.models import ActionPlan
+from maturity.plan import ThemeRows, appendix_c
+from risks.heatmaps import HeatMap, heat_maps
+from risks.models import Assessment, Horizon, Progress, Rag, RiskLead
+from risks.registers import Alignment, alignment
+
+from .models import Report
+from .numbers import capfirst, count_noun, is_are, join_words, number_words
+from .prose import Block, Numbered, Numberer, blocks, fill
+
+# Names the team may write in braces in the prose ("information on {appendix_b_count} of the
+# risks"): the report fills in the figure, in words, so no figure is ever typed in.
+TOKENS = {
+    "risk_count": "how many risks the report covers",
+    "green_count": "how many risks are green",
+    "amber_count": "how many risks are amber",
+    "red_count": "how many risks are red",
+    "appendix_b_count": "how many risks Appendix B sets out",
+}
+
+# The order of the groups of risks to note; RAG words as the report writes them.
+NOTED_GROUPS = [Progress.ON_TRACK, Progress.LIMITED, Progress.SLIPPED, Progress.NO_PROGRESS]
+RAG_ARTICLES = {Rag.GREEN: "a", Rag.AMBER: "an", Rag.RED: "a"}
+PROGRESS_OPTIONS = [label for _, label in Progress.choices]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Counts of the period's approved assessments: the report's figures."""
+
+    total: int
+    approved: int
+    green: int
+    amber: int
+    red: int
+    appendix_b: int
+    register_words: str = "corporate"
+
+    def count(self, rag: str) -> int:
+        return {Rag.GREEN: self.green, Rag.AMBER: self.amber, Rag.RED: self.red}[rag]
+
+    def tokens(self) -> dict[str, str]:
+        return {
+            "risk_count": number_words(self.total),
+            "green_count": number_words(self.green),
+            "amber_count": number_words(self.amber),
+            "red_count": number_words(self.red),
+            "appendix_b_count": number_words(self.appendix_b),
+        }
+
+    @property
+    def summary_sentence(self) -> str:
+        """ "In terms of progress against our corporate risks, eight are assessed by the respective
+        risk owners and working leads to be 'green' and two risks are assessed to be 'amber'." """
+        parts = []
+        for rag in Rag.values:
+            n = self.count(rag)
+            if not n:
+                continue
+            if not parts:
+                parts.append(
+                    f"{number_words(n)} {is_are(n)} assessed by the respective risk owners and "
+                    f"working leads to be '{rag}'"
+                )
+            else:
+                parts.append(f"{count_noun(n, 'risk')} {is_are(n)} assessed to be '{rag}'")
+        opening = f"In terms of progress against our {self.register_words} risks, "
+        if not parts:
+            return opening + "none has yet been assessed."
+        return opening + join_words(parts) + "."
+
+    @property
+    def position_sentence(self) -> str:
+        """ "Eight risks are reporting a 'green' status and on track this quarter and two risks
+        are reporting an 'amber' status." """
+        parts = []
+        for rag in Rag.values:
+            n = self.count(rag)
+            if not n:
+                continue
+            part = f"{count_noun(n, 'risk')} {is_are(n)} reporting {RAG_ARTICLES[rag]} '{rag}' status"
+            if rag == Rag.GREEN:
+                part += " and on track this quarter"
+            parts.append(part)
+        if not parts:
+            return "No risk has reported its progress this quarter yet."
+        return capfirst(join_words(parts)) + "."
+
+
+@dataclass
+class Part:
+    """One element of section 1: a heading, a sub-heading or a numbered paragraph."""
+
+    kind: str  # "heading", "subheading", "numbered"
+    text: str = ""
+    item: Numbered | None = None
+
+
+@dataclass
+class ControlRow:
+    control: Control
+    update: ControlUpdate | None
+
+    @property
+    def status_label(self) -> str:
+        return self.update.get_status_display() if self.update else "No update this quarter"
+
+
+@dataclass
+class RoadToTarget:
+    """One risk of Appendix B: its appetite, key controls and overall assessment."""
+
+    assessment: Assessment
+    controls: list[ControlRow]
+
+    @property
+    def risk(self):
+        return self.assessment.risk
+
+    @property
+    def progress_options(self) -> list[tuple[str, bool]]:
+        chosen = self.assessment.get_progress_display() if self.assessment.progress else ""
+        return [(label, label == chosen) for label in PROGRESS_OPTIONS]
+
+
+@dataclass(frozen=True)
+class Appendix:
+    letter: str
+    title: str
+    sensitive: bool = False
+
+
+@dataclass
+class ReportDocument:
+    report: Report
+    public: bool
+    figures: Figures
+    created: str
+    modified: str
+    summary_purpose: list[Block]
+    summary_figures: list[Block]
+    key_considerations: list[Block]
+    interdependencies: list[Block]
+    recommendations: list[Block]
+    section1: list[Part]
+    equality: list[Block]
+    financial: list[Block]
+    legal: list[Block]
+    risk_implications: list[Block]
+    appendices: list[Appendix]
+    by_horizon: list[tuple[str, str, list[Assessment]]]
+    heat_maps: list[HeatMap]
+    alignment: Alignment
+    road_to_target: list[RoadToTarget]
+    plan: ActionPlan | None
+    plan_rows: list[ThemeRows]
+    pending: list[Assessment] = field(default_factory=list)
+
+    @property
+    def period(self):
+        return self.report.period
+
+    @property
+    def month(self) -> str:
+        return _month(self.report.meeting_date)
+
+    @property
+    def appendix_b(self) -> Appendix:
+        return self.appendices[1]
+
+    @property
+    def show_appendix_b(self) -> bool:
+        return not self.public
+
+    @property
+    def title(self) -> str:
+        suffix = " (public version)" if self.public else ""
+        return f"{self.report.title} – {_day(self.report.meeting_date)}{suffix}"
+
+
+def _day(d: datetime.date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def _month(d: datetime.date) -> str:
+    return f"{d:%B %Y}"
+
+
+def risk_name(title: str) -> str:
+    """ "PUBLIC & LOCAL ENGAGEMENT" → "Public and Local Engagement", as section 1 names risks."""
+    small = {"and", "of", "the", "to", "in", "for", "on", "a"}
+    words = []
+    for i, word in enumerate(title.replace("&", "and").split()):
+        lower = word.lower()
+        words.append(lower if i and lower in small else lower[:1].upper() + lower[1:])
+    return " ".join(words)
+
+
+def register_words(name: str) -> str:
+    """ "Corporate risk register" → "corporate": how the report speaks of its risks."""
+    words = name.strip()
+    for suffix in (" risk register", " register"):
+        if words.lower().endswith(suffix):
+            words = words[: -len(suffix)]
+            break
+    return words.lower() or "corporate"
+
+
+def _iso(moment: datetime.datetime | datetime.date) -> str:
+    if isinstance(moment, datetime.datetime):
+        return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{moment.isoformat()}T00:00:00Z"
+
+
+def metadata_dates(report: Report) -> tuple[str, str]:
+    """Fixed PDF dates, so the same data gives the same bytes: the period's close (or the
+    meeting date) as created; publication (or the last edit) as modified."""
+    created = report.period.closed_at or report.meeting_date
+    modified = report.published_at or report.updated_at or created
+    return _iso(created), _iso(modified)
+
+
+def _noted_item(numberer: Numberer, a: Assessment) -> Numbered:
+    risk = a.risk
+    where = f"risk {risk.ref} – {risk.get_horizon_display().lower()}"
+    found = blocks(a.commentary)
+    if not a.progress:
+        # Not yet scored (risk 10): its name stands as a heading, the commentary below it.
+        return Numbered(numberer.next(), found, lead=f"{risk_name(risk.title)} ({where})",
+                        lead_alone=True)
+    return Numbered(numberer.next(), found, lead=f"{risk_name(risk.title)} ({where}):")
+
+
+def _section1(report: Report, figures: Figures, tokens, noted_on_track, others, unscored):
+    numberer = Numberer(1)
+    parts = [Part("heading", "Corporate risk update")]
+    parts += [Part("numbered", item=n) for n in numberer.paragraphs(fill(report.introduction, tokens))]
+
+    parts.append(Part("heading", "Risk position update"))
+    notes = blocks(fill(report.position_notes, tokens))
+    opening = figures.position_sentence
+    if notes and notes[0].kind == "p":
+        opening = f"{opening} {notes.pop(0).text}"
+    parts.append(Part("numbered", item=Numbered(numberer.next(), [Block("p", opening), *notes])))
+
+    if noted_on_track:
+        parts.append(Part("subheading", f"'{Progress.ON_TRACK.label}' risks to note are:"))
+        parts += [Part("numbered", item=_noted_item(numberer, a)) for a in noted_on_track]
+    for progress in NOTED_GROUPS[1:]:
+        group = [a for a in others if a.progress == progress]
+        if group:
+            parts.append(Part("subheading", f"'{progress.label}' risks to note are:"))
+            parts += [Part("numbered", item=_noted_item(numberer, a)) for a in group]
+    if unscored:
+        if not others:
+            parts.append(Part("subheading", "Risks still to be finalised:"))
+        parts += [Part("numbered", item=_noted_item(numberer, a)) for a in unscored]
+    parts += [
+        Part("numbered", item=n) for n in numberer.paragraphs(fill(report.further_notes, tokens))
+    ]
+
+    maturity = numberer.paragraphs(fill(report.maturity, tokens))
+    if maturity:
+        parts.append(Part("heading", "Risk maturity action plan"))
+        parts += [Part("numbered", item=n) for n in maturity]
+    return parts
+
+
+def _road_to_target(report: Report, assessments: list[Assessment], chosen: set[int]):
+    chosen_rows = [a for a in assessments if a.risk_id in chosen]
+    if not chosen_rows:
+        return []
+    period = report.period
+    controls = (
+        Control.objects.filter(risk_id__in=[a.risk_id for a in chosen_rows], is_key=True,
+                               is_active=True)
+        # A control added in a later quarter was not part of this report's road to target.
+        .filter(Q(added_in__isnull=True) | Q(added_in__start__lte=period.start))
+        .select_related("owner")
+        .prefetch_related(
+            Prefetch("updates", queryset=ControlUpdate.objects.filter(period=period),
+                     to_attr="period_updates")
+        )
+        .order_by("risk_id", "order", "pk")
+    )
+    by_risk: dict[int, list[ControlRow]] = {}
+    for control in controls:
+        update = control.period_updates[0] if control.period_updates else None
+        by_risk.setdefault(control.risk_id, []).append(ControlRow(control, update))
+    return [RoadToTarget(a, by_risk.get(a.risk_id, [])) for a in chosen_rows]
+
+
+def build(report: Report, *, public: bool = False, assessments=None) -> ReportDocument:
+    """The whole report. A fixed number of queries (about a dozen) however many risks."""
+    period, register = report.period, report.register
+    if assessments is None:
+        assessments = list(
+            Assessment.objects.filter(period=period, risk__register=register)
+            .select_related("risk__owner")
+            .prefetch_related(
+                Prefetch("risk__risklead_set", queryset=RiskLead.objects.select_related("post"))
+            )
+            .order_by("risk__ref")
+        )
+    noted_ids = set(report.noted_risks.values_list("pk", flat=True))
+    appendix_b_ids = set(report.appendix_b_risks.values_list("pk", flat=True))
+
+    approved = [a for a in assessments if a.state == Assessment.State.APPROVED]
+    rag_counts = {rag: sum(1 for a in approved if a.rag == rag) for rag in Rag.values}
+    road = _road_to_target(report, approved, appendix_b_ids)
+    figures = Figures(
+        total=len(assessments),
+        approved=len(approved),
+        green=rag_counts[Rag.GREEN],
+        amber=rag_counts[Rag.AMBER],
+        red=rag_counts[Rag.RED],
+        appendix_b=len(road),
+        register_words=register_words(register.name),
+    )
+    tokens = figures.tokens()
+
+    noted_on_track = [a for a in approved if a.progress == Progress.ON_TRACK and a.risk_id in noted_ids]
+    others = [a for a in approved if a.progress and a.progress != Progress.ON_TRACK]
+    unscored = [a for a in approved if not a.progress]
+
+    summary_figures = [Block("p", figures.summary_sentence)]
+    notes = blocks(fill(report.summary_notes, tokens))
+    if notes and notes[0].kind == "p":
+        summary_figures = [Block("p", f"{figures.summary_sentence} {notes.pop(0).text}")]
+    summary_figures += notes
+
+    plan = ActionPlan.objects.filter(date__lte=report.meeting_date).order_by("-date", "-pk").first()
+    # Overdue marks are judged at the meeting date, never today, so a report never changes.
+    plan_rows = appendix_c(plan, today=report.meeting_date) if plan else []
+
+    month = _month(report.meeting_date)
+    words = register_words(register.name)
+    appendices = [
+        Appendix("A", f"Summary of {words} risks and heat maps – {month}"),
+        Appendix("B", f"'Road to target' assessments for example {words} risks – {month}",
+                 sensitive=True),
+        Appendix("C", f"{plan.title} {plan.as_of}" if plan else "Risk maturity action plan"),
+    ]
+    created, modified = metadata_dates(report)
+    horizons = [
+        (value, label, [a for a in assessments if a.risk.horizon == value])
+        for value, label in Horizon.choices
+    ]
+    return ReportDocument(
+        report=report,
+        public=public,
+        figures=figures,
+        created=created,
+        modified=modified,
+        summary_purpose=blocks(fill(report.summary_purpose, tokens)),
+        summary_figures=summary_figures,
+        key_considerations=blocks(fill(report.key_considerations, tokens)),
+        interdependencies=blocks(fill(report.interdependencies, tokens)),
+        recommendations=blocks(fill(report.recommendations, tokens)),
+        section1=_section1(report, figures, tokens, noted_on_track, others, unscored),
+        equality=blocks(fill(report.equality, tokens)),
+        financial=blocks(fill(report.financial, tokens)),
+        legal=blocks(fill(report.legal, tokens)),
+        risk_implications=blocks(fill(report.risk_implications, tokens)),
+        appendices=appendices,
+        by_horizon=[h for h in horizons if h[2]],
+        heat_maps=heat_maps(register, period),
+        alignment=alignment(register, period),
+        road_to_target=road,
+        plan=plan,
+        plan_rows=plan_rows,
+        pending=[a for a in assessments if a.state != Assessment.State.APPROVED],
+    )
+

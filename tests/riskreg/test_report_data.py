@@ -1,0 +1,167 @@
+"""What the report says, built from the data: the October 2021 seed, and a fixed query count."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from maturity.models import ActionPlan, PlanAction, PlanItem, Theme
+from riskreg.models import Report
+from riskreg.report_data import build
+from riskreg.reports import render_body
+from risks.models import ReportingPeriod
+from tests.factories import (
+    make_assessment,
+    make_control,
+    make_control_update,
+    make_period,
+    make_register,
+    make_risk,
+)
+
+
+@pytest.fixture
+def october(seed):
+    call_command("loaddata", "report_2021_10", verbosity=0)
+    return Report.objects.select_related("period", "register").get(pk=1)
+
+
+def numbered(doc):
+    return {p.item.number: p.item for p in doc.section1 if p.kind == "numbered"}
+
+
+def test_the_figures_are_counted_from_the_approved_assessments(october):
+    doc = build(october)
+    f = doc.figures
+    assert (f.total, f.green, f.amber, f.red, f.appendix_b) == (11, 8, 2, 0, 4)
+    assert doc.summary_figures[0].text.startswith(
+        "In terms of progress against our corporate risks, eight are assessed by the respective "
+        "risk owners and working leads to be 'green' and two risks are assessed to be 'amber'. "
+        "Following discussion at Risk and Assurance Board"
+    )
+
+
+def test_section_1_numbers_the_paragraphs_as_the_seed(october):
+    items = numbered(build(october))
+    assert list(items) == [f"1.{n}" for n in range(1, 14)]
+    assert items["1.2"].blocks[0].text.startswith(
+        "We have provided information on four of the risks at Appendix B"
+    )
+    assert items["1.3"].blocks[0].text.startswith(
+        "Eight risks are reporting a 'green' status and on track this quarter and two risks are "
+        "reporting an 'amber' status. One long-term risk has seen a decrease in score"
+    )
+    leads = [items[f"1.{n}"].lead for n in range(4, 11)]
+    assert leads == [
+        "Violent Crime (risk 1 – short-term):",
+        "Standards (risk 3 – short-term):",
+        "Public and Local Engagement (risk 9 – long-term):",
+        "Estates (risk 11 – long-term):",
+        "People (risk 4 – long-term):",
+        "Technology (risk 7 – long-term):",
+        "Legitimacy (risk 10 – long-term)",
+    ]
+    assert items["1.10"].lead_alone
+    assert items["1.11"].blocks[0].text.startswith("We have analysed the findings")
+    assert items["1.13"].blocks[0].text.startswith("We will provide regular updates")
+
+
+def test_commentary_comes_from_the_assessments_paragraph_by_paragraph(october):
+    items = numbered(build(october))
+    people = items["1.8"]
+    assert len(people.blocks) == 4
+    assert "2,438 officers were recruited" in people.blocks[1].text
+    technology = items["1.9"]
+    assert technology.blocks[-1].text.startswith("Risk and Assurance Board commissioned a paper")
+
+
+def test_subheadings_group_the_risks_to_note(october):
+    doc = build(october)
+    headings = [p.text for p in doc.section1 if p.kind in ("heading", "subheading")]
+    assert headings == [
+        "Corporate risk update", "Risk position update", "'On track' risks to note are:",
+        "'Limited' risks to note are:", "Risk maturity action plan",
+    ]
+
+
+def test_only_chosen_on_track_risks_are_noted_but_every_other_risk_is(october):
+    october.noted_risks.set(october.noted_risks.filter(ref__in=[1]))
+    leads = [i.lead for i in numbered(build(october)).values() if i.lead]
+    assert leads[0].startswith("Violent Crime") and not any("Standards" in x for x in leads)
+    assert any(x.startswith("People") for x in leads)
+    assert any(x.startswith("Legitimacy") for x in leads)
+
+
+def test_appendix_b_holds_the_chosen_risks_with_their_key_controls(october):
+    doc = build(october)
+    assert [r.risk.ref for r in doc.road_to_target] == [1, 3, 9, 11]
+    first = doc.road_to_target[0]
+    assert [row.control.title for row in first.controls] == [
+        "Op Orochi – disrupting and closing County Lines", "Violence against women and girls",
+    ]
+    assert [row.status_label for row in first.controls] == ["In progress", "In progress"]
+    assert ("On track", True) in first.progress_options
+    assert doc.appendices[1].sensitive
+
+
+def test_appendix_a_and_c_use_the_registers_and_the_plans_builders(october):
+    doc = build(october)
+    assert [(h, [a.risk.ref for a in rows]) for h, _, rows in doc.by_horizon] == [
+        ("short", [1, 2, 3]), ("long", [4, 5, 6, 7, 8, 9, 10, 11]),
+    ]
+    assert [m.horizon for m in doc.heat_maps] == ["short", "long"]
+    assert doc.alignment.unscored_note == "Risk 10 is still to be finalised"
+    assert [t.theme.title for t in doc.plan_rows] == [
+        "Achieving an embedded risk culture", "Improving governance",
+        "Improving organisational learning",
+    ]
+    assert doc.appendices[2].title == "Risk maturity action plan Sept 2021"
+
+
+def test_metadata_dates_are_the_reports_never_now(october):
+    doc = build(october)
+    assert (doc.created, doc.modified) == ("2021-09-30T17:00:00Z", "2021-10-01T12:00:00Z")
+
+
+def _register_of(n: int, year: int):
+    register = make_register(name="Corporate risk register")
+    period = make_period(start=datetime.date(year, 1, 1), state="open")
+    risks = []
+    for ref in range(1, n + 1):
+        risk = make_risk(register, ref=ref, horizon="short" if ref % 3 else "long")
+        progress = "on_track" if ref % 4 else "limited"
+        make_assessment(risk, period, progress=progress, reasons="Why" if progress != "on_track" else "",
+                        commentary=f"Commentary {ref}.\n\nMore.", state="approved")
+        control = make_control(risk, is_key=True)
+        make_control_update(control, period)
+        risks.append(risk)
+    plan = ActionPlan.objects.create(title="Plan", as_of="Jan 2030", date=datetime.date(2030, 1, 1))
+    theme = Theme.objects.create(plan=plan, title="Theme")
+    for ref in range(1, 6):
+        item = PlanItem.objects.create(theme=theme, ref=ref, issue="Issue", owners="Owner")
+        PlanAction.objects.create(item=item, text="Act", milestone="Ongoing")
+    report = Report.objects.create(register=register, period=period,
+                                   meeting_date=datetime.date(2030, 4, 1))
+    report.noted_risks.set(risks)
+    report.appendix_b_risks.set(risks)
+    ReportingPeriod.objects.filter(pk=period.pk).update(state="closed", closed_at=timezone.now())
+    return Report.objects.select_related("period", "register").get(pk=report.pk)
+
+
+@pytest.mark.django_db
+def test_the_report_data_costs_the_same_queries_for_10_and_100_risks(django_assert_num_queries):
+    small = _register_of(10, 2030)
+    # The whole document, data and templates, as the preview and the PDF render it.
+    with CaptureQueriesContext(connection) as ten:
+        render_body(build(small))
+    big = _register_of(100, 2031)
+    with django_assert_num_queries(len(ten.captured_queries)):
+        doc = build(big)
+        html = render_body(doc)
+    assert len(doc.road_to_target) == 100
+    assert "RISK 100" in html
+    assert len(ten.captured_queries) <= 16
+
