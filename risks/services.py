@@ -161,7 +161,7 @@ def _check_transition(current: Assessment, to: str, verb: str) -> None:
         )
 
 
-def _carried_forward(risk: Risk, period: ReportingPeriod, prev: Assessment | None, by) -> Assessment:
+def _carried_forward(risk: Risk, period: ReportingPeriod, prev: Assessment | None) -> Assessment:
     return Assessment(
         risk=risk,
         period=period,
@@ -171,7 +171,7 @@ def _carried_forward(risk: Risk, period: ReportingPeriod, prev: Assessment | Non
         progress=prev.progress if prev else "",
         commentary=prev.commentary if prev else "",
         reasons=prev.reasons if prev else "",
-        updated_by=by,
+        # No updated_by: "last saved by" means an owner's save. The history records the opener.
     )
 
 
@@ -195,7 +195,7 @@ def open_period(
         .only("risk_id", "likelihood", "impact", "trend", "progress", "commentary", "reasons")
     ):
         last.setdefault(a.risk_id, a)
-    drafts = [_carried_forward(risk, period, last.get(risk.pk), by) for risk in Risk.objects.active()]
+    drafts = [_carried_forward(risk, period, last.get(risk.pk)) for risk in Risk.objects.active()]
     bulk_create_with_history(
         drafts, Assessment, default_user=by, default_change_reason="Carried forward"
     )
@@ -209,7 +209,7 @@ def start_assessment(*, risk: Risk, period: ReportingPeriod, by) -> Assessment:
     existing = Assessment.objects.filter(risk=risk, period=period).first()
     if existing:
         return existing
-    draft = _carried_forward(risk, period, last_approved(risk, period), by)
+    draft = _carried_forward(risk, period, last_approved(risk, period))
     draft._history_user = by
     draft._change_reason = "Carried forward"
     draft.save()

@@ -17,6 +17,12 @@ Q3 = {
 }
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """make_user hashes a password; the default hasher costs most of a test's setup time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def q3(seed, planner):
     """The October 2021 seed with 2021/22 Q3 opened by the team: drafts carried forward."""

@@ -10,7 +10,7 @@ from controls.models import Control, ControlUpdate
 from risks.models import Assessment, PeriodClosed, ReportingPeriod
 from risks.services import save_assessment
 
-from .quarterly_fixtures import Q3, q3, risk1  # noqa: F401
+from .quarterly_fixtures import Q3, fast_password_hashing, q3, risk1  # noqa: F401
 
 
 def url(name, *args):

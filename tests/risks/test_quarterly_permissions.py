@@ -1,0 +1,134 @@
+"""Who may open which page of the quarterly cycle: a role × URL matrix.
+
+404 outside a risk's scope, 403 for read-only access, and the team's pages for the team only.
+"""
+
+import pytest
+from django.urls import reverse
+
+from controls.models import Control
+from risks.models import Assessment
+
+from .quarterly_fixtures import fast_password_hashing, other_owner, q3, risk1  # noqa: F401
+
+ROLES = ["anonymous", "outsider", "owner", "lead", "other_owner", "panel", "planner"]
+
+# Pages of one risk's update: its owner and leads (and the team) edit; readers get 403.
+EDIT = {"outsider": 404, "owner": 200, "lead": 200, "other_owner": 403, "panel": 403, "planner": 200}
+EDIT_POST = EDIT | {"owner": 302, "lead": 302, "planner": 302}
+READ = {"outsider": 404, "owner": 200, "lead": 200, "other_owner": 200, "panel": 200, "planner": 200}
+TEAM = {"outsider": 403, "owner": 403, "lead": 403, "other_owner": 403, "panel": 403, "planner": 200}
+TEAM_POST = TEAM | {"planner": 302}
+ANYONE = dict.fromkeys(ROLES[1:], 200)
+
+MATRIX = [
+    ("GET", "risks:my-risks", ANYONE),
+    ("GET", "risks:risk", READ),
+    ("GET", "controls:update", EDIT),
+    ("GET", "risks:update-score", EDIT),
+    ("GET", "risks:update-progress", EDIT),
+    ("GET", "controls:update-controls", EDIT),
+    ("GET", "controls:control-update", EDIT),
+    ("GET", "controls:control-add", EDIT),
+    ("GET", "controls:update-check", EDIT),
+    ("POST", "controls:controls-unchanged", EDIT_POST),
+    ("GET", "risks:review", TEAM),
+    ("GET", "controls:review-detail", TEAM),
+    ("GET", "risks:review-return", TEAM),
+    ("POST", "risks:review-approve", TEAM_POST),
+    ("GET", "risks:periods", TEAM),
+    ("GET", "risks:period-open", TEAM),
+    ("GET", "risks:period-close", TEAM),
+]
+
+
+def _args(name, risk, assessment, control, period):
+    if name in ("risks:risk", "controls:update", "risks:update-score", "risks:update-progress",
+                "controls:update-controls", "controls:control-add", "controls:update-check",
+                "controls:controls-unchanged"):
+        return [risk.pk]
+    if name == "controls:control-update":
+        return [risk.pk, control.pk]
+    if name in ("controls:review-detail", "risks:review-return", "risks:review-approve"):
+        return [assessment.pk]
+    if name == "risks:period-close":
+        return [period.slug]
+    return []
+
+
+@pytest.fixture
+def people(owner, lead, other_owner, panel, planner, outsider):  # noqa: F811
+    return {"owner": owner, "lead": lead, "other_owner": other_owner, "panel": panel,
+            "planner": planner, "outsider": outsider}
+
+
+@pytest.mark.parametrize(("method", "name", "expected"), MATRIX, ids=[m[1] for m in MATRIX])
+def test_role_url_matrix(client, q3, risk1, people, method, name, expected):  # noqa: F811
+    """Each row of the matrix is one URL; the whole row is compared at once."""
+    assessment = Assessment.objects.get(risk=risk1, period=q3)
+    control = Control.objects.filter(risk=risk1).first()
+    path = reverse(name, args=_args(name, risk1, assessment, control, q3))
+    got = {}
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(people[role])
+        before = list(Assessment.objects.order_by("pk").values_list("state", "version"))
+        response = getattr(client, method.lower())(path, {"version": assessment.version})
+        got[role] = response.status_code
+        if role == "anonymous":
+            assert response["Location"].startswith(reverse("login"))
+        if method == "POST" and got[role] != 302:
+            # A refused POST changes nothing.
+            assert list(Assessment.objects.order_by("pk").values_list("state", "version")) == before
+    assert got == {"anonymous": 302} | expected, path
+
+
+@pytest.mark.parametrize("role", ["owner", "lead", "planner"])
+def test_update_pages_are_404_when_no_period_is_open(client, seed, risk1, people, role):  # noqa: F811
+    client.force_login(people[role])
+    assert client.get(reverse("controls:update", args=[risk1.pk])).status_code == 404
+    assert client.get(reverse("risks:update-score", args=[risk1.pk])).status_code == 404
+
+
+def test_the_lead_of_one_risk_cannot_update_another_risk_they_only_read(client, q3, lead):  # noqa: F811
+    from risks.models import Risk
+
+    risk2 = Risk.objects.get(register__slug="corporate", ref=2)
+    client.force_login(lead)
+    assert client.get(reverse("risks:risk", args=[risk2.pk])).status_code == 200
+    assert client.get(reverse("controls:update", args=[risk2.pk])).status_code == 403
+
+
+def test_an_owner_cannot_set_review_fields_by_adding_them_to_a_form(client, q3, risk1, owner):  # noqa: F811
+    assessment = Assessment.objects.get(risk=risk1, period=q3)
+    client.force_login(owner)
+    response = client.post(
+        reverse("risks:update-progress", args=[risk1.pk]),
+        {
+            "trend": "stable", "progress": "on_track", "reasons": "", "commentary": "Fine.",
+            "version": assessment.version,
+            # Tampered additions: none of these is a field of the owner's form.
+            "state": "approved", "review_comment": "self-approved", "reviewed_by": owner.pk,
+            "reviewed_at": "2021-10-02T00:00", "submitted_by": owner.pk, "likelihood": "1",
+        },
+    )
+    assert response.status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.commentary == "Fine."
+    assert assessment.state == "draft"
+    assert assessment.review_comment == "" and assessment.reviewed_by is None
+    assert assessment.likelihood == 2  # the score is another section's field
+
+
+def test_an_owner_cannot_approve_or_return(client, q3, risk1, owner):  # noqa: F811
+    assessment = Assessment.objects.get(risk=risk1, period=q3)
+    Assessment.objects.filter(pk=assessment.pk).update(state="submitted")
+    client.force_login(owner)
+    version = assessment.version
+    assert client.post(reverse("risks:review-approve", args=[assessment.pk]),
+                       {"version": version}).status_code == 403
+    assert client.post(reverse("risks:review-return", args=[assessment.pk]),
+                       {"version": version, "comment": "x"}).status_code == 403
+    assessment.refresh_from_db()
+    assert assessment.state == "submitted" and assessment.reviewed_by is None
