@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("risks.urls")),
     path("", include("controls.urls")),
     path("maturity/", include("maturity.urls")),
+    path("reports/", include("riskreg.report_urls")),
 ]
 
 if settings.OIDC_ENABLED:

@@ -1,0 +1,127 @@
+"""Writes to Audit Panel reports that span several rows, each under one transaction."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from risks.models import Assessment, Register, ReportingPeriod
+
+from .models import Report
+from .reports import freeze
+
+# What a new report takes over from the last one: the front matter and every prose section.
+# The figures are never copied; they are counted again from the new period.
+CARRIED_FORWARD = [
+    "organisation", "organisation_full", "panel", "title", "author", "protective_marking",
+    "contact_name", "contact_unit", "contact_email",
+    "summary_purpose", "summary_notes", "key_considerations", "interdependencies",
+    "recommendations", "introduction", "position_notes", "further_notes", "maturity",
+    "equality", "financial", "legal", "risk_implications",
+]
+
+
+class ReportConflict(Exception):
+    """Someone saved the report after this form was opened."""
+
+    def __init__(self, current: Report):
+        self.current = current
+        super().__init__("The report was changed by someone else after you opened it.")
+
+
+class ReportPublished(ValidationError):
+    def __init__(self):
+        super().__init__("This report is published: it can no longer change.")
+
+
+def previous_report(register: Register, before: datetime.date) -> Report | None:
+    return (
+        Report.objects.filter(register=register, meeting_date__lt=before)
+        .order_by("-meeting_date", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def create_report(
+    *, register: Register, period: ReportingPeriod, meeting_date: datetime.date, by=None
+) -> Report:
+    """A new report for a period, starting from the text of the last report before it.
+
+    The risks the last report chose (to note in section 1, and for Appendix B) stay chosen
+    where they have an update in the new period.
+    """
+    if Report.objects.filter(register=register, period=period).exists():
+        raise ValidationError(f"There is already a report for {register} in {period}.")
+    previous = previous_report(register, meeting_date)
+    report = Report(register=register, period=period, meeting_date=meeting_date,
+                    created_by=by, updated_by=by)
+    if previous:
+        for name in CARRIED_FORWARD:
+            setattr(report, name, getattr(previous, name))
+    report._history_user = by
+    report.save()
+    if previous:
+        in_period = set(
+            Assessment.objects.filter(period=period, risk__register=register)
+            .values_list("risk_id", flat=True)
+        )
+        report.noted_risks.set(
+            previous.noted_risks.filter(pk__in=in_period).values_list("pk", flat=True)
+        )
+        report.appendix_b_risks.set(
+            previous.appendix_b_risks.filter(pk__in=in_period).values_list("pk", flat=True)
+        )
+    return report
+
+
+@transaction.atomic
+def update_report(
+    *, report: Report, version: int, fields: dict, noted_risks=None, appendix_b_risks=None,
+    by=None,
+) -> Report:
+    """Save the team's edits, refusing a stale form (optimistic locking on `version`)."""
+    current = Report.objects.select_for_update().get(pk=report.pk)
+    if current.is_published:
+        raise ReportPublished()
+    if current.version != version:
+        raise ReportConflict(current)
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.version += 1
+    current.updated_by = by
+    current._history_user = by
+    current.save()
+    if noted_risks is not None:
+        current.noted_risks.set(noted_risks)
+    if appendix_b_risks is not None:
+        current.appendix_b_risks.set(appendix_b_risks)
+    return current
+
+
+@transaction.atomic
+def publish_report(*, report: Report, version: int | None = None, by=None) -> Report:
+    """Publish a report to the Audit Panel and freeze what it says.
+
+    Only a report of a closed period can be published: its figures are then final.
+    """
+    current = Report.objects.select_for_update().select_related("period", "register").get(
+        pk=report.pk
+    )
+    if current.is_published:
+        raise ReportPublished()
+    if version is not None and current.version != version:
+        raise ReportConflict(current)
+    if current.period.is_open:
+        raise ValidationError(
+            f"{current.period} is still open: close it before publishing its report, so that "
+            "the figures are final."
+        )
+    current.published_at = timezone.now()
+    current.published_by = by
+    current.version += 1
+    current._history_user = by
+    current.save()
+    freeze(current)
+    return current

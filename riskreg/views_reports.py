@@ -1,0 +1,139 @@
+"""The Audit Panel report: list, compose, preview, publish and download as PDF."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from risks.models import is_planner
+
+from . import reports
+from .access import can_read_reports, get_report_for_user
+from .forms import SECTIONS, NewReportForm, ReportForm
+from .models import Report
+from .services import ReportConflict, ReportPublished, create_report, publish_report, update_report
+
+
+def _wants_public(request: HttpRequest) -> bool:
+    return request.GET.get("public") == "1"
+
+
+def report_list(request: HttpRequest) -> HttpResponse:
+    if not can_read_reports(request.user):
+        raise PermissionDenied("Only the Planning & Risk Team and the Audit Panel read reports.")
+    planner = is_planner(request.user)
+    return render(
+        request,
+        "riskreg/report_list.html",
+        {
+            "reports": Report.objects.visible_to(request.user).select_related("period", "register"),
+            "can_compose": planner,
+            "form": NewReportForm() if planner else None,
+        },
+    )
+
+
+def report_new(request: HttpRequest) -> HttpResponse:
+    if not is_planner(request.user):
+        raise PermissionDenied("Only the Planning & Risk Team can start a report.")
+    form = NewReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = create_report(
+                register=form.cleaned_data["register"],
+                period=form.cleaned_data["period"],
+                meeting_date=form.cleaned_data["meeting_date"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, "Report started from the last report's text. Check each section."
+            )
+            return redirect("reports:edit", report.pk)
+    return render(request, "riskreg/report_new.html", {"form": form})
+
+
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for_user(request, pk)
+    public = _wants_public(request)
+    rendered, doc = reports.document(report, public=public)
+    return render(
+        request,
+        "riskreg/report_detail.html",
+        {
+            "report": report,
+            "rendered": rendered,
+            "doc": doc,
+            "public": public,
+            "can_edit": is_planner(request.user) and not report.is_published,
+        },
+    )
+
+
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for_user(request, pk, edit=True)
+    if report.is_published:
+        messages.info(request, "This report is published: it can no longer change.")
+        return redirect(report)
+    form = ReportForm(request.POST or None, instance=report)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_report(
+                report=report,
+                version=form.cleaned_data["version"],
+                fields=form.changed_fields(),
+                noted_risks=form.cleaned_data["noted_risks"],
+                appendix_b_risks=form.cleaned_data["appendix_b_risks"],
+                by=request.user,
+            )
+        except ReportConflict as exc:
+            # Keep what this person typed; the next save (with the new version) overwrites.
+            conflict = exc.current
+            data = request.POST.copy()
+            data["version"] = str(conflict.version)
+            form = ReportForm(data, instance=report)
+            form.is_valid()
+        except ReportPublished:
+            messages.info(request, "This report was published meanwhile: it can no longer change.")
+            return redirect(report)
+        else:
+            messages.success(request, "Report saved.")
+            return redirect(report)
+    sections = [(title, [form[name] for name in names]) for title, names in SECTIONS]
+    return render(
+        request,
+        "riskreg/report_form.html",
+        {"report": report, "form": form, "sections": sections, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
+
+
+@require_POST
+def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for_user(request, pk, edit=True)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        publish_report(report=report, version=version, by=request.user)
+    except ReportConflict:
+        messages.error(request, "The report changed since you opened it. Check it, then publish.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Report published: the Audit Panel can now read and download it.")
+    return redirect(report)
+
+
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for_user(request, pk)
+    public = _wants_public(request)
+    data = reports.pdf_bytes(report, public=public)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{report.filename(public=public)}"'
+    return response
