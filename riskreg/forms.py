@@ -6,17 +6,13 @@ from risks.models import Register, ReportingPeriod, Risk
 
 from .models import Report
 from .prose import unknown_tokens
-from .report_data import TOKENS
+from .report_data import PROSE_FIELDS, TOKENS
 
 FRONT_MATTER = [
     "organisation", "organisation_full", "panel", "title", "author", "protective_marking",
     "contact_name", "contact_unit", "contact_email",
 ]
-PROSE = [
-    "summary_purpose", "summary_notes", "key_considerations", "interdependencies",
-    "recommendations", "introduction", "position_notes", "further_notes", "maturity",
-    "equality", "financial", "legal", "risk_implications",
-]
+PROSE = PROSE_FIELDS
 # The edit page's sections, in the order the report reads.
 SECTIONS = [
     ("Front page and contact", FRONT_MATTER),

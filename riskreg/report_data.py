@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q
 
 from controls.models import Control, ControlUpdate
-from maturity.models import ActionPlan
+from maturity.models import ActionPlan, SelfAssessment, assessment_year_for
 from maturity.plan import ThemeRows, appendix_c
+from maturity.selfassessment import benchmark_summary
 from risks.heatmaps import HeatMap, heat_maps
 from risks.models import Assessment, Horizon, Progress, Rag, RiskLead
 from risks.registers import Alignment, alignment
@@ -31,7 +32,13 @@ TOKENS = {
     "amber_count": "how many risks are amber",
     "red_count": "how many risks are red",
     "appendix_b_count": "how many risks Appendix B sets out",
+    "benchmark": "the risk maturity self-assessment benchmark, as a sentence (for 1.11)",
 }
+PROSE_FIELDS = [
+    "summary_purpose", "summary_notes", "key_considerations", "interdependencies",
+    "recommendations", "introduction", "position_notes", "further_notes", "maturity",
+    "equality", "financial", "legal", "risk_implications",
+]
 
 # The order of the groups of risks to note; RAG words as the report writes them.
 NOTED_GROUPS = [Progress.ON_TRACK, Progress.LIMITED, Progress.SLIPPED, Progress.NO_PROGRESS]
@@ -100,6 +107,18 @@ class Figures:
         if not parts:
             return "No risk has reported its progress this quarter yet."
         return capfirst(join_words(parts)) + "."
+
+
+def benchmark_sentence(meeting_date: datetime.date) -> str:
+    """The latest self-assessment benchmark known at the meeting, as maturity words it."""
+    year = (
+        SelfAssessment.objects.filter(year__lte=assessment_year_for(meeting_date))
+        .order_by("-year").values_list("year", flat=True).first()
+    )
+    summary = benchmark_summary(year) if year is not None else None
+    if summary is None:
+        return "No risk maturity self-assessment results have been recorded yet."
+    return summary.sentence
 
 
 @dataclass
@@ -333,6 +352,9 @@ def build(report: Report, *, public: bool = False, assessments=None) -> ReportDo
         register_words=register_words(register.name),
     )
     tokens = figures.tokens()
+    # The benchmark costs a few queries of its own: only when the text asks for it.
+    if any("{benchmark}" in getattr(report, name).lower() for name in PROSE_FIELDS):
+        tokens["benchmark"] = benchmark_sentence(report.meeting_date)
 
     noted_on_track = [a for a in approved if a.progress == Progress.ON_TRACK and a.risk_id in noted_ids]
     others = [a for a in approved if a.progress and a.progress != Progress.ON_TRACK]

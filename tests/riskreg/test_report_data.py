@@ -165,3 +165,18 @@ def test_the_report_data_costs_the_same_queries_for_10_and_100_risks(django_asse
     assert "RISK 100" in html
     assert len(ten.captured_queries) <= 16
 
+
+
+def test_the_benchmark_is_filled_in_where_the_text_asks_for_it(october, planner):
+    from maturity.models import BusinessGroup, Dimension, Unit
+    from maturity.services import record_self_assessment
+    from tests.factories import make_post
+
+    october.maturity = "We analysed the self-assessments. {benchmark}"
+    assert "No risk maturity self-assessment results" in numbered(build(october))["1.11"].blocks[0].text
+    group = BusinessGroup.objects.create(name="Frontline Policing", abbreviation="FLP", order=1)
+    unit = Unit.objects.create(name="North BCU", business_group=group, commander=make_post("Cdr N"))
+    record_self_assessment(unit=unit, year=2021, by=planner,
+                           levels={d.pk: 4 for d in Dimension.objects.all()})
+    text = numbered(build(october))["1.11"].blocks[0].text
+    assert text.startswith("We analysed the self-assessments. In 2021/22, 1 of 1 OCU / BCU")
