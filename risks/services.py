@@ -64,14 +64,26 @@ def last_approved(risk: Risk, before: ReportingPeriod) -> Assessment | None:
     )
 
 
-def _write(assessment: Assessment, *, version: int, by, reason: str, **changes) -> Assessment:
-    """UPDATE ... WHERE pk = %s AND version = %s; no row matched means a stale version."""
+def _write(
+    assessment: Assessment, *, version: int, by, reason: str, states=None, **changes
+) -> Assessment:
+    """UPDATE ... WHERE pk = %s AND version = %s [AND state IN states].
+
+    No row matched: a stale version (StaleVersion) or, at the same version, a state that
+    allows no such write (NotEditable).
+    """
     now = timezone.now()
-    rows = Assessment.objects.filter(pk=assessment.pk, version=version).update(
-        version=F("version") + 1, updated_at=now, updated_by=by, **changes
-    )
+    matching = Assessment.objects.filter(pk=assessment.pk, version=version)
+    if states is not None:
+        matching = matching.filter(state__in=states)
+    rows = matching.update(version=F("version") + 1, updated_at=now, updated_by=by, **changes)
     if rows == 0:
-        raise StaleVersion(_current(assessment.pk))
+        current = _current(assessment.pk)
+        if current.version != version:
+            raise StaleVersion(current)
+        raise NotEditable(
+            f"This update is {current.get_state_display().lower()}: it can no longer be changed."
+        )
     assessment.refresh_from_db()
     # A queryset update sends no signal, so the history row is written here, with who and why.
     Assessment.history.bulk_history_create(
@@ -96,13 +108,10 @@ def save_assessment(*, assessment: Assessment, version: int, by, changes: dict) 
     if unknown:
         raise ValueError(f"Not an owner's field: {', '.join(sorted(unknown))}")
     lock_open_period(assessment.period_id)
-    current = _current(assessment.pk)
-    _check_version(current, version)
-    if current.state not in Assessment.EDITABLE_STATES:
-        raise NotEditable(
-            f"This update is {current.get_state_display().lower()}: it can no longer be changed."
-        )
-    return _write(current, version=version, by=by, reason="Saved draft", **changes)
+    return _write(
+        assessment, version=version, by=by, reason="Saved draft",
+        states=Assessment.EDITABLE_STATES, **changes,
+    )
 
 
 @transaction.atomic
