@@ -89,7 +89,12 @@ def appendix_c(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "maturity/appendix_c.html",
-        {"plan": plan, "themes": plan_data.appendix_c(plan), "show_status": True},
+        {
+            "plan": plan,
+            "themes": plan_data.appendix_c(plan),
+            # As the report prints it by default; with each action's status on request.
+            "show_status": request.GET.get("status") == "on",
+        },
     )
 
 

@@ -67,8 +67,19 @@ def test_appendix_c_is_the_seeds_table_by_theme(reader, seed):
 
 def test_appendix_c_table_scrolls_in_a_labelled_focusable_region(reader, seed):
     text = reader.get("/maturity/appendix-c/").text
-    assert 'class="rr-table-scroll mat-appendix-c-scroll" role="region" aria-labelledby="appendix-c-caption" tabindex="0"' in text
+    assert (
+        'class="rr-table-scroll mat-scroll mat-appendix-c-scroll" role="region" '
+        'aria-labelledby="appendix-c-caption" tabindex="0"'
+    ) in text
     assert 'id="appendix-c-caption"' in text
+
+
+def test_appendix_c_is_the_reports_table_and_shows_status_on_request(reader, seed):
+    overdue = '<strong class="govuk-tag govuk-tag--red">Overdue</strong>'
+    assert overdue not in reader.get("/maturity/appendix-c/").text
+    text = reader.get("/maturity/appendix-c/?status=on").text
+    assert text.count(overdue) == PlanAction.objects.overdue(datetime.date.today()).count()
+    assert text.count(">Not started</strong>") == 24
 
 
 def test_update_text_is_structured_into_lists_never_raw_html(reader, seed):
