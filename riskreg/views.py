@@ -13,10 +13,12 @@ def home(request: HttpRequest) -> HttpResponse:
         Risk.objects.owned_or_led_by(request.user).active().select_related("register", "owner")
         .order_by("register__name", "ref")
     )
+    past_periods = ReportingPeriod.objects.closed().order_by("-start")[:4]
     return render(
         request,
         "riskreg/home.html",
-        {"registers": registers, "period": period, "my_risks": my_risks},
+        {"registers": registers, "period": period, "my_risks": my_risks,
+         "past_periods": past_periods},
     )
 
 
