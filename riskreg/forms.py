@@ -83,6 +83,13 @@ class ReportForm(MeetingDateMixin, forms.ModelForm):
     class Meta:
         model = Report
         fields = [*FRONT_MATTER, *PROSE, "noted_risks", "appendix_b_risks"]
+        labels = {
+            "organisation": "Organisation (short name)",
+            "organisation_full": "Organisation (in full)",
+            "panel": "Meeting of",
+            "title": "Title of the report",
+            "author": "Report by",
+        }
         widgets = {
             name: forms.Textarea(attrs={"class": "govuk-textarea", "rows": 5}) for name in PROSE
         } | {

@@ -265,3 +265,15 @@ def test_a_draft_follows_the_live_data(october):
     report.refresh_from_db()
     text = " ".join(page_texts(pdf_bytes(report, public=True, use_cache=False)))
     assert "RENAMED RISK" in text
+
+
+@pytest.mark.django_db
+def test_a_second_download_of_the_same_report_comes_from_the_cache(october):
+    import time
+
+    report = load_october()
+    first = pdf_bytes(report)
+    started = time.perf_counter()
+    second = pdf_bytes(report)
+    assert time.perf_counter() - started < 0.5
+    assert first == second == october["full"]
