@@ -1,0 +1,157 @@
+"""Measure pages and the report PDF at the scale of a large organisation, in a throw-away database.
+
+    python manage.py bench [--risks 5000] [--runs 15] [--json]
+
+It builds the organisation twice (at N/10 and at N) so that every page's query count can be
+compared across sizes, then times each page in process after a warm-up, as the median of
+repeated runs, against a trivial view (/healthz) as the floor.
+"""
+
+import json
+import resource
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, setup_databases, teardown_databases
+
+from riskreg.benchdata import Scale, build_organisation
+
+
+def median_ms(fn, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+class Command(BaseCommand):
+    help = "Benchmark pages and the report PDF at scale, in a throw-away database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--risks", type=int, default=5000)
+        parser.add_argument("--registers", type=int, default=50)
+        parser.add_argument("--runs", type=int, default=15)
+        parser.add_argument("--pdf-risks", type=int, default=200,
+                            help="Risks in the large report's register.")
+        parser.add_argument("--json", action="store_true", help="Print one JSON object.")
+        parser.add_argument("--skip-pdf", action="store_true", help="Time the pages only.")
+
+    def handle(self, *args, **opts):
+        if opts["risks"] < 10:
+            raise CommandError("--risks must be at least 10.")
+        self.opts = opts
+        tmp = tempfile.TemporaryDirectory(prefix="riskreg-bench-")
+        db = settings.DATABASES["default"]
+        if db["ENGINE"].endswith("sqlite3"):
+            # A file, not the in-memory default: the figures should reflect a real deployment.
+            db.setdefault("TEST", {})["NAME"] = str(Path(tmp.name) / "bench.sqlite3")
+        old = setup_databases(verbosity=0, interactive=False)
+        try:
+            result = self.measure()
+        finally:
+            teardown_databases(old, verbosity=0)
+            tmp.cleanup()
+        if opts["json"]:
+            self.stdout.write(json.dumps(result, indent=None))
+        else:
+            self.print_table(result)
+
+    # -- measuring -------------------------------------------------------------------------
+
+    def pages(self, org) -> dict[str, str]:
+        register, risk, period = org["register"], org["risk"], org["periods"][-1]
+        return {
+            "register": f"/registers/{register.slug}/?period={period.slug}",
+            "risk": f"/risks/{risk.pk}/",
+            "review": "/review/",
+            "heatmaps": f"/heatmaps/?register={register.slug}&period={period.slug}",
+            "dashboard": f"/dashboard/?register={register.slug}",
+            "changes": f"/registers/{register.slug}/changes/?period={period.slug}",
+        }
+
+    def reset(self) -> None:
+        from django.core.management import call_command
+
+        call_command("flush", interactive=False, verbosity=0)
+
+    def query_counts(self, client: Client, pages: dict[str, str]) -> dict[str, int]:
+        counts = {}
+        for name, url in pages.items():
+            client.get(url)
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(url)
+            if response.status_code != 200:
+                raise CommandError(f"{name} page {url} answered {response.status_code}")
+            counts[name] = len(ctx.captured_queries)
+        return counts
+
+    def measure(self) -> dict:
+        n, runs = self.opts["risks"], self.opts["runs"]
+        scale = Scale(risks=n, registers=self.opts["registers"])
+        tenth = Scale(risks=max(n // 10, 10), registers=max(self.opts["registers"] // 10, 2))
+
+        org = build_organisation(tenth)
+        client = Client()
+        client.force_login(org["planner"])
+        counts_tenth = self.query_counts(client, self.pages(org))
+        self.reset()
+
+        started = time.perf_counter()
+        org = build_organisation(scale)
+        build_s = time.perf_counter() - started
+        client = Client()
+        client.force_login(org["planner"])
+        pages = self.pages(org)
+        counts = self.query_counts(client, pages)
+
+        for _ in range(3):
+            client.get("/healthz")
+        floor = median_ms(lambda: client.get("/healthz"), runs * 4)
+        result_pages = {}
+        for name, url in pages.items():
+            for _ in range(2):
+                client.get(url)
+            ms = median_ms(lambda url=url: client.get(url), runs)
+            result_pages[name] = {
+                "median_ms": round(ms, 2),
+                "ratio": round(ms / floor, 1),
+                "queries": counts[name],
+                "queries_at_tenth": counts_tenth[name],
+            }
+        pdf = {} if self.opts["skip_pdf"] else self.measure_pdf(org)
+        return {
+            "scale": {**scale.as_dict(), "database": connection.vendor, "build_s": round(build_s, 1)},
+            "floor_ms": round(floor, 3),
+            "pages": result_pages,
+            "pdf": pdf,
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        }
+
+    def measure_pdf(self, org) -> dict:
+        from riskreg import pdf as report_pdf
+
+        return report_pdf.benchmark(
+            large_register=org["register"], large_period=org["periods"][-2],
+            pdf_risks=self.opts["pdf_risks"], runs=max(3, self.opts["runs"] // 5),
+        )
+
+    # -- output ------------------------------------------------------------------------------
+
+    def print_table(self, r: dict) -> None:
+        w = self.stdout.write
+        w(f"Scale: {r['scale']}")
+        w(f"Floor (trivial view): {r['floor_ms']:.3f} ms")
+        w(f"{'page':<12}{'median ms':>10}{'ratio':>8}{'queries':>9}{'at N/10':>9}")
+        for name, p in r["pages"].items():
+            w(f"{name:<12}{p['median_ms']:>10.2f}{p['ratio']:>8.1f}{p['queries']:>9}"
+              f"{p['queries_at_tenth']:>9}")
+        w(f"PDF: {r['pdf']}")
+        w(f"Peak RSS: {r['peak_rss_mb']} MB")
