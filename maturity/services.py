@@ -29,9 +29,9 @@ def record_self_assessment(
     `levels` maps dimension ids to levels 1-5. Scores of dimensions not in `levels` (retired
     since the unit first answered) are kept as they were.
     """
-    assessment = (
-        SelfAssessment.objects.select_for_update().filter(unit=unit, year=year).first()
-        or SelfAssessment(unit=unit, year=year)
+    # get_or_create re-reads after losing a race to create the same (unit, year) row.
+    assessment, _ = SelfAssessment.objects.select_for_update().get_or_create(
+        unit=unit, year=year, defaults={"completed_by": by}
     )
     assessment.comments = comments
     assessment.completed_by = by

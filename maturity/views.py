@@ -48,8 +48,13 @@ from .services import record_self_assessment, save_item
 
 
 def _page(request: HttpRequest, template: str, partial: str) -> str:
-    """The whole page, or only its named partial when htmx asks."""
-    return f"{template}#{partial}" if request.htmx else template
+    """The whole page, or only its named partial when htmx asks for it.
+
+    A history restore (back button, with htmx's cache off) needs the whole page.
+    """
+    if request.htmx and not request.htmx.history_restore_request:
+        return f"{template}#{partial}"
+    return template
 
 
 # The action plan ------------------------------------------------------------------------------

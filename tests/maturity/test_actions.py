@@ -184,3 +184,15 @@ def test_a_milestone_due_today_is_not_yet_overdue(item9):
     assert action.is_overdue(datetime.date(2022, 2, 1))
     action.status = "complete"
     assert not action.is_overdue(datetime.date(2022, 2, 1))
+
+
+def test_an_action_added_as_complete_records_its_completion(team, item9):
+    add_action(team, item9, status="complete")
+    action = item9.actions.order_by("-pk").first()
+    assert action.status == "complete" and action.completed_at is not None
+    team.post(f"/maturity/actions/{action.pk}/edit/", {
+        "text": action.text, "milestone": "Mar-22", "status": "in_progress", "order": "",
+        "milestone_date_day": "", "milestone_date_month": "", "milestone_date_year": "",
+    })
+    action.refresh_from_db()
+    assert (action.status, action.completed_at, action.milestone_date) == ("in_progress", None, None)

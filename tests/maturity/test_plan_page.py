@@ -142,6 +142,13 @@ def test_filter_via_htmx_returns_only_the_items_partial(reader, seed):
     assert "<html" not in response.text
 
 
+def test_a_history_restore_gets_the_whole_page(reader, seed):
+    response = reader.get(
+        "/maturity/?show=open", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+    assert "<html" in response.text
+
+
 def test_unknown_filter_shows_everything(reader, seed):
     assert "Maintain regular slot" in reader.get("/maturity/?show=<script>").text
 
@@ -169,3 +176,15 @@ def test_plan_page_without_a_plan_says_so_and_other_plan_pages_are_not_found(cli
     assert response.status_code == 200
     assert "There is no risk maturity action plan yet" in response.text
     assert client.get("/maturity/appendix-c/").status_code == 404
+
+
+def test_the_appendix_c_partial_renders_for_a_pdf_without_page_furniture(plan):
+    from django.template.loader import render_to_string
+
+    text = render_to_string(
+        "maturity/includes/appendix_c_table.html",
+        {"plan": plan, "themes": appendix_c(plan, today=datetime.date(2021, 10, 4)), "pdf": True},
+    )
+    assert "role=\"region\"" not in text and "tabindex" not in text and "<a " not in text
+    assert "Appendix C – Risk maturity action plan Sept 2021" in text
+    assert text.count("<tr class=\"govuk-table__row\" id=\"appendix-c-item-") == 9
