@@ -277,3 +277,10 @@ def test_a_second_download_of_the_same_report_comes_from_the_cache(october):
     second = pdf_bytes(report)
     assert time.perf_counter() - started < 0.5
     assert first == second == october["full"]
+
+
+def test_a_table_that_runs_onto_the_next_page_repeats_its_header_row(october):
+    header = "Ref Risk Trend Risk Description Risk Owner Working Lead(s) Target position"
+    continued = next(p for p in october["pages"] if "ESTATES Failure to adapt" in p)
+    assert header in continued
+    assert "LONG-TERM" not in continued  # the caption stays with the table's first page
