@@ -324,18 +324,17 @@ def _road_to_target(report: Report, assessments: list[Assessment], chosen: set[i
     return [RoadToTarget(a, by_risk.get(a.risk_id, [])) for a in chosen_rows]
 
 
-def build(report: Report, *, public: bool = False, assessments=None) -> ReportDocument:
-    """The whole report. A fixed number of queries (about a dozen) however many risks."""
+def build(report: Report, *, public: bool = False) -> ReportDocument:
+    """The whole report: 15 queries (with Appendix B risks chosen), however many risks."""
     period, register = report.period, report.register
-    if assessments is None:
-        assessments = list(
-            Assessment.objects.filter(period=period, risk__register=register)
-            .select_related("risk__owner")
-            .prefetch_related(
-                Prefetch("risk__risklead_set", queryset=RiskLead.objects.select_related("post"))
-            )
-            .order_by("risk__ref")
+    assessments = list(
+        Assessment.objects.filter(period=period, risk__register=register)
+        .select_related("risk__owner")
+        .prefetch_related(
+            Prefetch("risk__risklead_set", queryset=RiskLead.objects.select_related("post"))
         )
+        .order_by("risk__ref")
+    )
     noted_ids = set(report.noted_risks.values_list("pk", flat=True))
     appendix_b_ids = set(report.appendix_b_risks.values_list("pk", flat=True))
 
