@@ -25,7 +25,9 @@ lint: install
 	$(BIN)/ruff check .
 
 test: install lint
-	@command -v chromium >/dev/null || (test "$$(id -u)" = 0 && apt-get install -y -q chromium >/dev/null) || echo "chromium not found: browser tests will fail"
+	@command -v chromium >/dev/null && fc-list | grep -q Liberation || \
+		(test "$$(id -u)" = 0 && apt-get install -y -q chromium fonts-liberation fonts-dejavu-core >/dev/null) || \
+		echo "Install chromium, fonts-liberation and fonts-dejavu-core: browser and PDF tests need them"
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run >/dev/null
 	$(TEST_ENV) $(BIN)/pytest -n 2 --dist loadfile -q
 

@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_check(**env):
     base = {k: v for k, v in os.environ.items() if k not in {
-        "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "TESTING", "DATABASE_URL"}}
+        "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "TESTING", "DATABASE_URL",
+        "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     return subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=120,

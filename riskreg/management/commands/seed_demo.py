@@ -36,8 +36,8 @@ class Command(BaseCommand):
             raise CommandError("Demo accounts are for local use only: set DEBUG=true to create them.")
         with transaction.atomic():
             if not Register.objects.filter(slug="corporate").exists():
-                call_command("loaddata", "corporate_2021_10", verbosity=0)
-                self.stdout.write("Loaded the October 2021 corporate register.")
+                call_command("loaddata", "corporate_2021_10", "report_2021_10", verbosity=0)
+                self.stdout.write("Loaded the October 2021 register and its Audit Panel report.")
             team, _ = Group.objects.get_or_create(name=PLANNING_TEAM)
             Group.objects.get_or_create(name=AUDIT_PANEL)
             # The team keeps posts, registers, pillars and the plan through the admin too.
