@@ -43,5 +43,6 @@ def control_entries(risk: Risk) -> list[timeline.Entry]:
             updates, object_key=lambda r: r.id, fields=UPDATE_FIELDS,
             title=lambda r: f"Control “{r.control.title}” in {r.period.name}",
             show_created_values=True,
+            in_open_period=lambda r: r.period.is_open,
         ),
     ]

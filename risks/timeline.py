@@ -28,6 +28,7 @@ class Entry:
     title: str
     reason: str = ""
     changes: list[Change] = field(default_factory=list)
+    in_open_period: bool = False  # work in progress: shown to those who may edit the risk
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ def entries_from_history(
     fields: list[Tracked],
     title: Callable[[object], str],
     show_created_values: bool = False,
+    in_open_period: Callable[[object], bool] = lambda record: False,
 ) -> list[Entry]:
     """One entry per historical record, diffed against the same object's record before it.
 
@@ -95,6 +97,8 @@ def entries_from_history(
         key = object_key(record)
         before = previous.get(key)
         previous[key] = record
+        if before is None and record.history_type == "~" and not record.history_change_reason:
+            continue  # rows loaded raw (the seed) have no creation record to diff against
         if record.history_type == "+" or before is None:
             changes = [
                 Change(f.label, "", _display(record, f.name), f.long)
@@ -122,6 +126,7 @@ def entries_from_history(
                 title=title(record),
                 reason=reason,
                 changes=changes,
+                in_open_period=in_open_period(record),
             )
         )
     return entries
@@ -174,4 +179,5 @@ def _assessment_entries(risk: Risk) -> list[Entry]:
         object_key=lambda r: r.id,
         fields=ASSESSMENT_FIELDS,
         title=lambda r: f"{r.period.name} update",
+        in_open_period=lambda r: r.period.is_open,
     )

@@ -48,11 +48,14 @@ from .services import (
 
 def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
     risk = get_risk_for_user(request, pk)
-    assessments = list(
-        risk.assessments.select_related("period", "submitted_by", "reviewed_by").order_by(
-            "-period__start"
-        )
-    )
+    editor = can_edit_risk(request.user, risk)
+    assessments = risk.assessments.select_related("period", "submitted_by", "reviewed_by")
+    entries = timeline.for_risk(risk)
+    if not editor:
+        # Readers (the Audit Panel, other owners) see what was approved, not work in progress.
+        assessments = assessments.filter(state=Assessment.State.APPROVED)
+        entries = [e for e in entries if not e.in_open_period]
+    assessments = list(assessments.order_by("-period__start"))
     period = ReportingPeriod.objects.open().first()
     return render(
         request,
@@ -60,9 +63,12 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "risk": risk,
             "assessments": assessments,
+            "latest_approved": next(
+                (a for a in assessments if a.state == Assessment.State.APPROVED), None
+            ),
             "open_period": period,
-            "can_update": period is not None and can_edit_risk(request.user, risk),
-            "timeline": timeline.for_risk(risk),
+            "can_update": period is not None and editor,
+            "timeline": entries,
         },
     )
 

@@ -75,4 +75,16 @@ def test_risk_page_offers_the_update_to_editors_only(client, q3, risk1, owner, p
     client.force_login(panel)
     page = client.get(reverse("risks:risk", args=[risk1.pk])).text
     assert "2021/22 Q3 update</a>" not in page
-    assert "History" in page and "2021/22 Q3 update: carried forward" in page
+    assert "History" in page and "2021/22 Q3 update: carried forward" not in page
+
+
+def test_readers_see_approved_quarters_but_not_work_in_progress(client, q3, risk1, owner, panel):  # noqa: F811
+    a = Assessment.objects.get(risk=risk1, period=q3)
+    save_assessment(assessment=a, version=1, by=owner, changes={"commentary": "Draft thoughts."})
+    client.force_login(owner)
+    assert "Draft thoughts." in client.get(reverse("risks:risk", args=[risk1.pk])).text
+    client.force_login(panel)
+    page = client.get(reverse("risks:risk", args=[risk1.pk])).text
+    assert "Draft thoughts." not in page
+    assert "2021/22 Q3" not in page
+    assert "2021/22 Q2" in page and "An improving trend" in page
