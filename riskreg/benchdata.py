@@ -36,6 +36,7 @@ class Scale:
     registers: int = 50
     controls_per_risk: int = 5
     quarters: int = 8
+    report_risks: int = 200
 
     def as_dict(self) -> dict:
         return {
@@ -66,10 +67,13 @@ def build_organisation(scale: Scale, *, seed: int = 2021) -> dict:
         Register(name=f"Bench register {i}", slug=f"bench-{i}", parent=corporate)
         for i in range(1, scale.registers)
     )
-    # The corporate register is the largest, as in life: it is the one the report covers.
+    # The corporate register holds the report's risks; the next is the largest register
+    # (a fifth of all risks), and the rest share what is left.
     per_register = [0] * len(registers)
-    for i in range(scale.risks):
-        per_register[0 if i % 5 == 0 else 1 + i % max(len(registers) - 1, 1)] += 1
+    per_register[0] = min(scale.report_risks, scale.risks // 2)
+    per_register[1] = scale.risks // 5
+    for i in range(scale.risks - per_register[0] - per_register[1]):
+        per_register[2 + i % max(len(registers) - 2, 1)] += 1
     risks = []
     for register, count in zip(registers, per_register, strict=True):
         for ref in range(1, count + 1):
@@ -124,4 +128,7 @@ def build_organisation(scale: Scale, *, seed: int = 2021) -> dict:
             ReportingPeriod.objects.filter(pk=period.pk).update(state="closed", closed_at=now)
             period.refresh_from_db()
         periods.append(period)
-    return {"planner": planner, "register": corporate, "risk": risks[0], "periods": periods}
+    return {
+        "planner": planner, "corporate": corporate, "register": registers[1],
+        "risk": risks[per_register[0]], "periods": periods,
+    }

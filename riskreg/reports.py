@@ -67,8 +67,8 @@ def freeze(report: Report) -> dict:
 
 def document(report: Report, *, public: bool = False) -> tuple[Rendered, ReportDocument | None]:
     """The report's HTML, and (for a draft) the data it came from, for the preview's notes."""
-    if report.is_published:
-        return _from_snapshot(freeze(report), public), None
+    if report.is_published and report.snapshot is not None:
+        return _from_snapshot(report.snapshot, public), None
     doc = build(report, public=public)
     rendered = Rendered(
         body=mark_safe(render_body(doc)),  # noqa: S308 - rendered by our autoescaping templates
