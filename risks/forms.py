@@ -184,8 +184,15 @@ class OpenPeriodForm(forms.ModelForm):
             "deadline": forms.DateInput(attrs={"type": "date"}),
         }
         error_messages = {
-            "name": {"required": "Enter a name, for example 2021/22 Q3"},
-            "slug": {"required": "Enter a short name, for example 2021-22-q3"},
+            "name": {
+                "required": "Enter a name, for example 2021/22 Q3",
+                "unique": "There is already a period with this name",
+            },
+            "slug": {
+                "required": "Enter a short name, for example 2021-22-q3",
+                "unique": "There is already a period with this short name",
+                "invalid": "Use only lower case letters, numbers and hyphens",
+            },
             "start": {"required": "Enter the first day", "invalid": "Enter a real date"},
             "end": {"required": "Enter the last day", "invalid": "Enter a real date"},
             "deadline": {"required": "Enter the submission deadline", "invalid": "Enter a real date"},
