@@ -61,7 +61,18 @@ class RiskAdmin(SimpleHistoryAdmin):
 
 
 class FrozenPeriodAdminMixin:
-    """Rows of a closed period are read-only here as everywhere."""
+    """Rows of a closed period are read-only here as everywhere.
+
+    An admin edit of an open period's row bumps its version, so an owner's form opened
+    before it gets the conflict page instead of silently overwriting the edit.
+    """
+
+    def save_model(self, request, obj, form, change):
+        if change and hasattr(obj, "version"):
+            obj.version += 1
+        if hasattr(obj, "updated_by_id"):
+            obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and not obj.period.is_open:
