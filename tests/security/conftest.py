@@ -1,0 +1,313 @@
+"""One world for the security tests, built once per module and rolled back after it.
+
+The October 2021 seed (2021/22 Q2 closed) with 2021/22 Q3 opened by the team, the published
+October 2021 report and a draft Q3 report, a second register none of the signed-in roles
+(but the team, the panel and the administrator) can see, a unit commanded by the risk
+owner's post, and one user per role. Every test runs inside its own savepoint on top of it
+(pytest-django's `db`), so the world costs its build once per module, not once per test.
+"""
+
+import datetime
+import hashlib
+from dataclasses import dataclass, field
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client
+from django.utils import timezone
+
+from controls.models import Control
+from maturity.models import (
+    BusinessGroup,
+    Dimension,
+    PlanAction,
+    PlanItem,
+    PlanItemUpdate,
+    Unit,
+    assessment_year_for,
+)
+from maturity.services import record_self_assessment
+from riskreg.models import Report
+from riskreg.services import create_report
+from risks.models import AUDIT_PANEL, PLANNING_TEAM, Assessment, Post, ReportingPeriod, Risk
+from risks.services import open_period, start_assessment
+from tests.factories import make_control, make_register, make_risk
+
+PASSWORD = "a-long-test-password-1"
+ROLES = ("anonymous", "owner", "other_owner", "lead", "planner", "panel", "admin", "inactive")
+Q3 = {
+    "name": "2021/22 Q3", "slug": "2021-22-q3", "start": datetime.date(2021, 10, 1),
+    "end": datetime.date(2021, 12, 31), "deadline": datetime.date(2021, 12, 3),
+}
+# The tables whose rows are the application's state: a refused request must leave all of
+# them as they were, and no GET may change any of them.
+STATE_APPS = ("risks", "controls", "maturity", "riskreg")
+
+
+@dataclass
+class World:
+    users: dict[str, object]
+    risk1: int  # VIOLENT CRIME: owned by the owner's post, led by the lead's post
+    risk2: int  # NEW SYSTEMS: its Q3 update is submitted, waiting for review
+    assessment1: int  # risk 1's Q3 draft
+    assessment2: int  # risk 2's Q3 update (submitted)
+    closed_assessment1: int  # risk 1's Q2 (closed) update
+    control1: int  # a control of risk 1
+    q2: str
+    q3: str
+    published_report: int  # October 2021 (2021/22 Q2), published
+    draft_report: int  # 2021/22 Q3, a draft
+    item9: int  # maturity item 9: AC Professionalism (the other owner's post) owns it
+    action9: int
+    unit: int  # commanded by AC Frontline Policing (the owner's post)
+    year: int  # the self-assessment year open now
+    # A second register that only the team, the panel and the administrator can see.
+    other_register: str
+    other_risk: int
+    other_control: int
+    other_assessment: int
+    admin_objects: dict[str, object] = field(default_factory=dict)
+
+
+def _user(username, *, posts=(), groups=(), **fields):
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD, **fields)
+    for name in groups:
+        user.groups.add(Group.objects.get_or_create(name=name)[0])
+    for name in posts:
+        Post.objects.get(name=name).holders.add(user)
+    return user
+
+
+def build_world() -> World:
+    call_command("loaddata", "corporate_2021_10", "report_2021_10", verbosity=0)
+    users = {
+        "owner": _user("owner", posts=["AC Frontline Policing"]),
+        "other_owner": _user("other_owner", posts=["AC Professionalism"]),
+        "lead": _user("lead", posts=["Head of Profession – CP, Inclusion & Engagement"]),
+        "planner": _user("planner", groups=[PLANNING_TEAM]),
+        "panel": _user("panel", groups=[AUDIT_PANEL]),
+        "admin": _user("admin", is_superuser=True, is_staff=True),
+        # Holds the owner's post and the team's group: a deactivated account gets nothing.
+        "inactive": _user("inactive", posts=["AC Frontline Policing"], groups=[PLANNING_TEAM],
+                          is_active=False),
+    }
+    planner = users["planner"]
+    corporate = Risk.objects.get(register__slug="corporate", ref=1).register
+    risk1 = Risk.objects.get(register=corporate, ref=1)
+    risk2 = Risk.objects.get(register=corporate, ref=2)
+    q2 = ReportingPeriod.objects.get(slug="2021-22-q2")
+
+    # A second register, outside the owner's, the other owner's and the lead's scope.
+    other_register = make_register("north-bcu", name="North BCU", parent=corporate)
+    other_risk = make_risk(other_register, owner=Post.objects.create(name="BCU Commander North"),
+                           ref=1, title="STREET ROBBERY")
+    other_control = make_control(other_risk, title="Hotspot patrols")
+
+    q3 = open_period(**Q3, by=planner)
+    other_assessment = start_assessment(risk=other_risk, period=q3, by=planner)
+    assessment2 = Assessment.objects.get(risk=risk2, period=q3)
+    Assessment.objects.filter(pk=assessment2.pk).update(
+        state=Assessment.State.SUBMITTED, submitted_at=timezone.now(), submitted_by=users["admin"]
+    )
+    published = Report.objects.get(pk=1)
+    draft = create_report(register=corporate, period=q3,
+                          meeting_date=datetime.date(2022, 1, 24), by=planner)
+
+    item9 = PlanItem.objects.get(ref=9)
+    unit = Unit.objects.create(
+        name="Central West BCU",
+        business_group=BusinessGroup.objects.create(name="Frontline Policing", abbreviation="FLP"),
+        commander=Post.objects.get(name="AC Frontline Policing"),
+    )
+    PlanItemUpdate.objects.create(item=item9, date=datetime.date(2021, 9, 1),
+                                  text="Lessons log started.", author=users["other_owner"])
+    record_self_assessment(unit=unit, year=assessment_year_for(timezone.localdate()) - 1,
+                           levels={d.pk: 3 for d in Dimension.objects.all()}, by=planner)
+    # One row of each axes table, so that each admin page has an object to show.
+    AccessAttempt.objects.create(username="someone", ip_address="10.0.0.1", failures_since_start=1)
+    AccessLog.objects.create(username="someone", ip_address="10.0.0.1")
+    AccessFailureLog.objects.create(username="someone", ip_address="10.0.0.1")
+
+    world = World(
+        users=users,
+        risk1=risk1.pk,
+        risk2=risk2.pk,
+        assessment1=Assessment.objects.get(risk=risk1, period=q3).pk,
+        assessment2=assessment2.pk,
+        closed_assessment1=Assessment.objects.get(risk=risk1, period=q2).pk,
+        control1=Control.objects.filter(risk=risk1).order_by("pk").first().pk,
+        q2=q2.slug,
+        q3=q3.slug,
+        published_report=published.pk,
+        draft_report=draft.pk,
+        item9=item9.pk,
+        action9=PlanAction.objects.filter(item=item9).order_by("pk").first().pk,
+        unit=unit.pk,
+        year=assessment_year_for(timezone.localdate()),
+        other_register=other_register.slug,
+        other_risk=other_risk.pk,
+        other_control=other_control.pk,
+        other_assessment=other_assessment.pk,
+    )
+    world.admin_objects = admin_objects(world)
+    return world
+
+
+def admin_objects(world: World) -> dict[str, object]:
+    """The object each admin model's object pages open: a frozen one where the model has them."""
+    from django.contrib import admin
+
+    frozen = {
+        "risks.reportingperiod": ReportingPeriod.objects.get(slug=world.q2),
+        "risks.assessment": Assessment.objects.get(pk=world.closed_assessment1),
+        "controls.controlupdate": Control.objects.get(pk=world.control1)
+        .updates.get(period__slug=world.q2),
+        "riskreg.report": Report.objects.get(pk=world.published_report),
+        "auth.user": world.users["owner"],
+    }
+    objects = {}
+    for model in admin.site._registry:
+        label = model._meta.label_lower
+        obj = frozen.get(label) or model._default_manager.order_by("pk").first()
+        history = getattr(model, "history", None)
+        if history is not None and not history.filter(id=obj.pk).exists():
+            # Rows that loaddata wrote have no history yet: record one, so that the admin's
+            # page of one version has a version to show.
+            history.bulk_history_create([obj], default_change_reason="As loaded")
+        objects[label] = obj
+    return objects
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once per test module inside a transaction that is rolled back at its end."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            with _fast_hasher():
+                yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+class _fast_hasher:
+    """create_user hashes a password per role; the default hasher would cost seconds."""
+
+    def __enter__(self):
+        from django.test.utils import override_settings
+
+        self.override = override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+        )
+        self.override.enable()
+
+    def __exit__(self, *exc):
+        self.override.disable()
+
+
+@pytest.fixture
+def w(world, db):
+    """The world, inside this test's savepoint: whatever the test writes is rolled back."""
+    return world
+
+
+# Clients ------------------------------------------------------------------------------------
+
+CSRF_SECRET = "s" * 16 + "ecuritytestsecre"  # 32 characters from the allowed alphabet
+
+
+def client_for(world: World, role: str, *, csrf: bool = True) -> Client:
+    """A client signed in as `role` that enforces CSRF; .post() sends a valid token if `csrf`."""
+    client = RoleClient(enforce_csrf_checks=True, send_token=csrf)
+    if role != "anonymous":
+        client.force_login(world.users[role], backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+class RoleClient(Client):
+    def __init__(self, *args, send_token: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.send_token = send_token
+        self.cookies["csrftoken"] = CSRF_SECRET
+
+    def generic(self, method, path, *args, **extra):
+        if self.send_token and method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
+            extra.setdefault("HTTP_X_CSRFTOKEN", CSRF_SECRET)
+        return super().generic(method, path, *args, **extra)
+
+
+# State ----------------------------------------------------------------------------------------
+
+
+def state_models():
+    for label in STATE_APPS:
+        yield from apps.get_app_config(label).get_models(include_auto_created=True)
+    yield Group
+    yield Group.permissions.through
+    yield get_user_model().groups.through
+    yield LogEntry
+
+
+def digest() -> str:
+    """A hash of every row of every application table (and of users, without last_login)."""
+    h = hashlib.sha256()
+    with connection.cursor() as cursor:
+        for model in state_models():
+            table = connection.ops.quote_name(model._meta.db_table)
+            cursor.execute(f"SELECT * FROM {table} ORDER BY 1")  # noqa: S608 - our table names
+            h.update(table.encode() + repr(cursor.fetchall()).encode())
+        columns = ", ".join(
+            connection.ops.quote_name(f.column)
+            for f in get_user_model()._meta.concrete_fields if f.attname != "last_login"
+        )
+        table = connection.ops.quote_name(get_user_model()._meta.db_table)
+        cursor.execute(f"SELECT {columns} FROM {table} ORDER BY 1")  # noqa: S608
+        h.update(repr(cursor.fetchall()).encode())
+    return h.hexdigest()
+
+
+def rows_by_table() -> dict[str, int]:
+    """How many rows each state table holds: to say where a digest changed."""
+    return {m._meta.db_table: m._base_manager.count() for m in state_models()}
+
+
+class rolled_back:
+    """Run a block in a savepoint that is always rolled back (and say what it changed)."""
+
+    def __enter__(self):
+        self.atomic = transaction.atomic()
+        self.atomic.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        transaction.set_rollback(True)
+        self.atomic.__exit__(*exc)
+        return False
+
+
+def admin_form_data(obj, user) -> dict:
+    """The admin form of `obj` as its page would post it, with every field of the model admin.
+
+    The add form's fields: simple_history's version ("revert") form has all of them, even
+    where the change form of a frozen object has none.
+    """
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = user
+    form = admin.site._registry[type(obj)].get_form(request, obj)(instance=obj)
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is not None:
+            data[name] = [str(v) for v in value] if isinstance(value, list) else str(value)
+    return data
