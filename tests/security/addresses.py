@@ -1,0 +1,123 @@
+"""Every URL pattern of the project, and the concrete address each security test opens for it.
+
+`patterns()` walks the resolver; `path_for(key, world)` turns a pattern into an address on
+the security world (tests/security/conftest.py). A pattern without an address here fails the
+tests that use it, so a new view cannot be forgotten.
+"""
+
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from simple_history.admin import SimpleHistoryAdmin
+
+
+def _walk(resolver, prefix="", namespace=""):
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            ns = ":".join(x for x in (namespace, p.namespace or "") if x)
+            yield from _walk(p, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            route = prefix + str(p.pattern)
+            name = f"{namespace}:{p.name}" if namespace and p.name else (p.name or "")
+            yield name or route, route
+
+
+def patterns() -> dict[str, str]:
+    """Every URL pattern: its namespaced name (or, when it has none, its route) → route."""
+    found = {}
+    for key, route in _walk(get_resolver()):
+        assert key not in found, f"two URL patterns share {key}"
+        found[key] = route
+    return found
+
+
+# Admin pages of one model: suffix of the URL name → how to build the address.
+ADMIN_PAGES = ("changelist", "add", "change", "history", "delete", "object", "simple_history")
+
+
+def admin_model_keys(label: str) -> dict[str, str]:
+    """The table keys of one registered model's admin pages, by page."""
+    app_label, model_name = label.split(".")
+    model_admin = next(a for m, a in admin.site._registry.items() if m._meta.label_lower == label)
+    keys = {page: f"admin:{app_label}_{model_name}_{page}" for page in ADMIN_PAGES}
+    keys["object"] = f"admin/{app_label}/{model_name}/<path:object_id>/"
+    if not isinstance(model_admin, SimpleHistoryAdmin):
+        del keys["simple_history"]
+    return keys
+
+
+def _admin_path(key: str, world) -> str | None:
+    for label, obj in world.admin_objects.items():
+        app_label, model_name = label.split(".")
+        prefix = f"admin:{app_label}_{model_name}_"
+        if key == f"admin/{app_label}/{model_name}/<path:object_id>/":
+            return f"/admin/{app_label}/{model_name}/{obj.pk}/"
+        if not key.startswith(prefix):
+            continue
+        page = key.removeprefix(prefix)
+        if page in ("changelist", "add"):
+            return reverse(key)
+        if page in ("change", "history", "delete"):
+            return reverse(key, args=[obj.pk])
+        if page == "simple_history":
+            version = type(obj).history.filter(id=obj.pk).order_by("-history_id").first()
+            return reverse(key, args=[obj.pk, version.history_id])
+        if page == "password_change" and label == "auth.user":
+            return reverse(key, args=[obj.pk])
+    return None
+
+
+def path_for(key: str, world) -> str:
+    """The address the tests open for the URL pattern `key`."""
+    w = world
+    risk_pages = ("risks:risk", "controls:update", "risks:update-score", "risks:update-progress",
+                  "controls:update-controls", "controls:control-add", "controls:update-check",
+                  "controls:controls-unchanged")
+    if key in risk_pages:
+        return reverse(key, args=[w.risk1])
+    simple = {
+        "home": [], "healthz": [], "login": [], "logout": [],
+        "risks:register": ["corporate"],
+        "risks:register_compare": ["corporate"],
+        "risks:register_changes": ["corporate"],
+        "risks:heatmaps": [], "risks:dashboard": [], "risks:my-risks": [],
+        "risks:review": [],
+        "risks:review-approve": [w.assessment2],
+        "risks:review-return": [w.assessment2],
+        "controls:review-detail": [w.assessment2],
+        "risks:periods": [], "risks:period-open": [],
+        "risks:period-close": [w.q3],
+        "controls:control-update": [w.risk1, w.control1],
+        "maturity:plan": [], "maturity:appendix_c": [], "maturity:changes": [],
+        "maturity:theme_create": [], "maturity:item_create": [],
+        "maturity:item": [w.item9], "maturity:item_edit": [w.item9],
+        "maturity:item_log_add": [w.item9], "maturity:action_create": [w.item9],
+        "maturity:action_edit": [w.action9], "maturity:action_status": [w.action9],
+        "maturity:results": [],
+        "maturity:unit": [w.unit],
+        "maturity:assess": [w.unit, w.year],
+        "reports:list": [], "reports:new": [],
+        "reports:detail": [w.published_report],
+        "reports:edit": [w.draft_report],
+        "reports:publish": [w.draft_report],
+        "reports:pdf": [w.published_report],
+        # The admin site's own pages
+        "admin:index": [], "admin:login": [], "admin:logout": [],
+        "admin:password_change": [], "admin:password_change_done": [],
+        "admin:jsi18n": [],
+    }
+    if key in simple:
+        return reverse(key, args=simple[key])
+    if key == "admin:autocomplete":
+        return reverse(key) + "?app_label=risks&model_name=risk&field_name=owner&term=AC"
+    if key == "admin:view_on_site":
+        ct = ContentType.objects.get_for_model(w.admin_objects["risks.risk"])
+        return reverse(key, args=[ct.pk, w.risk1])
+    if key == "admin:app_list":
+        return reverse(key, kwargs={"app_label": "risks"})
+    if key == "admin/(?P<url>.*)$":
+        return "/admin/no-such-page/"
+    path = _admin_path(key, world)
+    if path is None:
+        raise KeyError(f"No address for the URL pattern {key!r}: add it to tests/security/urls.py")
+    return path

@@ -1,0 +1,311 @@
+"""Who may open what: the expected status of every URL pattern for every role, in one table.
+
+The table must name every URL pattern the project resolves (a new view fails
+test_every_url_pattern_is_in_the_table until it is added here), and every row is checked for
+every role. POSTs carry a valid CSRF token and valid data, each in a savepoint that is rolled
+back; a refused POST must leave every application table as it was.
+
+Objects (tests/security/conftest.py): risk 1 (owned by the owner's post, led by the lead's),
+the submitted Q3 update of risk 2 for review, maturity item 9 (owned by AC Professionalism,
+the other owner's post), a unit commanded by the owner's post, the published October 2021
+report for reading and the draft Q3 report for editing. The admin's object pages open a
+closed period's rows and the published report where the model has them.
+"""
+
+import pytest
+from django.contrib import admin
+
+from controls.models import Control
+from maturity.models import Dimension, PlanItem
+from riskreg.forms import FRONT_MATTER, PROSE
+from riskreg.models import Report
+from risks.models import Assessment
+
+from .addresses import admin_model_keys, path_for, patterns
+from .conftest import ROLES, admin_form_data, client_for, digest, rolled_back, rows_by_table
+
+REFUSED = {403, 404, 405}
+LOGIN_PAGES = {"/accounts/login/", "/admin/login/"}
+
+# fmt: off
+EXPECTED = {
+    # (URL pattern, method):                 anon  owner other lead  team  panel admin inactive
+    ("home", "GET"):                          (302, 200, 200, 200, 200, 200, 200, 302),
+    ("healthz", "GET"):                       (200, 200, 200, 200, 200, 200, 200, 200),
+    ("login", "GET"):                         (200, 302, 302, 302, 302, 302, 302, 200),
+    ("logout", "GET"):                        (302, 405, 405, 405, 405, 405, 405, 302),
+    ("logout", "POST"):                       (302, 302, 302, 302, 302, 302, 302, 302),
+    # Registers: everyone signed in who has a risk in the register, the team and the panel
+    ("risks:register", "GET"):                (302, 200, 200, 200, 200, 200, 200, 302),
+    ("risks:register_compare", "GET"):        (302, 200, 200, 200, 200, 200, 200, 302),
+    ("risks:register_changes", "GET"):        (302, 200, 200, 200, 200, 200, 200, 302),
+    ("risks:heatmaps", "GET"):                (302, 200, 200, 200, 200, 200, 200, 302),
+    ("risks:dashboard", "GET"):               (302, 200, 200, 200, 200, 200, 200, 302),
+    ("risks:risk", "GET"):                    (302, 200, 200, 200, 200, 200, 200, 302),
+    ("risks:my-risks", "GET"):                (302, 200, 200, 200, 200, 200, 200, 302),
+    # Risk 1's quarterly update: its owner, its lead and the team; readers get 403
+    ("controls:update", "GET"):               (302, 200, 403, 200, 200, 403, 200, 302),
+    ("risks:update-score", "GET"):            (302, 200, 403, 200, 200, 403, 200, 302),
+    ("risks:update-score", "POST"):           (302, 302, 403, 302, 302, 403, 302, 302),
+    ("risks:update-progress", "GET"):         (302, 200, 403, 200, 200, 403, 200, 302),
+    ("risks:update-progress", "POST"):        (302, 302, 403, 302, 302, 403, 302, 302),
+    ("controls:update-controls", "GET"):      (302, 200, 403, 200, 200, 403, 200, 302),
+    ("controls:control-update", "GET"):       (302, 200, 403, 200, 200, 403, 200, 302),
+    ("controls:control-update", "POST"):      (302, 302, 403, 302, 302, 403, 302, 302),
+    ("controls:control-add", "GET"):          (302, 200, 403, 200, 200, 403, 200, 302),
+    ("controls:control-add", "POST"):         (302, 302, 403, 302, 302, 403, 302, 302),
+    ("controls:controls-unchanged", "GET"):   (302, 405, 405, 405, 405, 405, 405, 302),
+    ("controls:controls-unchanged", "POST"):  (302, 302, 403, 302, 302, 403, 302, 302),
+    ("controls:update-check", "GET"):         (302, 200, 403, 200, 200, 403, 200, 302),
+    # Submitting with controls not yet updated this quarter: the page lists what is missing
+    ("controls:update-check", "POST"):        (302, 200, 403, 200, 200, 403, 200, 302),
+    # The team's review and periods
+    ("risks:review", "GET"):                  (302, 403, 403, 403, 200, 403, 200, 302),
+    ("controls:review-detail", "GET"):        (302, 403, 403, 403, 200, 403, 200, 302),
+    ("risks:review-approve", "GET"):          (302, 405, 405, 405, 405, 405, 405, 302),
+    ("risks:review-approve", "POST"):         (302, 403, 403, 403, 302, 403, 302, 302),
+    ("risks:review-return", "GET"):           (302, 403, 403, 403, 200, 403, 200, 302),
+    ("risks:review-return", "POST"):          (302, 403, 403, 403, 302, 403, 302, 302),
+    ("risks:periods", "GET"):                 (302, 403, 403, 403, 200, 403, 200, 302),
+    ("risks:period-open", "GET"):             (302, 403, 403, 403, 200, 403, 200, 302),
+    # 2021/22 Q3 is open, so opening another is refused on the form (nothing written)
+    ("risks:period-open", "POST"):            (302, 403, 403, 403, 200, 403, 200, 302),
+    ("risks:period-close", "GET"):            (302, 403, 403, 403, 200, 403, 200, 302),
+    ("risks:period-close", "POST"):           (302, 403, 403, 403, 302, 403, 302, 302),
+    # The maturity action plan: everyone reads; the team edits; item 9's owners update it
+    ("maturity:plan", "GET"):                 (302, 200, 200, 200, 200, 200, 200, 302),
+    ("maturity:appendix_c", "GET"):           (302, 200, 200, 200, 200, 200, 200, 302),
+    ("maturity:changes", "GET"):              (302, 200, 200, 200, 200, 200, 200, 302),
+    ("maturity:theme_create", "GET"):         (302, 403, 403, 403, 200, 403, 200, 302),
+    ("maturity:theme_create", "POST"):        (302, 403, 403, 403, 302, 403, 302, 302),
+    ("maturity:item_create", "GET"):          (302, 403, 403, 403, 200, 403, 200, 302),
+    ("maturity:item_create", "POST"):         (302, 403, 403, 403, 302, 403, 302, 302),
+    ("maturity:item", "GET"):                 (302, 200, 200, 200, 200, 200, 200, 302),
+    ("maturity:item_edit", "GET"):            (302, 403, 200, 403, 200, 403, 200, 302),
+    ("maturity:item_edit", "POST"):           (302, 403, 302, 403, 302, 403, 302, 302),
+    ("maturity:item_log_add", "GET"):         (302, 405, 405, 405, 405, 405, 405, 302),
+    ("maturity:item_log_add", "POST"):        (302, 403, 302, 403, 302, 403, 302, 302),
+    ("maturity:action_create", "GET"):        (302, 403, 403, 403, 200, 403, 200, 302),
+    ("maturity:action_create", "POST"):       (302, 403, 403, 403, 302, 403, 302, 302),
+    ("maturity:action_edit", "GET"):          (302, 403, 403, 403, 200, 403, 200, 302),
+    ("maturity:action_edit", "POST"):         (302, 403, 403, 403, 302, 403, 302, 302),
+    ("maturity:action_status", "GET"):        (302, 405, 405, 405, 405, 405, 405, 302),
+    ("maturity:action_status", "POST"):       (302, 403, 302, 403, 302, 403, 302, 302),
+    # Self-assessments: everyone reads; the unit's commander (the owner's post) and the team assess
+    ("maturity:results", "GET"):              (302, 200, 200, 200, 200, 200, 200, 302),
+    ("maturity:unit", "GET"):                 (302, 200, 200, 200, 200, 200, 200, 302),
+    ("maturity:assess", "GET"):               (302, 200, 403, 403, 200, 403, 200, 302),
+    ("maturity:assess", "POST"):              (302, 302, 403, 403, 302, 403, 302, 302),
+    # Reports: the team composes, the panel reads published ones, nobody else sees any
+    ("reports:list", "GET"):                  (302, 403, 403, 403, 200, 200, 200, 302),
+    ("reports:new", "GET"):                   (302, 403, 403, 403, 200, 403, 200, 302),
+    # Both periods have their report already: the form says so and writes nothing
+    ("reports:new", "POST"):                  (302, 403, 403, 403, 200, 403, 200, 302),
+    ("reports:detail", "GET"):                (302, 404, 404, 404, 200, 200, 200, 302),
+    ("reports:pdf", "GET"):                   (302, 404, 404, 404, 200, 200, 200, 302),
+    ("reports:edit", "GET"):                  (302, 404, 404, 404, 200, 404, 200, 302),
+    ("reports:edit", "POST"):                 (302, 404, 404, 404, 302, 404, 302, 302),
+    ("reports:publish", "GET"):               (302, 405, 405, 405, 405, 405, 405, 302),
+    # 2021/22 Q3 is open, so its report cannot be published yet: a message, nothing written
+    ("reports:publish", "POST"):              (302, 404, 404, 404, 302, 404, 302, 302),
+    # The admin site: staff only (the administrator); everyone else is sent to its sign-in
+    ("admin:index", "GET"):                   (302, 302, 302, 302, 302, 302, 200, 302),
+    ("admin:login", "GET"):                   (200, 200, 200, 200, 200, 200, 302, 200),
+    ("admin:logout", "GET"):                  (302, 302, 302, 302, 302, 302, 405, 302),
+    ("admin:password_change", "GET"):         (302, 302, 302, 302, 302, 302, 200, 302),
+    ("admin:password_change_done", "GET"):    (302, 302, 302, 302, 302, 302, 200, 302),
+    ("admin:autocomplete", "GET"):            (302, 302, 302, 302, 302, 302, 200, 302),
+    ("admin:jsi18n", "GET"):                  (302, 302, 302, 302, 302, 302, 200, 302),
+    ("admin:view_on_site", "GET"):            (302, 302, 302, 302, 302, 302, 302, 302),
+    ("admin:app_list", "GET"):                (302, 302, 302, 302, 302, 302, 200, 302),
+    ("admin/(?P<url>.*)$", "GET"):            (302, 302, 302, 302, 302, 302, 404, 302),
+    ("admin:auth_user_password_change", "GET"): (302, 302, 302, 302, 302, 302, 200, 302),
+}
+# fmt: on
+
+# Each model in the admin, and what the administrator gets on its pages where it differs from
+# 200. Object pages open a closed period's row (or the published report) where the model has
+# one: those can be viewed, never changed or deleted. History is read-only everywhere: the
+# page of one version shows it, and its form (simple_history's "revert") is refused.
+# axes' records are made by sign-ins only.
+ADMIN_STAFF_ONLY = (302, 302, 302, 302, 302, 302, 200, 302)
+ADMIN_MODELS = {
+    "auth.group": {},
+    "auth.user": {},
+    "axes.accessattempt": {"add": 403},
+    "axes.accesslog": {"add": 403},
+    "axes.accessfailurelog": {"add": 403},
+    "risks.post": {},
+    "risks.register": {},
+    "risks.pillar": {},
+    "risks.reportingperiod": {"delete": 403, "change POST": 403},
+    "risks.risk": {},
+    "risks.assessment": {"delete": 403, "change POST": 403},
+    "controls.control": {},
+    "controls.controlupdate": {"delete": 403, "change POST": 403},
+    "maturity.actionplan": {},
+    "maturity.theme": {},
+    "maturity.source": {},
+    "maturity.planitem": {},
+    "maturity.planaction": {},
+    "maturity.planitemupdate": {},
+    "maturity.businessgroup": {},
+    "maturity.unit": {},
+    "maturity.dimension": {},
+    "maturity.selfassessment": {},
+    "riskreg.report": {"delete": 403, "change POST": 403},
+}
+
+
+def _admin_rows() -> dict:
+    rows = {}
+    for label, admin_status in ADMIN_MODELS.items():
+        for page, key in admin_model_keys(label).items():
+            status = 302 if page == "object" else admin_status.get(page, 200)
+            rows[(key, "GET")] = (*ADMIN_STAFF_ONLY[:6], status, 302)
+            if page == "simple_history":
+                rows[(key, "POST")] = (*ADMIN_STAFF_ONLY[:6], 403, 302)
+            if page == "change" and "change POST" in admin_status:
+                rows[(key, "POST")] = (*ADMIN_STAFF_ONLY[:6], admin_status["change POST"], 302)
+    return rows
+
+
+EXPECTED |= _admin_rows()
+
+
+def post_data(key: str, w) -> dict:
+    """Valid data for each POST row: what the allowed roles send."""
+    a1 = Assessment.objects.get(pk=w.assessment1)
+    a2 = Assessment.objects.get(pk=w.assessment2)
+    item9 = PlanItem.objects.get(pk=w.item9)
+    draft = Report.objects.get(pk=w.draft_report)
+    data = {
+        "logout": {},
+        "risks:update-score": {"likelihood": "3", "impact": "3",
+                               "score_change_source": "reassessment", "version": a1.version},
+        "risks:update-progress": {"trend": "improving", "progress": "on_track",
+                                  "commentary": "Fewer knife injuries.", "version": a1.version},
+        "controls:control-update": {"status": "complete", "note": "Done.", "version": "0"},
+        "controls:control-add": {"title": "Late-night patrols", "status": "in_progress"},
+        "controls:controls-unchanged": {},
+        "controls:update-check": {"version": a1.version},
+        "risks:review-approve": {"version": a2.version},
+        "risks:review-return": {"comment": "Say what changed.", "version": a2.version},
+        "risks:period-open": {"name": "2022/23 Q1", "slug": "2022-23-q1", "start": "2022-01-01",
+                              "end": "2022-03-31", "deadline": "2022-03-01"},
+        "risks:period-close": {"incomplete": "on"},
+        "maturity:theme_create": {"title": "Assurance", "order": "4"},
+        "maturity:item_create": {"theme": item9.theme_id, "ref": "10", "issue": "Gaps.",
+                                 "owners": "Planning & Risk Team"},
+        "maturity:item_edit": {"theme": item9.theme_id, "ref": "9", "issue": item9.issue,
+                               "owners": item9.owners, "update": "Lessons log live."},
+        "maturity:item_log_add": {"date_day": "1", "date_month": "10", "date_year": "2021",
+                                  "text": "Board agreed the approach."},
+        "maturity:action_create": {"text": "Publish the lessons", "milestone": "Ongoing",
+                                   "status": "not_started"},
+        "maturity:action_edit": {"text": "Publish the lessons", "milestone": "Ongoing",
+                                 "status": "in_progress"},
+        "maturity:action_status": {f"action-{w.action9}-status": "complete"},
+        "maturity:assess": {f"dimension_{d.pk}": "4" for d in Dimension.objects.all()},
+        "reports:new": {"register": draft.register_id, "period": draft.period_id,
+                        "meeting_day": "1", "meeting_month": "2", "meeting_year": "2022"},
+        "reports:edit": {
+            **{name: getattr(draft, name) for name in (*FRONT_MATTER, *PROSE)},
+            "meeting_day": "24", "meeting_month": "1", "meeting_year": "2022",
+            "version": draft.version, "noted_risks": [w.risk1],
+        },
+        "reports:publish": {"version": draft.version},
+    }
+    if key in data:
+        return data[key]
+    # The admin: the object's own form, unchanged: enough to be refused, or to save.
+    return _admin_post_data(key, w)
+
+
+def _admin_post_data(key: str, w) -> dict:
+    for label, obj in w.admin_objects.items():
+        if key.startswith(f"admin:{label.replace('.', '_')}_"):
+            return admin_form_data(obj, w.users["admin"])
+    raise KeyError(f"No POST data for {key!r}")
+
+
+def test_every_url_pattern_is_in_the_table():
+    in_table = {key for key, _ in EXPECTED}
+    resolved = set(patterns())
+    assert sorted(resolved - in_table) == [], "add these URL patterns to EXPECTED"
+    assert sorted(in_table - resolved) == [], "these rows name no URL pattern"
+
+
+def test_every_admin_model_is_in_the_table():
+    registered = {model._meta.label_lower for model in admin.site._registry}
+    assert registered == set(ADMIN_MODELS)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_get_matrix(w, role):
+    client = client_for(w, role)
+    got, want = {}, {}
+    for (key, method), statuses in EXPECTED.items():
+        if method != "GET":
+            continue
+        path = path_for(key, w)
+        response = client.get(path)
+        expected = statuses[ROLES.index(role)]
+        if response.status_code != expected:
+            got[key], want[key] = response.status_code, expected
+        if response.status_code == 302 and role in ("anonymous", "inactive"):
+            assert response["Location"].split("?")[0] in LOGIN_PAGES, path
+    assert got == want
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_post_matrix_and_refused_posts_change_nothing(w, role):
+    client = client_for(w, role)
+    got, want, changed = {}, {}, []
+    before, counts = digest(), rows_by_table()
+    for (key, method), statuses in EXPECTED.items():
+        if method != "POST":
+            continue
+        path = path_for(key, w)
+        data = post_data(key, w)
+        expected = statuses[ROLES.index(role)]
+        with rolled_back():
+            response = client.post(path, data)
+            refused = response.status_code in REFUSED or (
+                response.status_code == 302
+                and response["Location"].split("?")[0] in LOGIN_PAGES and key != "logout"
+            )
+            if refused and digest() != before:
+                after = rows_by_table()
+                changed.append((key, {t: (counts[t], n) for t, n in after.items()
+                                      if n != counts[t]}))
+        if response.status_code != expected:
+            got[key], want[key] = response.status_code, expected
+        if key == "logout" and role != "anonymous":
+            client = client_for(w, role)
+    assert got == want
+    assert changed == [], "refused POSTs changed application tables"
+
+
+def test_allowed_posts_do_write(w):
+    """The POST data above is real: where the team is allowed, its POST changes the tables.
+
+    Otherwise the 'refused POSTs change nothing' check could pass on data that writes nothing.
+    """
+    client = client_for(w, "planner")
+    silent = []
+    for (key, method), statuses in EXPECTED.items():
+        if (method != "POST" or statuses[ROLES.index("planner")] != 302
+                or key == "logout" or key.startswith("admin")):
+            continue
+        with rolled_back():
+            before = digest()
+            response = client.post(path_for(key, w), post_data(key, w))
+            assert response.status_code == 302, key
+            if key != "reports:publish" and digest() == before:
+                silent.append(key)
+    assert silent == []
+
+
+def test_the_control_in_the_table_belongs_to_risk_1(w):
+    assert Control.objects.get(pk=w.control1).risk_id == w.risk1
