@@ -6,12 +6,15 @@ so nothing here knows about requests; cell links are built only when a `link` UR
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 from urllib.parse import urlencode
 
 from django.db.models import CharField, StringAgg, Value
 from django.db.models.functions import Cast
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
-from .models import Assessment, Horizon, Register, ReportingPeriod
+from .models import Assessment, Horizon, Register, ReportingPeriod, Risk
 from .scoring import SCALE_RANGE, Band, Scale, band_for, position_label, position_words
 
 # Rows run from Very High likelihood at the top to Low at the bottom, as risk matrices are drawn.
@@ -76,6 +79,51 @@ class Movement:
         there = position_words(self.target_likelihood, self.target_impact)
         return f"Risk {self.ref} is at {here}; its target is {there}."
 
+    # The markup of one risk in its cell and in the list under the map. A register of 1,000
+    # risks draws 3,000 of these, too many for template loops (~50 ms): they are built here,
+    # from pieces shared by every risk with the same movement. risks/heatmap_table.html wraps
+    # them; change the markup here and there together.
+
+    @property
+    def cell_html(self) -> str:
+        arrow, sentence_tail, _ = _movement_html(
+            self.likelihood, self.impact, self.target_likelihood, self.target_impact
+        )
+        return (
+            f'<li class="rr-heatmap__ref"><strong>{int(self.ref)}</strong>{arrow}'
+            f'<span class="govuk-visually-hidden">: Risk {int(self.ref)} is at {sentence_tail}</span></li>'
+        )
+
+    @property
+    def list_html(self) -> str:
+        _, _, line_tail = _movement_html(
+            self.likelihood, self.impact, self.target_likelihood, self.target_impact
+        )
+        return f"<li>Risk {int(self.ref)}: {line_tail}</li>"
+
+
+@cache
+def _movement_html(
+    likelihood: int, impact: int, target_likelihood: int | None, target_impact: int | None
+) -> tuple[str, str, str]:
+    """(arrow span, the sentence after "Risk N is at ", the list line after "Risk N: "),
+    escaped, for every risk with this current and target position."""
+    m = Movement(0, likelihood, impact, target_likelihood, target_impact)
+    arrow = (
+        f'<span class="rr-heatmap__dir" aria-hidden="true">{escape(m.arrow)}</span>'
+        if m.arrow else ""
+    )
+    sentence = m.sentence.removeprefix("Risk 0 is at ")
+    line = f"{escape(m.position)} "
+    if m.has_target:
+        line += (
+            '<span aria-hidden="true">→</span><span class="govuk-visually-hidden">, target</span> '
+            f"{escape(m.target_position)}{' (at target)' if m.at_target else ''}"
+        )
+    else:
+        line += "(no target set)"
+    return arrow, escape(sentence), line
+
 
 @dataclass
 class Cell:
@@ -97,6 +145,21 @@ class Cell:
     @property
     def words(self) -> str:
         return position_words(self.likelihood, self.impact)
+
+    @property
+    def refs_html(self) -> SafeString:
+        """The <li> of each risk in this cell (see Movement.cell_html)."""
+        # Only ints and the escaped pieces of _movement_html() go into this markup.
+        return mark_safe("".join(m.cell_html for m in self.movements))  # noqa: S308
+
+    @property
+    def targets_html(self) -> SafeString:
+        """A "T<ref>" marker for each risk whose target is this cell."""
+        return mark_safe(" ".join(  # noqa: S308 - refs are ints
+            f'<span class="rr-target">T{int(ref)}<span class="govuk-visually-hidden">'
+            f" (target of risk {int(ref)})</span></span>"
+            for ref in self.targets
+        ))
 
 
 @dataclass
@@ -135,6 +198,12 @@ class HeatMap:
     def count(self) -> int:
         return len(self.movements)
 
+    @property
+    def movements_html(self) -> SafeString:
+        """The list under the map: one <li> per risk (see Movement.list_html)."""
+        # Only ints and the escaped pieces of _movement_html() go into this markup.
+        return mark_safe("".join(m.list_html + "\n  " for m in self.movements))  # noqa: S308
+
 
 def _empty_rows() -> dict[tuple[int, int], Cell]:
     return {
@@ -152,55 +221,75 @@ def heat_maps(
     `link` is the register page's URL: when given, each non-empty cell links to the register
     filtered to that period, horizon and cell. The PDF passes nothing and gets no links.
     """
-    # One row per (horizon, current cell, target cell): at most 2 x 17 x 17 rows however many
-    # risks there are, and the refs in each group say which risks moved from where to where.
-    groups = (
-        Assessment.objects.filter(period=period, risk__register=register)
-        .values(
-            "risk__horizon", "likelihood", "impact",
-            "risk__target_likelihood", "risk__target_impact",
-        )
+    return build_heat_maps(register, period, heat_map_groups(register, period), link=link)
+
+
+def register_assessments(register: Register, periods: list[ReportingPeriod]):
+    """The assessments of a register's risks in the given periods.
+
+    Filtered as risk_id IN (the register's risks), so that the database walks the register's
+    index and then the one-assessment-per-risk-per-period index. SQLite keeps no statistics
+    unless ANALYZE runs, and given risk__register=register it scans every assessment of the
+    period (5,000 at scale) to keep the register's fifth: three times slower.
+    """
+    return Assessment.objects.filter(
+        period__in=periods, risk__in=Risk.objects.filter(register=register).values("pk")
+    )
+
+
+def heat_map_groups(register: Register, period: ReportingPeriod, *, by_pillar: bool = False):
+    """The aggregate behind the heat maps: one row per (horizon, current cell, target cell),
+    at most 2 x 17 x 17 rows however many risks there are, with the refs of its risks.
+
+    With `by_pillar` the rows are split by pillar as well (risk__pillars), so that the
+    alignment table can be built from the same query (risks.registers.maps_and_alignment);
+    a risk with two pillars is then in two rows, and build_heat_maps() counts it once.
+    """
+    fields = [
+        "risk__horizon", "likelihood", "impact", "risk__target_likelihood", "risk__target_impact",
+    ]
+    if by_pillar:
+        fields.append("risk__pillars")
+    return (
+        register_assessments(register, [period])
+        .values(*fields)
         .annotate(refs=StringAgg(Cast("risk__ref", CharField()), Value(",")))
         .order_by()
     )
+
+
+def build_heat_maps(
+    register: Register, period: ReportingPeriod, groups, *, link: str = ""
+) -> list[HeatMap]:
+    """Both horizons' maps from the rows of heat_map_groups() (no query of its own)."""
     cells = {h: _empty_rows() for h in Horizon.values}
     movements: dict[str, list[Movement]] = defaultdict(list)
     unscored: dict[str, list[int]] = defaultdict(list)
+    seen: dict[str, set[int]] = defaultdict(set)
     for g in groups:
         horizon = g["risk__horizon"]
-        refs = [int(r) for r in g["refs"].split(",")]
+        refs = [ref for ref in map(int, g["refs"].split(",")) if ref not in seen[horizon]]
+        seen[horizon].update(refs)
         if g["likelihood"] is None:
             unscored[horizon].extend(refs)
             continue
-        for ref in refs:
-            movement = Movement(
-                ref=ref,
-                likelihood=g["likelihood"],
-                impact=g["impact"],
-                target_likelihood=g["risk__target_likelihood"],
-                target_impact=g["risk__target_impact"],
-            )
-            movements[horizon].append(movement)
-            cells[horizon][(movement.likelihood, movement.impact)].movements.append(movement)
-            if movement.has_target:
-                cells[horizon][(movement.target_likelihood, movement.target_impact)].targets.append(
-                    ref
-                )
+        # Every risk of a group moves alike: the same cell, the same target cell.
+        likelihood, impact = g["likelihood"], g["impact"]
+        target = (g["risk__target_likelihood"], g["risk__target_impact"])
+        moved = [Movement(ref, likelihood, impact, *target) for ref in refs]
+        movements[horizon].extend(moved)
+        cells[horizon][(likelihood, impact)].movements.extend(moved)
+        if target[0] is not None:
+            cells[horizon][target].targets.extend(refs)
 
     maps = []
     for horizon in Horizon.values:
+        query = link + "?" + urlencode({"period": period.slug, "horizon": horizon})
         for cell in cells[horizon].values():
             cell.movements.sort(key=lambda m: m.ref)
             cell.targets.sort()
             if link and cell.count:
-                cell.url = link + "?" + urlencode(
-                    {
-                        "period": period.slug,
-                        "horizon": horizon,
-                        "likelihood": cell.likelihood,
-                        "impact": cell.impact,
-                    }
-                )
+                cell.url = f"{query}&likelihood={cell.likelihood}&impact={cell.impact}"
         rows = [
             Row(
                 likelihood=lik,

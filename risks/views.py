@@ -9,13 +9,14 @@ from django_htmx.http import push_url
 from .access import get_register_for_user
 from .heatmaps import heat_maps
 from .models import Pillar, Register, ReportingPeriod, Risk
+from .pagination import get_page
 from .registers import (
     RegisterFilterForm,
-    alignment,
     changes_since_previous,
     compare,
     dashboard_counts,
     group_by_horizon,
+    maps_and_alignment,
     owner_choices,
     register_rows,
     score_histories,
@@ -95,7 +96,7 @@ def register_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "risks/register_detail.html", context)
 
     rows = register_rows(register, period, context["filters"], form.sort_key)
-    page = Paginator(rows, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = get_page(rows, request.GET.get("page"), REGISTER_PAGE_SIZE)
     context.update(
         page=page,
         page_links=page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
@@ -105,10 +106,8 @@ def register_detail(request: HttpRequest, slug: str) -> HttpResponse:
         response = render(request, "risks/register_detail.html#results", context)
         # The form sends every field, empty ones too; share the address without them.
         return push_url(response, _clean_url(request))
-    context.update(
-        heatmaps=heat_maps(register, period, link=register.get_absolute_url()),
-        alignment=alignment(register, period, pillars),
-    )
+    maps, aligned = maps_and_alignment(register, period, pillars, link=register.get_absolute_url())
+    context.update(heatmaps=maps, alignment=aligned)
     return render(request, "risks/register_detail.html", context)
 
 
@@ -119,11 +118,10 @@ def heatmaps(request: HttpRequest) -> HttpResponse:
     period = _choose_period(periods, request.GET.get("period"))
     context = {"registers": registers, "register": register, "periods": periods, "period": period}
     if register and period:
-        context.update(
-            heatmaps=heat_maps(register, period, link=register.get_absolute_url()),
-            alignment=alignment(register, period),
-            previous=_previous(periods, period),
+        maps, aligned = maps_and_alignment(
+            register, period, list(Pillar.objects.all()), link=register.get_absolute_url()
         )
+        context.update(heatmaps=maps, alignment=aligned, previous=_previous(periods, period))
     return render(request, "risks/heatmaps.html", context)
 
 

@@ -74,13 +74,14 @@ def big(request, db, client):
 # the session after it (SESSION_SAVE_EVERY_REQUEST: an update between two savepoints).
 AROUND_THE_VIEW = 6
 PAGES = [
-    # register, periods, pillars, owners, count, rows, leads, heat map, alignment
-    ("/registers/big/?period=q2", 9),
-    ("/registers/big/?period=q1&horizon=long&rag=amber&band=high&sort=score", 9),
+    # register, periods, pillars, owners, the page of rows (with their count and leads),
+    # the heat maps and alignment table (one aggregate)
+    ("/registers/big/?period=q2", 6),
+    ("/registers/big/?period=q1&horizon=long&rag=amber&band=high&sort=score", 6),
     # the htmx fragment skips the heat maps and the alignment table
-    ("/registers/big/?period=q2&trend=stable", 7),
-    # registers, periods, heat map, alignment (pillars + aggregate)
-    ("/heatmaps/?register=big&period=q2", 5),
+    ("/registers/big/?period=q2&trend=stable", 5),
+    # registers, periods, pillars, heat maps and alignment (one aggregate)
+    ("/heatmaps/?register=big&period=q2", 4),
     # register, periods, both periods' assessments, two heat maps
     ("/registers/big/compare/?from=q1&to=q2", 5),
     # register, periods, previous period, assessments of both, control updates of both

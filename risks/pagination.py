@@ -1,0 +1,51 @@
+"""Pages of a queryset that cost one query: the page's rows carry the total as a window count.
+
+Django's Paginator asks the database twice, COUNT(*) and then the page. Here the page's own
+query also returns COUNT(*) OVER (), so a page of any list costs one query; only a page number
+past the end (a stale link) costs two more, to count and to fetch the last page instead.
+"""
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet, Window
+
+TOTAL = "page_total"
+
+
+def _total_of(row) -> int:
+    return row[TOTAL] if isinstance(row, dict) else getattr(row, TOTAL)
+
+
+def _page_number(number) -> int:
+    try:
+        return max(int(number), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+def get_page(queryset: QuerySet, number, per_page: int) -> Page:
+    """Like Paginator(queryset, per_page).get_page(number), in one query instead of two.
+
+    Rows of a values() queryset are dicts with a "page_total" key; model rows have a
+    page_total attribute. A number that is not a positive whole number gives the first page,
+    and one past the end the last. Not for DISTINCT querysets: the window counts the rows
+    before DISTINCT removes any.
+    """
+    number = _page_number(number)
+    counted = queryset.annotate(**{TOTAL: Window(Count("*"))})
+    start = (number - 1) * per_page
+    rows = list(counted[start:start + per_page])
+    paginator = Paginator(queryset, per_page)
+    if rows:
+        paginator.count = _total_of(rows[0])
+        return Page(rows, number, paginator)
+    if number == 1:
+        paginator.count = 0
+        return Page([], 1, paginator)
+    last = paginator.num_pages  # counts
+    start = (last - 1) * per_page
+    return Page(list(counted[start:start + per_page]), last, paginator)
+
+
+def get_list_page(items: list, number, per_page: int) -> Page:
+    """A page of a list already in memory (no query)."""
+    return Paginator(items, per_page).get_page(number)
