@@ -1,0 +1,111 @@
+"""Bad input to every form of the quarterly cycle (risks/forms.py, controls/forms.py) and to the
+register's filters: 200 Hypothesis examples each, posted through the views by the role that
+may use them. None may cause a server error; a submission that does not redirect writes nothing.
+"""
+
+from django.urls import reverse
+
+from controls.models import Control
+from risks.models import Assessment, ReportingPeriod
+from risks.services import close_period
+
+from .badinput import check_form
+from .conftest import client_for
+
+TEXT = ["Knife crime fell over the summer.", "", "  ", "Line one\r\nLine two"]
+
+
+def _version(pk) -> list:
+    version = Assessment.objects.get(pk=pk).version
+    return [version, version, version - 1, version + 1, 0]
+
+
+def test_score_form(w):
+    report = check_form(
+        client_for(w, "owner"), reverse("risks:update-score", args=[w.risk1]),
+        {"likelihood": [1, 2, 3, 4], "impact": [1, 2, 3, 4],
+         "score_change_source": ["controls", "reassessment", ""],
+         "version": _version(w.assessment1), "preview": [None, None, "", "1"]},
+        htmx=True,
+    )
+    assert 302 in report.statuses
+
+
+def test_progress_form(w):
+    report = check_form(
+        client_for(w, "lead"), reverse("risks:update-progress", args=[w.risk1]),
+        {"trend": ["improving", "stable", "worsening"],
+         "progress": ["on_track", "limited", "slipped", "no_progress"],
+         "reasons": TEXT, "commentary": TEXT, "version": _version(w.assessment1)},
+    )
+    assert 302 in report.statuses
+
+
+def test_action_form_approving_an_update(w):
+    check_form(client_for(w, "planner"), reverse("risks:review-approve", args=[w.assessment2]),
+               {"version": _version(w.assessment2)}, htmx=True)
+
+
+def test_action_form_submitting_an_update(w):
+    check_form(client_for(w, "owner"), reverse("controls:update-check", args=[w.risk1]),
+               {"version": _version(w.assessment1)})
+
+
+def test_return_form(w):
+    report = check_form(
+        client_for(w, "planner"), reverse("risks:review-return", args=[w.assessment2]),
+        {"comment": TEXT, "version": _version(w.assessment2)}, htmx=True,
+    )
+    assert 302 in report.statuses
+
+
+def test_open_period_form(w):
+    q3 = ReportingPeriod.objects.get(slug=w.q3)
+    close_period(period=q3, by=w.users["planner"], incomplete=True)
+    dates = ["2022-01-01", "2022-03-31", "2022-03-01", "2021-12-31", "2022-02-29", "1900-01-01"]
+    report = check_form(
+        client_for(w, "planner"), reverse("risks:period-open"),
+        {"name": ["2021/22 Q4", "2021/22 Q3", "Q4"], "slug": ["2021-22-q4", "2021-22-q3", "q 4"],
+         "start": dates, "end": dates, "deadline": dates},
+    )
+    assert 302 in report.statuses
+
+
+def test_close_period_form(w):
+    report = check_form(client_for(w, "planner"), reverse("risks:period-close", args=[w.q3]),
+                        {"incomplete": ["on", "", "false"]})
+    assert 302 in report.statuses
+
+
+def test_control_update_form(w):
+    report = check_form(
+        client_for(w, "owner"), reverse("controls:control-update", args=[w.risk1, w.control1]),
+        {"status": ["not_started", "in_progress", "complete", "delayed"], "note": TEXT,
+         "version": [0, 0, 1, 2]}, htmx=True,
+    )
+    assert 302 in report.statuses
+
+
+def test_new_control_form(w):
+    taken = Control.objects.filter(risk_id=w.risk1).first().title
+    report = check_form(
+        client_for(w, "owner"), reverse("controls:control-add", args=[w.risk1]),
+        {"title": ["Late-night patrols", taken, taken.upper(), "  "], "description": TEXT,
+         "milestone": ["end of November", ""], "status": ["not_started", "complete"],
+         "note": TEXT},
+    )
+    assert 302 in report.statuses
+
+
+def test_register_filters(w):
+    """The register's filter form reads the query string: junk there is no error either."""
+    check_form(
+        client_for(w, "owner"), reverse("risks:register", args=["corporate"]),
+        {"period": [w.q2, w.q3, "no-such"], "horizon": ["short", "long"],
+         "owner": ["1", "999999"], "rag": ["green", "amber", "red"],
+         "progress": ["on_track", "limited"], "trend": ["improving"], "pillar": ["1", "x"],
+         "band": ["high", "low"], "likelihood": ["1", "4"], "impact": ["2"],
+         "sort": ["ref", "score", "title", "owner", "nope"], "page": ["1", "2", "0", "-1", "x"],
+         "q": ["crime", ""]},
+        method="get", htmx=True,
+    )
