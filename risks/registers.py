@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.apps import apps
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
     CharField,
     Count,
     F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Q,
@@ -48,6 +50,7 @@ from .models import (
     RiskLead,
     Trend,
 )
+from .pagination import get_page
 from .scoring import Band, Scale, band_for, bands, position_label
 
 # Filters ---------------------------------------------------------------------------------
@@ -491,9 +494,19 @@ class ControlChange:
 class Changes:
     period: ReportingPeriod
     previous: ReportingPeriod | None
-    risks: list[RiskChange]
-    controls: list[ControlChange]
+    risks: list[RiskChange]  # those of risk_page, when paginated
+    controls: list[ControlChange]  # those of control_page, when paginated
     controls_available: bool
+    risk_page: Page | None = None
+    control_page: Page | None = None
+
+    @property
+    def risk_count(self) -> int:
+        return self.risk_page.paginator.count if self.risk_page else len(self.risks)
+
+    @property
+    def control_count(self) -> int:
+        return self.control_page.paginator.count if self.control_page else len(self.controls)
 
 
 def _trend_words(a: Assessment) -> str:
@@ -528,79 +541,131 @@ def _risk_changes(before: Assessment | None, after: Assessment) -> list[Change]:
     return found
 
 
-def changes_since_previous(register: Register, period: ReportingPeriod) -> Changes:
+def _differs(before: dict, after: dict) -> bool:
+    """Whether _risk_changes() finds a change, on the values() rows of two assessments."""
+    return (
+        (before["likelihood"], before["impact"]) != (after["likelihood"], after["impact"])
+        or before["trend"] != after["trend"]
+        or before["progress"] != after["progress"]
+        or before["commentary"].strip() != after["commentary"].strip()
+    )
+
+
+def changes_since_previous(
+    register: Register,
+    period: ReportingPeriod,
+    *,
+    previous: ReportingPeriod | None | object = ...,
+    risks_page=None,
+    controls_page=None,
+    risks_per_page: int | None = None,
+    controls_per_page: int | None = None,
+) -> Changes:
     """Risks whose score, trend, progress or commentary changed, and controls whose status
-    changed, between `period` and the quarter before it (three queries at most)."""
-    previous = period.previous()
+    changed, between `period` and the quarter before it (`previous`, found if not given).
+
+    Given page sizes, risks and controls are paginated (risks_page and controls_page are the
+    page numbers asked for): a register of 1,000 risks and 5,000 controls may change almost
+    all of them in a quarter. Four queries at most, whatever the size: the previous period
+    (unless given), the few columns that say which risks changed, the changed risks of the
+    page, and a page of changed controls with their count.
+    """
+    if previous is ...:
+        previous = period.previous()
     risk_changes: list[RiskChange] = []
+    risk_page = None
     if previous is not None:
         by_risk: dict[int, dict] = defaultdict(dict)
-        for a in (
-            register_assessments(register, [previous, period])
-            .select_related("risk")
-            .order_by("risk__ref")
-        ):
-            by_risk[a.risk_id]["after" if a.period_id == period.pk else "before"] = a
-        for pair in by_risk.values():
-            after = pair.get("after")
-            if after is None:
-                continue
-            found = _risk_changes(pair.get("before"), after)
+        for row in register_assessments(register, [previous, period]).values(
+            "pk", "risk_id", "period_id", "likelihood", "impact", "trend", "progress",
+            "commentary", "risk__horizon", "risk__ref",
+        ).order_by():
+            by_risk[row["risk_id"]]["after" if row["period_id"] == period.pk else "before"] = row
+        changed = [
+            pair for pair in by_risk.values()
+            if "after" in pair and ("before" not in pair or _differs(pair["before"], pair["after"]))
+        ]
+        changed.sort(key=lambda p: (p["after"]["risk__horizon"] != Horizon.SHORT,
+                                    p["after"]["risk__ref"]))
+        if risks_per_page:
+            risk_page = Paginator(changed, risks_per_page).get_page(risks_page)
+            changed = risk_page.object_list
+        # Only the risks shown are read in full.
+        ids = [row["pk"] for pair in changed for row in pair.values()]
+        full = Assessment.objects.select_related("risk").in_bulk(ids) if ids else {}
+        for pair in changed:
+            after = full[pair["after"]["pk"]]
+            before = full[pair["before"]["pk"]] if "before" in pair else None
+            found = _risk_changes(before, after)
             if found:
                 risk_changes.append(
-                    RiskChange(
-                        risk=after.risk, before=pair.get("before"), after=after, changes=found
-                    )
+                    RiskChange(risk=after.risk, before=before, after=after, changes=found)
                 )
-        risk_changes.sort(key=lambda c: (c.risk.horizon != Horizon.SHORT, c.risk.ref))
 
     # risks must not import controls (controls depends on risks); the controls app is looked up
     # by label, so this part of the page simply disappears without it.
     controls_available = apps.is_installed("controls")
     control_changes: list[ControlChange] = []
+    control_page = None
     if previous is not None and controls_available:
-        control_changes = _control_changes(register, previous, period)
+        changed_controls = _control_changes(register, previous, period)
+        if controls_per_page:
+            control_page = get_page(changed_controls, controls_page, controls_per_page)
+            rows = control_page.object_list
+        else:
+            rows = list(changed_controls)
+        labels = _control_status_labels()
+        control_changes = [_control_change(row, labels) for row in rows]
     return Changes(
         period=period, previous=previous, risks=risk_changes,
         controls=control_changes, controls_available=controls_available,
+        risk_page=risk_page, control_page=control_page,
     )
 
 
-def _control_changes(
-    register: Register, previous: ReportingPeriod, period: ReportingPeriod
-) -> list[ControlChange]:
+def _control_changes(register: Register, previous: ReportingPeriod, period: ReportingPeriod):
+    """The register's controls whose status in `period` differs from `previous` (or that had
+    none then), as values() rows in the register's order: one query, joined not correlated.
+
+    A control nobody has updated yet this quarter has not changed: it is still to do.
+    """
     ControlUpdate = apps.get_model("controls", "ControlUpdate")
-    labels = dict(ControlUpdate._meta.get_field("status").choices)
-    updates: dict[int, dict] = defaultdict(dict)
-    for u in (
-        ControlUpdate.objects.filter(
-            period__in=[previous, period], control__risk__register=register
+    Control = apps.get_model("controls", "Control")
+    controls = Control.objects.filter(
+        risk__in=Risk.objects.filter(register=register).values("pk")
+    ).values("pk")
+    return (
+        ControlUpdate.objects.filter(period=period, control__in=controls)
+        .annotate(
+            before=FilteredRelation(
+                "control__updates", condition=Q(control__updates__period=previous)
+            )
         )
+        .annotate(before_status=F("before__status"))
+        .filter(Q(before_status__isnull=True) | ~Q(before_status=F("status")))
         .values(
-            "control_id", "period_id", "status", "note", "control__title",
+            "status", "note", "before_status", "control__title",
             "control__risk_id", "control__risk__ref", "control__risk__title",
         )
         .order_by("control__risk__ref", "control__order", "control_id")
-    ):
-        updates[u["control_id"]]["after" if u["period_id"] == period.pk else "before"] = u
-    found = []
-    for pair in updates.values():
-        after, before = pair.get("after"), pair.get("before")
-        # A control nobody has updated yet this quarter has not changed: it is still to do.
-        if after is None or (before is not None and before["status"] == after["status"]):
-            continue
-        found.append(
-            ControlChange(
-                risk_ref=after["control__risk__ref"],
-                risk_title=after["control__risk__title"],
-                risk_id=after["control__risk_id"],
-                control=after["control__title"],
-                before=labels[before["status"]] if before else "New this quarter",
-                after=labels[after["status"]],
-                note=after["note"],
-            )
-        )
-    return found
+    )
+
+
+def _control_change(row: dict, labels: dict[str, str]) -> ControlChange:
+    return ControlChange(
+        risk_ref=row["control__risk__ref"],
+        risk_title=row["control__risk__title"],
+        risk_id=row["control__risk_id"],
+        control=row["control__title"],
+        before=labels[row["before_status"]] if row["before_status"] else "New this quarter",
+        after=labels[row["status"]],
+        note=row["note"],
+    )
+
+
+def _control_status_labels() -> dict[str, str]:
+    ControlUpdate = apps.get_model("controls", "ControlUpdate")
+    return dict(ControlUpdate._meta.get_field("status").choices)
 
 
 # Dashboard --------------------------------------------------------------------------------

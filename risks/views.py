@@ -25,6 +25,8 @@ from .registers import (
 
 REGISTER_PAGE_SIZE = 50
 CHARTS_PAGE_SIZE = 12
+CHANGED_RISKS_PAGE_SIZE = 25  # a table each
+CHANGED_CONTROLS_PAGE_SIZE = 50
 
 
 def _choose_period(
@@ -157,7 +159,18 @@ def register_changes(request: HttpRequest, slug: str) -> HttpResponse:
     period = _choose_period(periods, request.GET.get("period"))
     context = {"register": register, "periods": periods, "period": period}
     if period:
-        context["changes"] = changes_since_previous(register, period)
+        context["changes"] = changes_since_previous(
+            register, period, previous=_previous(periods, period),
+            risks_page=request.GET.get("page"), risks_per_page=CHANGED_RISKS_PAGE_SIZE,
+            controls_page=request.GET.get("controls_page"),
+            controls_per_page=CHANGED_CONTROLS_PAGE_SIZE,
+        )
+        for name, page in [("risk_page_links", context["changes"].risk_page),
+                           ("control_page_links", context["changes"].control_page)]:
+            if page is not None:
+                context[name] = page.paginator.get_elided_page_range(
+                    page.number, on_each_side=2, on_ends=1
+                )
     return render(request, "risks/register_changes.html", context)
 
 

@@ -114,3 +114,17 @@ def test_every_risk_is_on_the_heat_map(big):
     _, n = big
     maps = heat_maps(Register.objects.get(slug="big"), ReportingPeriod.objects.get(slug="q2"))
     assert sum(m.count for m in maps) == n
+
+
+def test_changes_are_paginated_and_counted_in_full(big):
+    client, n = big
+    html = client.get("/registers/big/changes/?period=q2").text
+    assert f"{n} risks changed score, trend, progress or commentary." in html
+    assert html.count('id="risk-change-') == min(n, 25)
+    assert f"{n} controls changed status." in html
+    controls = html[html.index('id="control-changes"'):]
+    assert controls.count("In progress") == min(n, 50)
+    if n > 50:
+        second = client.get("/registers/big/changes/?period=q2&page=2&controls_page=2").text
+        assert second.count('id="risk-change-') == 25 and f"Page 2 of {-(-n // 25)}." in second
+        assert second[second.index('id="control-changes"'):].count("In progress") == 50
