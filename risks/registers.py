@@ -442,22 +442,48 @@ class Move:
         )
 
 
+def compare_rows(
+    register: Register, before: ReportingPeriod, after: ReportingPeriod
+) -> list[dict[str, dict]]:
+    """Each risk's assessments of two periods, as values() rows {"before": .., "after": ..},
+    short-term risks first (one query, of the few columns a comparison shows)."""
+    pairs: dict[int, dict] = defaultdict(dict)
+    for row in register_assessments(register, [before, after]).values(
+        "risk_id", "period_id", "likelihood", "impact", "trend", "progress",
+        "risk__ref", "risk__title", "risk__horizon",
+    ).order_by():
+        pairs[row["risk_id"]]["before" if row["period_id"] == before.pk else "after"] = row
+
+    def order(pair: dict[str, dict]) -> tuple[bool, int]:
+        row = next(iter(pair.values()))
+        return row["risk__horizon"] != Horizon.SHORT, row["risk__ref"]
+
+    return sorted(pairs.values(), key=order)
+
+
+def moves_of(pairs: list[dict[str, dict]]) -> list[Move]:
+    """Moves from compare_rows() pairs (a page of them): no query."""
+    moves = []
+    for pair in pairs:
+        row = next(iter(pair.values()))
+        risk = Risk(
+            pk=row["risk_id"], ref=row["risk__ref"], title=row["risk__title"],
+            horizon=row["risk__horizon"],
+        )
+        found = {
+            when: Assessment(
+                risk=risk, period_id=r["period_id"], likelihood=r["likelihood"],
+                impact=r["impact"], trend=r["trend"], progress=r["progress"],
+            )
+            for when, r in pair.items()
+        }
+        moves.append(Move(risk=risk, before=found.get("before"), after=found.get("after")))
+    return moves
+
+
 def compare(register: Register, before: ReportingPeriod, after: ReportingPeriod) -> list[Move]:
     """How each risk moved between two periods (one query)."""
-    pairs: dict[int, dict] = defaultdict(dict)
-    risks: dict[int, Risk] = {}
-    for a in (
-        register_assessments(register, [before, after])
-        .select_related("risk")
-        .order_by("risk__ref")
-    ):
-        risks[a.risk_id] = a.risk
-        pairs[a.risk_id]["before" if a.period_id == before.pk else "after"] = a
-    moves = [
-        Move(risk=risks[pk], before=p.get("before"), after=p.get("after"))
-        for pk, p in pairs.items()
-    ]
-    return sorted(moves, key=lambda m: (m.risk.horizon != Horizon.SHORT, m.risk.ref))
+    return moves_of(compare_rows(register, before, after))
 
 
 # Changed since last quarter -----------------------------------------------------------------

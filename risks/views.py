@@ -13,10 +13,11 @@ from .pagination import get_page
 from .registers import (
     RegisterFilterForm,
     changes_since_previous,
-    compare,
+    compare_rows,
     dashboard_counts,
     group_by_horizon,
     maps_and_alignment,
+    moves_of,
     owner_choices,
     register_rows,
     score_histories,
@@ -27,6 +28,7 @@ REGISTER_PAGE_SIZE = 50
 CHARTS_PAGE_SIZE = 12
 CHANGED_RISKS_PAGE_SIZE = 25  # a table each
 CHANGED_CONTROLS_PAGE_SIZE = 50
+COMPARE_PAGE_SIZE = 50
 
 
 def _choose_period(
@@ -141,8 +143,13 @@ def register_compare(request: HttpRequest, slug: str) -> HttpResponse:
             before, after = after, before
             context.update(before=before, after=after)
         link = register.get_absolute_url()
+        page = Paginator(compare_rows(register, before, after), COMPARE_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
         context.update(
-            moves=compare(register, before, after),
+            page=page,
+            page_links=page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            moves=moves_of(page.object_list),
             before_maps=heat_maps(register, before, link=link),
             after_maps=heat_maps(register, after, link=link),
         )

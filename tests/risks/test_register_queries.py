@@ -128,3 +128,13 @@ def test_changes_are_paginated_and_counted_in_full(big):
         second = client.get("/registers/big/changes/?period=q2&page=2&controls_page=2").text
         assert second.count('id="risk-change-') == 25 and f"Page 2 of {-(-n // 25)}." in second
         assert second[second.index('id="control-changes"'):].count("In progress") == 50
+
+
+def test_the_comparison_is_paginated(big):
+    client, n = big
+    html = client.get("/registers/big/compare/?from=q1&to=q2").text
+    assert html.count('<tr class="govuk-table__row" id="move-') == min(n, 50)
+    if n > 50:
+        assert f"{n} risks, page 1 of {-(-n // 50)}." in html
+        last = client.get(f"/registers/big/compare/?from=q1&to=q2&page={-(-n // 50)}").text
+        assert last.count('<tr class="govuk-table__row" id="move-') == (n % 50 or 50)
