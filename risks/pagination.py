@@ -1,14 +1,23 @@
-"""Pages of a queryset that cost one query: the page's rows carry the total as a window count.
+"""Pages of a queryset that cost one query: the page's rows carry the total.
 
 Django's Paginator asks the database twice, COUNT(*) and then the page. Here the page's own
-query also returns COUNT(*) OVER (), so a page of any list costs one query; only a page number
-past the end (a stale link) costs two more, to count and to fetch the last page instead.
+query also returns the count, as an uncorrelated scalar subquery that the database evaluates
+once (a COUNT(*) OVER () window would make it compute every row's columns before the LIMIT).
+A page of any list so costs one query; only a page number past the end (a stale link) costs
+two more, to count and to fetch the last page instead.
 """
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet, Window
+from django.db.models import IntegerField, QuerySet, Subquery
 
 TOTAL = "page_total"
+
+
+class CountOf(Subquery):
+    """(SELECT COUNT(*) FROM (the queryset)): uncorrelated, so evaluated once per query."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
+    output_field = IntegerField()
 
 
 def _total_of(row) -> int:
@@ -27,11 +36,10 @@ def get_page(queryset: QuerySet, number, per_page: int) -> Page:
 
     Rows of a values() queryset are dicts with a "page_total" key; model rows have a
     page_total attribute. A number that is not a positive whole number gives the first page,
-    and one past the end the last. Not for DISTINCT querysets: the window counts the rows
-    before DISTINCT removes any.
+    and one past the end the last.
     """
     number = _page_number(number)
-    counted = queryset.annotate(**{TOTAL: Window(Count("*"))})
+    counted = queryset.annotate(**{TOTAL: CountOf(queryset.order_by().values("pk"))})
     start = (number - 1) * per_page
     rows = list(counted[start:start + per_page])
     paginator = Paginator(queryset, per_page)

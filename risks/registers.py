@@ -83,6 +83,13 @@ def _attrs_html(attrs: dict) -> str:
     )
 
 
+def _option_attrs(attrs: dict) -> str:
+    # An option's attributes are nothing, or "selected", but for a widget given more.
+    if not attrs:
+        return ""
+    return " selected" if attrs == {"selected": True} else _attrs_html(attrs)
+
+
 class QuickSelect(forms.Select):
     """A <select> with the markup of Django's select.html, built in Python.
 
@@ -94,7 +101,7 @@ class QuickSelect(forms.Select):
         widget = self.get_context(name, value, attrs)["widget"]
         # Each option ends in a newline, as the template include of select_option.html does.
         options = "".join(
-            f'\n  <option value="{escape(option["value"])}"{_attrs_html(option["attrs"])}>'
+            f'\n  <option value="{escape(option["value"])}"{_option_attrs(option["attrs"])}>'
             f'{escape(option["label"])}</option>\n'
             for _, group, _ in widget["optgroups"] for option in group
         )
@@ -141,9 +148,9 @@ class RegisterFilterForm(forms.Form):
         choices=[(k, v[0]) for k, v in SORTS.items()],
     )
 
-    def __init__(self, data, *, owners: list[Post], pillars: list[Pillar]):
+    def __init__(self, data, *, owners: list[tuple[int, str]], pillars: list[Pillar]):
         super().__init__(data)
-        self.fields["owner"].choices = ANY + [(str(p.pk), p.name) for p in owners]
+        self.fields["owner"].choices = ANY + [(str(pk), name) for pk, name in owners]
         self.fields["pillar"].choices = ANY + [(str(p.pk), p.name) for p in pillars]
         self.fields["band"].choices = ANY + [(b.key, b.label) for b in bands()]
         for name, f in self.fields.items():
@@ -163,8 +170,12 @@ class RegisterFilterForm(forms.Form):
         return getattr(self, "cleaned_data", {}).get("sort") or "ref"
 
 
-def owner_choices(register: Register) -> list[Post]:
-    return list(Post.objects.filter(owned_risks__register=register).distinct().order_by("name"))
+def owner_choices(register: Register) -> list[tuple[int, str]]:
+    """(id, name) of each post that owns a risk of the register, by name."""
+    return list(
+        Post.objects.filter(owned_risks__register=register)
+        .distinct().order_by("name").values_list("pk", "name")
+    )
 
 
 # The columns the register table shows: long texts it does not (commentary, reasons, review
