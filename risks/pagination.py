@@ -19,6 +19,9 @@ class CountOf(Subquery):
     template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
     output_field = IntegerField()
 
+    def __init__(self, queryset, **extra):
+        super().__init__(queryset.order_by(), **extra)  # an order would only cost a sort
+
 
 def _total_of(row) -> int:
     return row[TOTAL] if isinstance(row, dict) else getattr(row, TOTAL)
@@ -39,7 +42,7 @@ def get_page(queryset: QuerySet, number, per_page: int) -> Page:
     and one past the end the last.
     """
     number = _page_number(number)
-    counted = queryset.annotate(**{TOTAL: CountOf(queryset.order_by().values("pk"))})
+    counted = queryset.annotate(**{TOTAL: CountOf(queryset.values("pk"))})
     start = (number - 1) * per_page
     rows = list(counted[start:start + per_page])
     paginator = Paginator(queryset, per_page)

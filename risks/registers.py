@@ -271,10 +271,15 @@ PROGRESS_LABELS = dict(Progress.choices)
 STATE_LABELS = dict(Assessment.State.choices)
 
 
+def url_maker(viewname: str):
+    """A function of an object's id to the URL of `viewname` (whose one argument is that id):
+    reverse() once for a page of rows, not once a row (~25 µs each)."""
+    head, tail = reverse(viewname, args=[987654321]).split("987654321")
+    return lambda pk: f"{head}{int(pk)}{tail}"
+
+
 def risk_url_maker():
-    """A function of a risk's id to its page's URL: reverse() once, not once a row (~25 µs)."""
-    head, tail = reverse("risks:risk", args=[987654321]).split("987654321")
-    return lambda pk: f"{head}{pk}{tail}"
+    return url_maker("risks:risk")
 
 
 def group_by_horizon(rows) -> list[tuple[str, str, list[Assessment]]]:
