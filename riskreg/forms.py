@@ -46,7 +46,7 @@ class MeetingDateMixin:
             return None
         try:
             return datetime.date(parts[2], parts[1], parts[0])
-        except ValueError:
+        except (ValueError, OverflowError):  # 31 February; a month of 2147483648
             self.add_error("meeting_day", "The date of the meeting must be a real date")
             return None
 
@@ -120,6 +120,8 @@ class ReportForm(MeetingDateMixin, forms.ModelForm):
             "Appendix B (Official Sensitive) sets out each one's appetite, key controls and "
             "overall assessment."
         )
+        # What each name gives is listed above the form (report_form.html).
+        self.tokens = TOKENS
         tokens = ", ".join(f"{{{name}}}" for name in TOKENS)
         for name in PROSE:
             field = self.fields[name]

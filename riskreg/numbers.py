@@ -38,13 +38,21 @@ def is_are(n: int) -> str:
     return "is" if n == 1 else "are"
 
 
-def join_words(parts: list[str]) -> str:
-    """ "a", "a and b", "a, b and c" (no Oxford comma, as the report writes lists)."""
+def has_have(n: int) -> str:
+    return "has" if n == 1 else "have"
+
+
+def join_words(parts: list[str], separator: str = ", ") -> str:
+    """ "a", "a and b", "a, b and c" (no Oxford comma, as the report writes lists).
+
+    The separator between the earlier items may differ: "On track; Limited; Slipped and No
+    progress" is joined with "; ".
+    """
     if not parts:
         return ""
     if len(parts) == 1:
         return parts[0]
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
+    return separator.join(parts[:-1]) + " and " + parts[-1]
 
 
 def capfirst(text: str) -> str:

@@ -66,18 +66,52 @@ def paragraphs(text: str) -> list[str]:
     return [b.text for b in blocks(text) if b.kind == "p"]
 
 
+# Where a sentence begins: the start of the text or of a paragraph, after ". ", "? " or "! ",
+# or after a bullet marker. A single line break does not end a sentence (text boxes wrap lines
+# by hand); a sentence ends at ".", "?" or "!" before a space, or where its paragraph or list
+# item ends.
+_BREAK = r"[.!?]\s+|\n[ \t]*\n\s*|^[ \t]*[-•*–][ \t]+"
+_SENTENCE_START = re.compile(rf"(?:\A\s*|{_BREAK})\Z", re.MULTILINE)
+_SENTENCE_BREAK = re.compile(_BREAK, re.MULTILINE)
+_SENTENCE_END = re.compile(r"[.!?](?=\s|\Z)|(?=\n[ \t]*\n)|(?=\n[ \t]*[-•*–][ \t])|\Z")
+_EMPTY_BULLET = re.compile(r"^[ \t]*[-•*–][ \t]*(?:\n|\Z)", re.MULTILINE)
+
+
+def _without_sentence(text: str, match: re.Match) -> str:
+    """The text less the sentence that holds `match`, the space after it included."""
+    head, tail = text[: match.start()], text[match.end():]
+    cut = 0
+    for brk in _SENTENCE_BREAK.finditer(head):
+        cut = brk.end()
+    tail = tail[_SENTENCE_END.search(tail).end():]
+    kept = head[:cut]
+    if not kept or kept[-1].isspace():
+        tail = tail.lstrip(" \t")
+    return _EMPTY_BULLET.sub("", kept + tail)
+
+
 def fill(text: str, values: dict[str, str]) -> str:
     """Replace {name} with its value; {Name} gives the value with a capital first letter.
 
+    A value that opens a sentence takes a capital first letter too, so "{score_changes} …" at
+    the start of a paragraph reads "One long-term risk …". A name whose value is empty (no
+    score changed this quarter) takes its whole sentence out with it: the words the team wrote
+    around it belong to what it would have said.
     Unknown names are left as typed (the form refuses them, so only old text can hold one).
     """
+    while True:
+        empty = next((m for m in TOKEN.finditer(text) if values.get(m[1].lower()) == ""), None)
+        if empty is None:
+            break
+        text = _without_sentence(text, empty)
 
     def replace(match: re.Match) -> str:
         name = match[1]
         value = values.get(name.lower())
         if value is None:
             return match[0]
-        return value[:1].upper() + value[1:] if name[:1].isupper() else value
+        starts = name[:1].isupper() or _SENTENCE_START.search(match.string, 0, match.start())
+        return value[:1].upper() + value[1:] if starts else value
 
     return TOKEN.sub(replace, text)
 

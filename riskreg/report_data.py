@@ -10,18 +10,18 @@ through the same templates.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 
 from controls.models import Control, ControlUpdate
 from maturity.models import ActionPlan, SelfAssessment, assessment_year_for
 from maturity.plan import ThemeRows, appendix_c
 from maturity.selfassessment import benchmark_summary
 from risks.heatmaps import HeatMap, heat_maps
-from risks.models import Assessment, Horizon, Progress, Rag, RiskLead
+from risks.models import Assessment, Horizon, Progress, Rag, RiskLead, ScoreChangeSource
 from risks.registers import Alignment, alignment
 
 from .models import Report
-from .numbers import capfirst, count_noun, is_are, join_words, number_words
+from .numbers import capfirst, count_noun, has_have, is_are, join_words, number_words
 from .prose import Block, Numbered, Numberer, blocks, fill
 
 # Names the team may write in braces in the prose ("information on {appendix_b_count} of the
@@ -33,6 +33,16 @@ TOKENS = {
     "red_count": "how many risks are red",
     "appendix_b_count": "how many risks Appendix B sets out",
     "benchmark": "the risk maturity self-assessment benchmark, as a sentence (for 1.11)",
+    "score_changes": (
+        "which risks' scores fell or rose since the last quarter, and whether controls or a "
+        "re-assessment moved them (\"One long-term risk has seen a decrease in score, but this "
+        "is due to a reassessment of score\"), for the team's words to continue; when no score "
+        "changed, its whole sentence is left out"
+    ),
+    "progress_options": (
+        "the options for progress towards the target score, counted and listed (\"four "
+        "possible options: On track; Limited; Slipped and No progress\")"
+    ),
 }
 PROSE_FIELDS = [
     "summary_purpose", "summary_notes", "key_considerations", "interdependencies",
@@ -44,6 +54,89 @@ PROSE_FIELDS = [
 NOTED_GROUPS = [Progress.ON_TRACK, Progress.LIMITED, Progress.SLIPPED, Progress.NO_PROGRESS]
 RAG_ARTICLES = {Rag.GREEN: "a", Rag.AMBER: "an", Rag.RED: "a"}
 PROGRESS_OPTIONS = [label for _, label in Progress.choices]
+
+
+def progress_options_words() -> str:
+    """ "four possible options: On track; Limited; Slipped and No progress" (paragraph 1.2)."""
+    return (
+        f"{count_noun(len(PROGRESS_OPTIONS), 'possible option')}: "
+        f"{join_words(PROGRESS_OPTIONS, separator='; ')}"
+    )
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    """A risk whose score this period differs from its last approved score before it."""
+
+    ref: int
+    horizon: str
+    before: int
+    after: int
+    source: str  # ScoreChangeSource, or "" when the owner gave no reason
+
+    @property
+    def direction(self) -> str:
+        return "decrease" if self.after < self.before else "increase"
+
+
+# Why a score moved, as the report says it, by direction: the first words join the sentence
+# when every risk moved for the same reason; the second list each reason's risks.
+_CAUSES = {
+    "decrease": {
+        ScoreChangeSource.REASSESSMENT: (", but this is due to a reassessment of score",
+                                         "due to a reassessment of score"),
+        ScoreChangeSource.CONTROLS: (" as a result of controls being implemented",
+                                     "as a result of controls being implemented"),
+    },
+    "increase": {
+        ScoreChangeSource.REASSESSMENT: (" due to a reassessment of score",
+                                         "due to a reassessment of score"),
+        ScoreChangeSource.CONTROLS: (" as a result of changes to controls",
+                                     "as a result of changes to controls"),
+    },
+}
+_NO_CAUSE = ("", "with no reason recorded")
+
+
+def _which_risks(changes: list[ScoreChange]) -> str:
+    """ "one long-term risk", "two short-term risks", "three risks (one short-term and two
+    long-term)"."""
+    by_horizon = [
+        (label.lower(), n) for value, label in Horizon.choices
+        if (n := sum(1 for c in changes if c.horizon == value))
+    ]
+    if len(by_horizon) == 1:
+        label, n = by_horizon[0]
+        return count_noun(n, f"{label} risk")
+    parts = [f"{number_words(n)} {label}" for label, n in by_horizon]
+    return f"{count_noun(len(changes), 'risk')} ({join_words(parts)})"
+
+
+def _score_change_clause(direction: str, changes: list[ScoreChange]) -> str:
+    n = len(changes)
+    article = "an" if direction == "increase" else "a"
+    clause = f"{_which_risks(changes)} {has_have(n)} seen {article} {direction} in score"
+    sources = [s for s in [*ScoreChangeSource.values, ""] if any(c.source == s for c in changes)]
+    causes = _CAUSES[direction]
+    if len(sources) == 1:
+        return clause + causes.get(sources[0], _NO_CAUSE)[0]
+    parts = [
+        f"{number_words(sum(1 for c in changes if c.source == s))} {causes.get(s, _NO_CAUSE)[1]}"
+        for s in sources
+    ]
+    return f"{clause}: {join_words(parts)}"
+
+
+def score_changes_words(changes: list[ScoreChange]) -> str:
+    """ "one long-term risk has seen a decrease in score, but this is due to a reassessment of
+    score": decreases first, then increases, each its own sentence, without the last full stop
+    (the team's words may continue it). Empty when no score changed."""
+    clauses = [
+        _score_change_clause(direction, group)
+        for direction in ("decrease", "increase")
+        if (group := [c for c in changes if c.direction == direction])
+    ]
+    return ". ".join(capfirst(c) if i else c for i, c in enumerate(clauses))
 
 
 @dataclass(frozen=True)
@@ -189,6 +282,7 @@ class ReportDocument:
     plan: ActionPlan | None
     plan_rows: list[ThemeRows]
     pending: list[Assessment] = field(default_factory=list)
+    score_changes: list[ScoreChange] = field(default_factory=list)
 
     @property
     def period(self):
@@ -327,8 +421,19 @@ def _road_to_target(report: Report, assessments: list[Assessment], chosen: set[i
 def build(report: Report, *, public: bool = False) -> ReportDocument:
     """The whole report: 15 queries (with Appendix B risks chosen), however many risks."""
     period, register = report.period, report.register
+    # Each risk's last approved score before this period, as the quarterly update compares
+    # (risks.services.last_approved): a subquery, so it costs no query of its own.
+    previous_score = (
+        Assessment.objects.filter(
+            risk=OuterRef("risk"), state=Assessment.State.APPROVED, period__start__lt=period.start
+        )
+        .order_by("-period__start")
+        .annotate(product=F("likelihood") * F("impact"))
+        .values("product")[:1]
+    )
     assessments = list(
         Assessment.objects.filter(period=period, risk__register=register)
+        .annotate(previous_score=Subquery(previous_score))
         .select_related("risk__owner")
         .prefetch_related(
             Prefetch("risk__risklead_set", queryset=RiskLead.objects.select_related("post"))
@@ -350,7 +455,15 @@ def build(report: Report, *, public: bool = False) -> ReportDocument:
         appendix_b=len(road),
         register_words=register_words(register.name),
     )
-    tokens = figures.tokens()
+    score_changes = [
+        ScoreChange(a.risk.ref, a.risk.horizon, a.previous_score, a.score, a.score_change_source)
+        for a in approved
+        if a.score is not None and a.previous_score is not None and a.score != a.previous_score
+    ]
+    tokens = figures.tokens() | {
+        "score_changes": score_changes_words(score_changes),
+        "progress_options": progress_options_words(),
+    }
     # The benchmark costs a few queries of its own: only when the text asks for it.
     if any("{benchmark}" in getattr(report, name).lower() for name in PROSE_FIELDS):
         tokens["benchmark"] = benchmark_sentence(report.meeting_date)
@@ -406,5 +519,6 @@ def build(report: Report, *, public: bool = False) -> ReportDocument:
         plan=plan,
         plan_rows=plan_rows,
         pending=[a for a in assessments if a.state != Assessment.State.APPROVED],
+        score_changes=score_changes,
     )
 

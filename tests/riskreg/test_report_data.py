@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from maturity.models import ActionPlan, PlanAction, PlanItem, Theme
 from riskreg.models import Report
-from riskreg.report_data import build
+from riskreg.prose import Block
+from riskreg.report_data import ScoreChange, build
 from riskreg.reports import render_body
-from risks.models import ReportingPeriod
+from risks.models import Assessment, ReportingPeriod, Risk
 from tests.factories import (
     make_assessment,
     make_control,
@@ -31,6 +32,12 @@ def october(seed):
 
 def numbered(doc):
     return {p.item.number: p.item for p in doc.section1 if p.kind == "numbered"}
+
+
+def position_update(doc):
+    """The numbered paragraph under "Risk position update" (1.3 in October 2021)."""
+    at = next(i for i, p in enumerate(doc.section1) if p.text == "Risk position update")
+    return doc.section1[at + 1].item
 
 
 def test_the_figures_are_counted_from_the_approved_assessments(october):
@@ -67,6 +74,77 @@ def test_section_1_numbers_the_paragraphs_as_the_seed(october):
     assert items["1.10"].lead_alone
     assert items["1.11"].blocks[0].text.startswith("We have analysed the findings")
     assert items["1.13"].blocks[0].text.startswith("We will provide regular updates")
+
+
+SEED_1_2 = (
+    "We have provided information on four of the risks at Appendix B including risk appetite and "
+    "the key controls in progress to improve the position of the risk. It sets out the status of "
+    "those controls and provides an overall assessment on the progress being made towards "
+    "achieving the 'target score' with four possible options: On track; Limited; Slipped and No "
+    "progress. Detailed templates for all risks can be provided if required."
+)
+SEED_1_3 = (
+    "Eight risks are reporting a 'green' status and on track this quarter and two risks are "
+    "reporting an 'amber' status. One long-term risk has seen a decrease in score, but this is "
+    "due to a reassessment of score following the refresh rather than as a result of controls "
+    "being implemented."
+)
+
+
+def test_paragraphs_1_2_and_1_3_read_as_the_seed_with_no_figure_typed_in(october):
+    items = numbered(build(october))
+    assert items["1.2"].blocks[0].text == SEED_1_2
+    assert items["1.3"].blocks == [Block("p", SEED_1_3)]
+    typed = f"{october.introduction} {october.position_notes}"
+    for figure in ("four", "One long-term", "decrease", "On track", "Slipped"):
+        assert figure not in typed
+
+
+def test_the_score_change_is_risk_4s_reassessment_since_q1(october):
+    doc = build(october)
+    assert doc.score_changes == [ScoreChange(4, "long", before=9, after=6, source="reassessment")]
+
+
+def test_a_score_cut_by_controls_and_a_rise_are_said_too(october):
+    q3 = make_period("2021-22-q3", start=datetime.date(2021, 10, 1), state="open")
+    for ref in range(1, 12):
+        risk = Risk.objects.get(register=october.register, ref=ref)
+        before = Assessment.objects.get(risk=risk, period=october.period)
+        fields = {"likelihood": before.likelihood, "impact": before.impact}
+        if ref in (1, 2):  # 6 → 3: controls
+            fields.update(likelihood=1, score_change_source="controls")
+        if ref == 5:  # 8 → 12: re-assessed
+            fields.update(likelihood=3, score_change_source="reassessment")
+        make_assessment(risk, q3, state="approved", reasons="Why", **fields)
+    report = Report.objects.create(register=october.register, period=q3,
+                                   meeting_date=datetime.date(2022, 1, 10),
+                                   position_notes="{score_changes}.")
+    doc = build(report)
+    assert [(c.ref, c.direction) for c in doc.score_changes] == [
+        (1, "decrease"), (2, "decrease"), (5, "increase")
+    ]
+    assert position_update(doc).blocks[0].text.endswith(
+        "this quarter. Two short-term risks have seen a decrease in score as a result of controls "
+        "being implemented. One long-term risk has seen an increase in score due to a "
+        "reassessment of score."
+    )
+
+
+def test_no_score_change_leaves_the_sentence_out(october):
+    q3 = make_period("2021-22-q3", start=datetime.date(2021, 10, 1), state="open")
+    for a in Assessment.objects.filter(period=october.period):
+        make_assessment(a.risk, q3, likelihood=a.likelihood, impact=a.impact, trend=a.trend,
+                        progress=a.progress, reasons=a.reasons, state="approved")
+    # The October text carried forward: its sentence about the score change goes with it.
+    report = Report.objects.create(register=october.register, period=q3,
+                                   meeting_date=datetime.date(2022, 1, 10),
+                                   position_notes=october.position_notes)
+    doc = build(report)
+    assert doc.score_changes == []
+    assert position_update(doc).blocks == [Block("p", (
+        "Eight risks are reporting a 'green' status and on track this quarter and two risks are "
+        "reporting an 'amber' status."
+    ))]
 
 
 def test_commentary_comes_from_the_assessments_paragraph_by_paragraph(october):

@@ -4,7 +4,14 @@ import pytest
 
 from riskreg.numbers import capfirst, count_noun, join_words, number_words
 from riskreg.prose import Block, Numberer, blocks, fill, unknown_tokens
-from riskreg.report_data import Figures, register_words, risk_name
+from riskreg.report_data import (
+    Figures,
+    ScoreChange,
+    progress_options_words,
+    register_words,
+    risk_name,
+    score_changes_words,
+)
 
 
 @pytest.mark.parametrize(
@@ -113,3 +120,60 @@ def test_numbering_runs_on_across_parts_and_lists_join_their_paragraph():
     assert [n.number for n in first] == ["1.1", "1.2"]
     assert first[1].blocks[1] == Block("ul", items=("a", "b"))
     assert numberer.next() == "1.3"
+
+
+def test_a_name_that_opens_a_sentence_takes_a_capital():
+    values = {"green_count": "eight"}
+    assert fill("{green_count} risks are green.", values) == "Eight risks are green."
+    assert fill("Done. {green_count} are green.", values) == "Done. Eight are green."
+    assert fill("First.\n\n{green_count} are green.", values) == "First.\n\nEight are green."
+    assert fill("- {green_count} are green", values) == "- Eight are green"
+    # A line wrapped by hand is not a new sentence.
+    assert fill("of which\n{green_count} are green", values) == "of which\neight are green"
+
+
+def test_an_empty_name_takes_its_sentence_out():
+    values = {"score_changes": "", "green_count": "eight"}
+    tail = " following the refresh rather than as a result of controls being implemented."
+    assert fill("{score_changes}" + tail, values) == ""
+    assert fill("Before. {score_changes}" + tail + " After.", values) == "Before. After."
+    assert fill("First.\n\n{score_changes}" + tail + "\n\nLast.", values) == "First.\n\n\n\nLast."
+    assert fill("- a\n- {score_changes} here\n- {green_count}", values) == "- a\n- Eight"
+    assert blocks(fill("Kept. {score_changes}.", values)) == [Block("p", "Kept.")]
+
+
+def test_progress_options_are_counted_and_listed_from_the_choices():
+    assert progress_options_words() == (
+        "four possible options: On track; Limited; Slipped and No progress"
+    )
+    assert join_words(["a", "b", "c"], separator="; ") == "a; b and c"
+
+
+def changes(*rows):
+    return [ScoreChange(i, horizon, before, after, source)
+            for i, (horizon, before, after, source) in enumerate(rows, 1)]
+
+
+@pytest.mark.parametrize(
+    ("rows", "words"),
+    [
+        ([], ""),
+        ([("long", 9, 6, "reassessment")],
+         "one long-term risk has seen a decrease in score, but this is due to a reassessment of "
+         "score"),
+        ([("short", 9, 6, "controls"), ("short", 8, 4, "controls")],
+         "two short-term risks have seen a decrease in score as a result of controls being "
+         "implemented"),
+        ([("short", 9, 6, "controls"), ("long", 8, 4, "reassessment"), ("long", 8, 4, "")],
+         "three risks (one short-term and two long-term) have seen a decrease in score: one as a "
+         "result of controls being implemented, one due to a reassessment of score and one with "
+         "no reason recorded"),
+        ([("long", 6, 9, "reassessment")],
+         "one long-term risk has seen an increase in score due to a reassessment of score"),
+        ([("long", 6, 9, ""), ("short", 6, 3, "controls"), ("long", 4, 6, "")],
+         "one short-term risk has seen a decrease in score as a result of controls being "
+         "implemented. Two long-term risks have seen an increase in score"),
+    ],
+)
+def test_score_changes_in_words(rows, words):
+    assert score_changes_words(changes(*rows)) == words

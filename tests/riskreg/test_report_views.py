@@ -206,6 +206,21 @@ def test_unknown_figures_in_the_prose_are_refused(client, draft, planner):
     assert draft.version == 1
 
 
+def test_the_form_names_each_figure_and_accepts_the_computed_sentences(client, draft, planner):
+    client.force_login(planner)
+    html = client.get(urls(draft)["edit"]).text
+    assert "Figures the report fills in" in html
+    for token in ("{green_count}", "{score_changes}", "{progress_options}"):
+        assert token in html
+    response = client.post(urls(draft)["edit"], form_data(
+        draft, position_notes="{score_changes} following the refresh.",
+        introduction="With {progress_options}.",
+    ))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.position_notes == "{score_changes} following the refresh."
+
+
 def test_a_report_is_published_only_once_its_period_is_closed(client, draft, planner):
     client.force_login(planner)
     response = client.post(reverse("reports:publish", args=[draft.pk]), {"version": draft.version},

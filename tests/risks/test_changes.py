@@ -87,8 +87,21 @@ def test_changes_page_shows_before_and_after(client, planner, q3):
 
 def test_the_first_period_has_nothing_to_compare_with(client, planner, seed):
     client.force_login(planner)
-    html = client.get("/registers/corporate/changes/", {"period": Q2}).text
-    assert "2021/22 Q2 is the first reporting period" in html
+    html = client.get("/registers/corporate/changes/", {"period": "2021-22-q1"}).text
+    assert "2021/22 Q1 is the first reporting period" in html
+
+
+def test_q2_shows_risk_4s_reassessment_and_what_q1_did_not_record(corporate):
+    changes = changes_since_previous(corporate, ReportingPeriod.objects.get(slug=Q2))
+    assert changes.previous.slug == "2021-22-q1"
+    by_ref = {
+        c.risk.ref: {ch.label: (ch.before, ch.after) for ch in c.changes} for c in changes.risks
+    }
+    assert by_ref[4]["Position and score"] == ("H v H (score 9, High)", "H v M (score 6, High)")
+    assert [ref for ref, found in by_ref.items() if "Position and score" in found] == [4]
+    # The seed holds only Q1's positions: the rest is shown as not recorded, never hidden.
+    assert by_ref[1]["Trend"] == ("Not recorded", "↓ Improving")
+    assert by_ref[4]["Progress towards target"] == ("Not recorded", "Limited (Amber)")
 
 
 def test_compare_says_how_each_risk_moved(corporate, q3):

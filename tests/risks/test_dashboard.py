@@ -61,10 +61,13 @@ def test_score_history_spans_the_quarters_and_skips_unapproved_drafts(corporate)
     make_assessment(risk3, q3, likelihood=1, impact=1, state="draft")
     charts = {c.risk.ref: c for c in score_histories([risk1, risk3], q3)}
     assert [(p.period, p.position, p.score, p.band) for p in charts[1].points] == [
-        ("2021/22 Q2", "M v H", 6, "High"), ("2021/22 Q3", "L v H", 3, "Low"),
+        ("2021/22 Q1", "M v H", 6, "High"), ("2021/22 Q2", "M v H", 6, "High"),
+        ("2021/22 Q3", "L v H", 3, "Low"),
     ]
-    assert [p.period for p in charts[3].points] == ["2021/22 Q2"]
-    assert [p.period for p in score_histories([risk1], q2)[0].points] == ["2021/22 Q2"]
+    assert [p.period for p in charts[3].points] == ["2021/22 Q1", "2021/22 Q2"]
+    assert [p.period for p in score_histories([risk1], q2)[0].points] == [
+        "2021/22 Q1", "2021/22 Q2"
+    ]
 
 
 def test_chart_figure_is_plotly_json_with_score_and_target(corporate):
@@ -73,7 +76,8 @@ def test_chart_figure_is_plotly_json_with_score_and_target(corporate):
     figure = json.loads(json.dumps(chart.figure))
     assert set(figure) >= {"data", "layout"}
     (score,) = figure["data"]
-    assert score["x"] == ["2021/22 Q2"] and score["y"] == [6] and score["text"] == ["High"]
+    assert score["x"] == ["2021/22 Q1", "2021/22 Q2"]
+    assert score["y"] == [6, 6] and score["text"] == ["High", "High"]
     shapes = figure["layout"]["shapes"]
     assert len(shapes) == 5  # the target line and one region per band
     target = next(s for s in shapes if s["type"] == "line")
@@ -91,7 +95,7 @@ def test_dashboard_charts_are_started_from_static_files_with_a_table_beside_each
     element = f"chart-risk-{risk1.pk}"
     assert f'<div class="rr-chart" data-plotly-chart data-chart-src="{element}"' in html
     data = re.search(rf'<script id="{element}" type="application/json">(.*?)</script>', html, re.S)
-    assert json.loads(data.group(1))["data"][0]["y"] == [6]
+    assert json.loads(data.group(1))["data"][0]["y"] == [6, 6]  # Q1 and Q2
     assert '<script src="/static/vendor/plotly-strict.min.js"></script>' in html
     for script in re.findall(r"<script[^>]*>", html):
         assert "src=" in script or 'type="application/json"' in script, script

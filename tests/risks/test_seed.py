@@ -40,9 +40,9 @@ def risk(ref: int) -> Risk:
     return Risk.objects.get(register__slug="corporate", ref=ref)
 
 
-def assessment(ref: int) -> Assessment:
+def assessment(ref: int, period: str = "2021-22-q2") -> Assessment:
     return Assessment.objects.get(
-        risk__register__slug="corporate", risk__ref=ref, period__slug="2021-22-q2"
+        risk__register__slug="corporate", risk__ref=ref, period__slug=period
     )
 
 
@@ -260,6 +260,47 @@ def test_the_corporate_register_and_the_closed_q2_period_are_loaded():
     assert period.deadline < datetime.date(2021, 9, 7)  # before the Risk and Assurance Board
     assert period.state == "closed" and not period.is_open
     assert period.closed_at is not None and not period.closed_incomplete
+    assert period.previous() == ReportingPeriod.objects.get(slug="2021-22-q1")
+
+
+def test_the_quarter_before_is_closed_2021_22_q1():
+    period = ReportingPeriod.objects.get(slug="2021-22-q1")
+    assert period.name == "2021/22 Q1"
+    assert (period.start, period.end, period.deadline) == (
+        datetime.date(2021, 4, 1), datetime.date(2021, 6, 30), datetime.date(2021, 5, 31)
+    )
+    assert period.state == "closed" and not period.closed_incomplete
+    assert period.closed_at == datetime.datetime(2021, 6, 30, 17, tzinfo=datetime.UTC)
+    assert period.previous() is None
+    assert list(ReportingPeriod.objects.values_list("slug", flat=True)) == [
+        "2021-22-q2", "2021-22-q1"
+    ]
+
+
+# The seed's only word on the quarter before: 2021/22 Q2 is "the first quarter since the
+# refresh", and one risk's score fell (risk 4, its impact "revised down to Medium (from High)").
+# Risk 1's improving trend comes at an unchanged score. So every other risk stood where it
+# stands in Q2, and risk 10 was listed unscored.
+def test_q1_holds_only_the_positions_before_q2():
+    q1 = {a.risk.ref: a for a in Assessment.objects.filter(period__slug="2021-22-q1")}
+    assert sorted(q1) == list(range(1, 12))
+    for ref, a in q1.items():
+        now = assessment(ref)
+        if ref == 4:
+            assert a.position == "H v H" and (a.likelihood, a.impact) == (3, 3)
+            assert a.score > now.score
+        else:
+            assert (a.likelihood, a.impact) == (now.likelihood, now.impact)
+        # The seed says nothing else of Q1: no trend, progress, commentary or reasons.
+        assert (a.trend, a.progress, a.commentary, a.reasons, a.score_change_source) == (
+            "", "", "", "", ""
+        )
+        assert (a.state, a.version) == ("approved", 1)
+        assert a.submitted_at.date() <= a.period.end and a.reviewed_at.date() <= a.period.end
+        assert a.reviewed_at < a.period.closed_at
+    assert not q1[10].is_scored
+    assert [ref for ref, a in q1.items() if a.score != assessment(ref).score] == [4]
+    assert not ControlUpdate.objects.filter(period__slug="2021-22-q1").exists()
 
 
 def test_posts_keep_each_spelling_the_seed_uses_and_have_no_holders():
@@ -310,7 +351,9 @@ def test_eight_risks_are_green_and_two_amber():
 
 def test_current_bands_match_the_alignment_table_columns():
     bands = {
-        a.risk.ref: a.band.label for a in Assessment.objects.select_related("risk") if a.is_scored
+        a.risk.ref: a.band.label
+        for a in Assessment.objects.filter(period__slug="2021-22-q2").select_related("risk")
+        if a.is_scored
     }
     assert bands == {ref: "Medium" if ref == 7 else "High" for ref in range(1, 12) if ref != 10}
 
@@ -344,7 +387,10 @@ def test_risk_4_impact_was_revised_down_by_reassessment():
     assert (a.likelihood, a.impact) == (3, 2)
     assert (r.target_likelihood, r.target_impact) == (2, 2)
     assert a.score_change_source == "reassessment"
-    assert Assessment.objects.exclude(pk=a.pk).filter(score_change_source="").count() == 10
+    q2 = Assessment.objects.filter(period__slug="2021-22-q2")
+    assert q2.exclude(pk=a.pk).filter(score_change_source="").count() == 10
+    # Before the re-assessment: H v H.
+    assert assessment(4, "2021-22-q1").position == "H v H"
 
 
 def test_commentary_is_the_seeds_wording():
@@ -733,3 +779,8 @@ def test_the_seed_period_is_closed_so_its_assessments_are_frozen():
     with pytest.raises(PeriodClosed):
         Assessment.objects.filter(pk=a.pk).update(commentary="changed")
     assert assessment(1).commentary.startswith("An improving trend")
+    q1 = assessment(4, "2021-22-q1")
+    q1.impact = 2
+    with pytest.raises(PeriodClosed):
+        q1.save()
+    assert assessment(4, "2021-22-q1").impact == 3
