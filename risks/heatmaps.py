@@ -125,6 +125,11 @@ def _movement_html(
     return arrow, escape(sentence), line
 
 
+@cache
+def _cell_words(likelihood: int, impact: int) -> tuple[str, str]:
+    return position_label(likelihood, impact), position_words(likelihood, impact)
+
+
 @dataclass
 class Cell:
     likelihood: int
@@ -140,11 +145,11 @@ class Cell:
 
     @property
     def position(self) -> str:
-        return position_label(self.likelihood, self.impact)
+        return _cell_words(self.likelihood, self.impact)[0]
 
     @property
     def words(self) -> str:
-        return position_words(self.likelihood, self.impact)
+        return _cell_words(self.likelihood, self.impact)[1]
 
     @property
     def refs_html(self) -> SafeString:
