@@ -4,13 +4,17 @@ may use them. None may cause a server error; a submission that does not redirect
 """
 
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from controls.models import Control
 from risks.models import Assessment, ReportingPeriod
 from risks.services import close_period
 
-from .badinput import check_form
-from .conftest import client_for
+from .addresses import path_for
+from .badinput import EXAMPLES, JUNK, check_form
+from .conftest import ROLES, client_for, digest, rolled_back
+from .test_access_matrix import EXPECTED
 
 TEXT = ["Knife crime fell over the summer.", "", "  ", "Line one\r\nLine two"]
 
@@ -109,3 +113,28 @@ def test_register_filters(w):
          "q": ["crime", ""]},
         method="get", htmx=True,
     )
+
+
+def test_query_strings_of_every_page(w):
+    """Pages read their filters from the query string (period, register, page, sort, show,
+    year, status, public...): junk there is a 404 or a page, never an error, never a write."""
+    client = client_for(w, "planner")
+    pages = sorted(path_for(key, w) for (key, method), statuses in EXPECTED.items()
+                   if method == "GET" and not key.startswith("admin") and key != "logout"
+                   and statuses[ROLES.index("planner")] == 200 and key != "reports:pdf")
+    names = ["period", "register", "from", "to", "page", "sort", "show", "year", "status",
+             "public", "theme", "cancel", "horizon", "owner", "rag", "next"]
+    before = digest()
+
+    @EXAMPLES
+    @given(path=st.sampled_from(pages), query=st.dictionaries(st.sampled_from(names), JUNK,
+                                                             max_size=4),
+           htmx=st.booleans())
+    def run(path, query, htmx):
+        with rolled_back():
+            headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+            response = client.get(path, query, **headers)
+            assert response.status_code < 500
+            assert digest() == before
+
+    run()
