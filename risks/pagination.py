@@ -8,7 +8,7 @@ two more, to count and to fetch the last page instead.
 """
 
 from django.core.paginator import Page, Paginator
-from django.db.models import IntegerField, QuerySet, Subquery
+from django.db.models import Count, IntegerField, QuerySet, Subquery, Window
 
 TOTAL = "page_total"
 
@@ -34,15 +34,20 @@ def _page_number(number) -> int:
         return 1
 
 
-def get_page(queryset: QuerySet, number, per_page: int) -> Page:
+def get_page(queryset: QuerySet, number, per_page: int, *, window: bool = False) -> Page:
     """Like Paginator(queryset, per_page).get_page(number), in one query instead of two.
 
     Rows of a values() queryset are dicts with a "page_total" key; model rows have a
     page_total attribute. A number that is not a positive whole number gives the first page,
     and one past the end the last.
+
+    With `window`, the count is COUNT(*) OVER () instead: cheaper when every row must be
+    joined and compared to be found at all (so the subquery would repeat that work) and the
+    columns are few.
     """
     number = _page_number(number)
-    counted = queryset.annotate(**{TOTAL: CountOf(queryset.values("pk"))})
+    count = Window(Count("*")) if window else CountOf(queryset.values("pk"))
+    counted = queryset.annotate(**{TOTAL: count})
     start = (number - 1) * per_page
     rows = list(counted[start:start + per_page])
     paginator = Paginator(queryset, per_page)

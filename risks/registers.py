@@ -652,7 +652,11 @@ def changes_since_previous(
     if previous is not None and controls_available:
         changed_controls = _control_changes(register, previous, period)
         if controls_per_page:
-            control_page = get_page(changed_controls, controls_page, controls_per_page)
+            # Finding a changed control means joining and comparing every control: count
+            # those rows once, as a window, rather than again in a subquery.
+            control_page = get_page(
+                changed_controls, controls_page, controls_per_page, window=True
+            )
             rows = control_page.object_list
         else:
             rows = list(changed_controls)

@@ -43,3 +43,10 @@ def test_an_empty_list_has_one_empty_page(db, django_assert_num_queries):
     with django_assert_num_queries(1):
         page = get_page(Post.objects.all(), 1, 10)
     assert list(page) == [] and page.paginator.count == 0 and page.paginator.num_pages == 1
+
+
+def test_a_window_count_gives_the_same_page(posts, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        page = get_page(posts.values("name"), 2, 10, window=True)
+        assert page.paginator.count == 23
+    assert [p["name"] for p in page] == [f"Post {i:02}" for i in range(10, 20)]
