@@ -53,6 +53,9 @@ class Command(BaseCommand):
         if db["ENGINE"].endswith("sqlite3"):
             # A file, not the in-memory default: the figures should reflect a real deployment.
             db.setdefault("TEST", {})["NAME"] = str(Path(tmp.name) / "bench.sqlite3")
+        else:
+            # Not the test suite's test_<name>, which a test run may be using at the same time.
+            db.setdefault("TEST", {})["NAME"] = f"test_{db['NAME']}_bench"
         old = setup_databases(verbosity=0, interactive=False)
         try:
             result = self.measure()
