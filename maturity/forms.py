@@ -121,7 +121,7 @@ class GovukDateField(forms.MultiValueField):
             raise ValidationError("Enter the year as 4 digits, for example 2022", code="invalid")
         try:
             return datetime.date(year, month, day)
-        except ValueError:
+        except (ValueError, OverflowError):  # 31 February; a month of 2147483648
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
@@ -146,13 +146,36 @@ class ThemeForm(GovukFormMixin, forms.ModelForm):
         return title
 
 
+class ChoiceField(forms.ModelChoiceField):
+    """A model choice whose out-of-range key is an invalid choice, not a database overflow."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except OverflowError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+
+class MultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except OverflowError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice",
+                params={"value": "?"},
+            ) from None
+
+
 class PlanItemForm(GovukFormMixin, forms.ModelForm):
     """Everything about an item: for the Planning & Risk Team."""
 
-    sources = forms.ModelMultipleChoiceField(
+    sources = MultipleChoiceField(
         queryset=Source.objects.all(), widget=forms.CheckboxSelectMultiple, required=False,
     )
-    owner_posts = forms.ModelMultipleChoiceField(
+    owner_posts = MultipleChoiceField(
         label="Posts that may update the item",
         queryset=Post.objects.all(), widget=forms.CheckboxSelectMultiple, required=False,
         help_text="Holders of these posts can set the status of its actions and add updates.",
@@ -162,6 +185,7 @@ class PlanItemForm(GovukFormMixin, forms.ModelForm):
         model = PlanItem
         fields = ["theme", "ref", "sources", "issue", "owners", "owner_posts",
                   "success_measure", "update"]
+        field_classes = {"theme": ChoiceField}
         labels = {
             "ref": "Reference number",
             "issue": "Issue or problem",
