@@ -19,8 +19,14 @@ from .quarterly_fixtures import fast_password_hashing, q3, risk1  # noqa: F401
 # Every page: session and user (2), the user's groups (1), and saving the session on every
 # request (savepoint, update, release: 3). Then the page's own:
 MY_RISKS_QUERIES = 6 + 4  # open period, its assessments, risks not started, the user's posts
-REVIEW_QUERIES = 6 + 5  # period, assessments with their previous's id, those previous ones,
-#                         risks not started, the period menu
+REVIEW_QUERIES = 6 + 5  # the periods, the counts by state, the first rows of the three tables
+#                         of updates, their previous updates, the first of who has not submitted
+# One table of the queue, a page at a time: the periods, the counts, the page (with its count),
+# and for updates their previous updates.
+REVIEW_LIST_QUERIES = {"submitted": 6 + 4, "approved": 6 + 4, "not_submitted": 6 + 3}
+# The risk page: the risk, its working leads, its quarters with the open period, and the
+# history of the risk, its updates, its controls and their updates.
+RISK_PAGE_QUERIES = 6 + 7
 
 STATES = ["draft", "submitted", "returned", "approved"]
 
@@ -75,6 +81,58 @@ def test_review_queue_costs_the_same_whatever_the_number_of_risks(
     # What changed since last quarter, for every update that is submitted or reviewed.
     reviewable = sum(1 for i in range(n - 1) if STATES[i % 4] != "draft")
     assert response.text.count("M v H → H v H") == reviewable
+
+
+@pytest.mark.parametrize("n", [5, 30])  # from 5, every table has a row
+@pytest.mark.parametrize("show", sorted(REVIEW_LIST_QUERIES))
+def test_each_table_of_the_queue_costs_the_same_whatever_the_number_of_risks(
+    client, db, django_assert_num_queries, planner, n, show
+):
+    build(n)
+    client.force_login(planner)
+    with django_assert_num_queries(REVIEW_LIST_QUERIES[show]):
+        response = client.get(reverse("risks:review"), {"show": show})
+    assert response.status_code == 200
+
+
+def test_a_large_queue_shows_the_first_rows_of_each_table_and_counts_them_all(
+    client, db, planner
+):
+    n = 121
+    build(n)
+    client.force_login(planner)
+    html = client.get(reverse("risks:review")).text
+    # 120 updates: 30 of each state; one risk not started.
+    assert "<strong>30</strong> submitted for review" in html
+    assert "<strong>31</strong> not yet submitted" in html
+    assert "<strong>30</strong> approved, of 121" in html
+    for table in ("submitted", "returned", "approved"):
+        rows = html.split(f'id="queue-{table}"')[1].split("</table>")[0]
+        assert rows.count('<tr class="govuk-table__row" id="row-') == 25, table
+        assert f"show={table}" in html
+    assert "Show all 31" in html
+    page = client.get(reverse("risks:review"), {"show": "submitted", "page": 1}).text
+    assert page.count('<tr class="govuk-table__row" id="row-') == 30
+    assert 'id="queue-approved"' not in page and "Back to the whole queue" in page
+    waiting = client.get(reverse("risks:review"), {"show": "not_submitted"}).text
+    assert waiting.split('id="queue-not_submitted"')[1].count("RISK ") == 31
+    assert f"RISK {n}" in waiting and "Not started" in waiting
+
+
+@pytest.mark.parametrize("extra", [0, 8])
+def test_the_risk_page_costs_a_fixed_number_of_queries(
+    client, q3, risk1, owner, django_assert_num_queries, extra  # noqa: F811
+):
+    from controls.services import save_control_update
+    from tests.factories import make_control
+
+    for i in range(extra):
+        control = make_control(risk1, title=f"Extra control {i}")
+        save_control_update(control=control, period=q3, by=owner, status="in_progress",
+                            note="", version=0)
+    client.force_login(owner)
+    with django_assert_num_queries(RISK_PAGE_QUERIES + 1):  # an owner: may they edit it?
+        assert client.get(reverse("risks:risk", args=[risk1.pk])).status_code == 200
 
 
 def test_the_risk_page_and_update_pages_do_not_grow_with_controls_or_history(client, q3, risk1, owner):  # noqa: F811, E501
