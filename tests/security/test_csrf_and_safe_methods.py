@@ -12,6 +12,9 @@ from .addresses import path_for, patterns
 from .conftest import CSRF_SECRET, client_for, digest, rolled_back
 from .test_access_matrix import EXPECTED, post_data
 
+# simple_history's admin history page calls select_related() bare (its deprecation, not ours).
+pytestmark = pytest.mark.filterwarnings("ignore:Calling select_related.. with no arguments")
+
 CSRF_FAILED = "CSRF verification failed"
 
 
