@@ -322,8 +322,9 @@ def update_progress(request: HttpRequest, pk: int) -> HttpResponse:
 # The Planning & Risk Team's review queue ------------------------------------------------------
 
 
-# Each table of the queue shows this many rows; "Show all" lists one table a page at a time.
-QUEUE_PREVIEW = 25
+# Each table of the queue shows its first rows (the updates waiting for review most of them);
+# "Show all" lists one table a page at a time.
+QUEUE_PREVIEW = {"submitted": 25, "returned": 10, "approved": 10, "not_submitted": 10}
 QUEUE_PAGE_SIZE = 50
 QUEUE_LISTS = {
     "submitted": Assessment.State.SUBMITTED,
@@ -456,16 +457,19 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         # The first rows of each table of updates, in one query: the first of each state, each
         # found by its own LIMIT subquery.
         first = Q()
-        for state in filter(None, QUEUE_LISTS.values()):
-            first |= Q(pk__in=Assessment.objects.filter(period=period, state=state)
-                       .order_by(*_QUEUE_ORDER).values("pk")[:QUEUE_PREVIEW])
+        for name, state in QUEUE_LISTS.items():
+            if state:
+                first |= Q(pk__in=Assessment.objects.filter(period=period, state=state)
+                           .order_by(*_QUEUE_ORDER).values("pk")[:QUEUE_PREVIEW[name]])
         first = Assessment.objects.filter(first).select_related(*_QUEUE_RELATED).order_by(
             *_QUEUE_ORDER
         )
         by_state = {state: name for name, state in QUEUE_LISTS.items()}
         for a in _with_previous(list(first)):
             tables[by_state[a.state]].append(a)
-        tables["not_submitted"] = _with_saver_names(list(_not_submitted(period)[:QUEUE_PREVIEW]))
+        tables["not_submitted"] = _with_saver_names(
+            list(_not_submitted(period)[:QUEUE_PREVIEW["not_submitted"]])
+        )
     if page is not None:
         context.update(
             page=page,
@@ -479,7 +483,6 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         not_submitted_rows=tables["not_submitted"],
         not_submitted=counts["not_submitted"],
         total=counts["total"],
-        preview=QUEUE_PREVIEW,
     )
     return render(request, "risks/review_queue.html", context)
 
