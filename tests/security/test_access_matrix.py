@@ -12,6 +12,8 @@ report for reading and the draft Q3 report for editing. The admin's object pages
 closed period's rows and the published report where the model has them.
 """
 
+import warnings
+
 import pytest
 from django.contrib import admin
 
@@ -24,8 +26,13 @@ from risks.models import Assessment
 from .addresses import admin_model_keys, path_for, patterns
 from .conftest import ROLES, admin_form_data, client_for, digest, rolled_back, rows_by_table
 
-# simple_history's admin history page calls select_related() bare (its deprecation, not ours).
-pytestmark = pytest.mark.filterwarnings("ignore:Calling select_related.. with no arguments")
+
+@pytest.fixture(autouse=True)
+def _quiet_simple_history():
+    """simple_history's admin history page calls select_related() bare: its deprecation."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Calling select_related\(\) with no arg")
+        yield
 
 REFUSED = {403, 404, 405}
 LOGIN_PAGES = {"/accounts/login/", "/admin/login/"}

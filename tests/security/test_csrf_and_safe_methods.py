@@ -6,14 +6,21 @@ CSRF, which shows that the 403 came from the CSRF check. Then every URL is read 
 as an htmx request) by the team and by the administrator, and no application table changes.
 """
 
+import warnings
+
 import pytest
 
 from .addresses import path_for, patterns
 from .conftest import CSRF_SECRET, client_for, digest, rolled_back
 from .test_access_matrix import EXPECTED, post_data
 
-# simple_history's admin history page calls select_related() bare (its deprecation, not ours).
-pytestmark = pytest.mark.filterwarnings("ignore:Calling select_related.. with no arguments")
+
+@pytest.fixture(autouse=True)
+def _quiet_simple_history():
+    """simple_history's admin history page calls select_related() bare: its deprecation."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Calling select_related\(\) with no arg")
+        yield
 
 CSRF_FAILED = "CSRF verification failed"
 
