@@ -191,14 +191,16 @@ REGISTER_ROW_FIELDS = [
 _FIELD, _RECORD = "\x1f", "\x1e"
 
 
-def lead_names_subquery() -> Subquery:
+def lead_names_subquery(risk=None) -> Subquery:
     """Each risk's working leads packed into one string, order and id kept with each name, so
     that a page of rows carries its leads without a second query (see lead_names()).
 
-    The order travels with each name because SQLite before 3.44 cannot order an aggregate.
+    The rows' risk is their risk_id column, or `risk` when given (one risk's leads beside any
+    rows: an uncorrelated subquery, evaluated once). The order travels with each name
+    because SQLite before 3.44 cannot order an aggregate.
     """
     packed = (
-        RiskLead.objects.filter(risk=OuterRef("risk_id"))
+        RiskLead.objects.filter(risk=OuterRef("risk_id") if risk is None else risk)
         .order_by()
         .values("risk")
         .annotate(

@@ -3,10 +3,11 @@ queue, and opening and closing periods. The update's task list, controls and sub
 in controls.views, because they write controls as well."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, FilteredRelation, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, F, FilteredRelation, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,7 +35,7 @@ from .models import (
     attach_previous,
 )
 from .pagination import CountOf, get_page
-from .registers import url_maker
+from .registers import lead_names, lead_names_subquery, url_maker
 from .scoring import Scale
 from .services import (
     InvalidTransition,
@@ -49,23 +50,37 @@ from .services import (
 )
 
 
-def _quarters(risk: Risk, *, approved_only: bool) -> tuple[list[Assessment], ReportingPeriod | None]:
-    """The risk's updates, newest first, each with its period, and the open period, in one
-    query: the periods that are open or hold an update of the risk, with that update's
-    columns beside them."""
+@dataclass
+class Quarters:
+    assessments: list[Assessment]  # newest first, each with its period
+    open_period: ReportingPeriod | None
+    lead_names: list[str]
+
+
+def _quarters(risk: Risk, *, approved_only: bool) -> Quarters:
+    """The risk's updates, each with its period, the open period, and the risk's working
+    leads, in one query: the periods that are open or hold an update of the risk, with that
+    update's columns beside them and the leads (an uncorrelated subquery) on every row."""
     names = [f.attname for f in Assessment._meta.concrete_fields]
-    rows = (
+    rows = list(
         ReportingPeriod.objects.annotate(
             mine=FilteredRelation("assessments", condition=Q(assessments__risk=risk))
         )
         .filter(Q(state=ReportingPeriod.State.OPEN) | Q(mine__isnull=False))
-        .annotate(**{f"mine_{name}": F(f"mine__{name}") for name in names})
+        .annotate(
+            **{f"mine_{name}": F(f"mine__{name}") for name in names},
+            risk_leads=lead_names_subquery(risk),
+        )
         .order_by("-start")
     )
-    assessments, open_period = [], None
+    # Never assessed and no period open (no rows): the leads on their own.
+    leads = lead_names(rows[0].risk_leads) if rows else [
+        link.post.name for link in RiskLead.objects.filter(risk=risk).select_related("post")
+    ]
+    quarters = Quarters(assessments=[], open_period=None, lead_names=leads)
     for period in rows:
         if period.is_open:
-            open_period = period
+            quarters.open_period = period
         values = [getattr(period, f"mine_{name}") for name in names]
         if values[0] is None:  # the open period, with no update of this risk yet
             continue
@@ -73,20 +88,15 @@ def _quarters(risk: Risk, *, approved_only: bool) -> tuple[list[Assessment], Rep
         if approved_only and a.state != Assessment.State.APPROVED:
             continue
         a.period = period
-        assessments.append(a)
-    return assessments, open_period
+        quarters.assessments.append(a)
+    return quarters
 
 
 def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
     risk = get_risk_for_user(request, pk)
-    # The working leads with their posts in one query (risk.ordered_leads reads them), not one
-    # query for the links and one more for each lead's post.
-    prefetch_related_objects(
-        [risk], Prefetch("risklead_set", queryset=RiskLead.objects.select_related("post"))
-    )
     editor = can_edit_risk(request.user, risk)
     # Readers (the Audit Panel, other owners) see what was approved, not work in progress.
-    assessments, period = _quarters(risk, approved_only=not editor)
+    quarters = _quarters(risk, approved_only=not editor)
     entries = timeline.for_risk(risk)
     if not editor:
         entries = [e for e in entries if not e.in_open_period]
@@ -95,12 +105,13 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "risks/risk_detail.html",
         {
             "risk": risk,
-            "assessments": assessments,
+            "lead_names": quarters.lead_names,
+            "assessments": quarters.assessments,
             "latest_approved": next(
-                (a for a in assessments if a.state == Assessment.State.APPROVED), None
+                (a for a in quarters.assessments if a.state == Assessment.State.APPROVED), None
             ),
-            "open_period": period,
-            "can_update": period is not None and editor,
+            "open_period": quarters.open_period,
+            "can_update": quarters.open_period is not None and editor,
             "timeline": entries,
         },
     )

@@ -24,9 +24,9 @@ REVIEW_QUERIES = 6 + 5  # the periods, the counts by state, the first rows of th
 # One table of the queue, a page at a time: the periods, the counts, the page (with its count),
 # and for updates their previous updates.
 REVIEW_LIST_QUERIES = {"submitted": 6 + 4, "approved": 6 + 4, "not_submitted": 6 + 3}
-# The risk page: the risk, its working leads, its quarters with the open period, and the
+# The risk page: the risk, its quarters with the open period and its working leads, and the
 # history of the risk, its updates, its controls and their updates.
-RISK_PAGE_QUERIES = 6 + 7
+RISK_PAGE_QUERIES = 6 + 6
 
 STATES = ["draft", "submitted", "returned", "approved"]
 
@@ -168,3 +168,15 @@ def test_the_risk_page_and_update_pages_do_not_grow_with_controls_or_history(cli
         save_control_update(control=control, period=q3, by=owner, status="complete", note="Done",
                             version=update.version)
     assert counts() == before
+
+
+@pytest.mark.parametrize("periods", [0, 1])
+def test_the_risk_page_lists_the_working_leads_in_order(client, db, planner, periods):
+    """With no period at all (leads read on their own) and beside the risk's quarters."""
+    lead_a, lead_b = make_post("Zeta lead"), make_post("Alpha lead")
+    risk = make_risk(make_register("corporate"), leads=[lead_a, lead_b])
+    if periods:
+        make_assessment(risk, make_period("now"), state="draft")
+    client.force_login(planner)
+    html = client.get(reverse("risks:risk", args=[risk.pk])).text
+    assert "Zeta lead<br>Alpha lead" in html
