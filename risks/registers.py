@@ -585,13 +585,20 @@ def _risk_changes(before: Assessment | None, after: Assessment) -> list[Change]:
     return found
 
 
-def _differs(before: dict, after: dict) -> bool:
-    """Whether _risk_changes() finds a change, on the values() rows of two assessments."""
+# The columns that say whether a risk changed (a tuple a row: dicts cost a sixth more).
+_CHANGE_COLUMNS = (
+    "pk", "risk_id", "period_id", "likelihood", "impact", "trend", "progress", "commentary",
+    "risk__horizon", "risk__ref",
+)
+_PK, _RISK, _PERIOD, _COMMENTARY, _HORIZON, _REF = 0, 1, 2, 7, 8, 9
+_ANSWERS = slice(3, 7)  # likelihood, impact, trend, progress
+
+
+def _differs(before: tuple, after: tuple) -> bool:
+    """Whether _risk_changes() finds a change, on two rows of _CHANGE_COLUMNS."""
     return (
-        (before["likelihood"], before["impact"]) != (after["likelihood"], after["impact"])
-        or before["trend"] != after["trend"]
-        or before["progress"] != after["progress"]
-        or before["commentary"].strip() != after["commentary"].strip()
+        before[_ANSWERS] != after[_ANSWERS]
+        or before[_COMMENTARY].strip() != after[_COMMENTARY].strip()
     )
 
 
@@ -620,26 +627,24 @@ def changes_since_previous(
     risk_page = None
     if previous is not None:
         by_risk: dict[int, dict] = defaultdict(dict)
-        for row in register_assessments(register, [previous, period]).values(
-            "pk", "risk_id", "period_id", "likelihood", "impact", "trend", "progress",
-            "commentary", "risk__horizon", "risk__ref",
+        for row in register_assessments(register, [previous, period]).values_list(
+            *_CHANGE_COLUMNS
         ).order_by():
-            by_risk[row["risk_id"]]["after" if row["period_id"] == period.pk else "before"] = row
+            by_risk[row[_RISK]]["after" if row[_PERIOD] == period.pk else "before"] = row
         changed = [
             pair for pair in by_risk.values()
             if "after" in pair and ("before" not in pair or _differs(pair["before"], pair["after"]))
         ]
-        changed.sort(key=lambda p: (p["after"]["risk__horizon"] != Horizon.SHORT,
-                                    p["after"]["risk__ref"]))
+        changed.sort(key=lambda p: (p["after"][_HORIZON] != Horizon.SHORT, p["after"][_REF]))
         if risks_per_page:
             risk_page = Paginator(changed, risks_per_page).get_page(risks_page)
             changed = risk_page.object_list
         # Only the risks shown are read in full.
-        ids = [row["pk"] for pair in changed for row in pair.values()]
+        ids = [row[_PK] for pair in changed for row in pair.values()]
         full = Assessment.objects.select_related("risk").in_bulk(ids) if ids else {}
         for pair in changed:
-            after = full[pair["after"]["pk"]]
-            before = full[pair["before"]["pk"]] if "before" in pair else None
+            after = full[pair["after"][_PK]]
+            before = full[pair["before"][_PK]] if "before" in pair else None
             found = _risk_changes(before, after)
             if found:
                 risk_changes.append(
