@@ -25,7 +25,8 @@
      swapped-in HTML, JSON ones included, so put the JSON in an attribute
      instead (Django's autoescaping makes that safe):
        <div class="rr-chart" data-plotly-chart data-chart-json="{{ chart_json }}"></div> */
-  var PLOT_CONFIG = { displaylogo: false, responsive: true };
+  // No "send to cloud" or "edit in Chart Studio": register data never leaves the site.
+  var PLOT_CONFIG = { displaylogo: false, responsive: true, showSendToCloud: false, showEditInChartStudio: false };
 
   function chartsIn(scope) {
     var found = [];
