@@ -3,6 +3,7 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 
+from risks.formfields import ChoiceField, MultipleChoiceField
 from risks.models import Post
 
 from .models import (
@@ -144,29 +145,6 @@ class ThemeForm(GovukFormMixin, forms.ModelForm):
         if taken.exists():
             raise ValidationError("The plan already has a theme with this title")
         return title
-
-
-class ChoiceField(forms.ModelChoiceField):
-    """A model choice whose out-of-range key is an invalid choice, not a database overflow."""
-
-    def to_python(self, value):
-        try:
-            return super().to_python(value)
-        except OverflowError:
-            raise ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice"
-            ) from None
-
-
-class MultipleChoiceField(forms.ModelMultipleChoiceField):
-    def _check_values(self, value):
-        try:
-            return super()._check_values(value)
-        except OverflowError:
-            raise ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice",
-                params={"value": "?"},
-            ) from None
 
 
 class PlanItemForm(GovukFormMixin, forms.ModelForm):

@@ -2,6 +2,7 @@ import datetime
 
 from django import forms
 
+from risks.formfields import ChoiceField, MultipleChoiceField
 from risks.models import Register, ReportingPeriod, Risk
 
 from .models import Report
@@ -52,10 +53,10 @@ class MeetingDateMixin:
 
 
 class NewReportForm(MeetingDateMixin, forms.Form):
-    register = forms.ModelChoiceField(
+    register = ChoiceField(
         queryset=Register.objects.none(), empty_label=None, label="Register",
     )
-    period = forms.ModelChoiceField(
+    period = ChoiceField(
         queryset=ReportingPeriod.objects.none(), empty_label=None, label="Reporting period",
         help_text="The quarter whose updates the report sets out.",
     )
@@ -78,11 +79,12 @@ class NewReportForm(MeetingDateMixin, forms.Form):
 
 
 class ReportForm(MeetingDateMixin, forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
     class Meta:
         model = Report
         fields = [*FRONT_MATTER, *PROSE, "noted_risks", "appendix_b_risks"]
+        field_classes = {"noted_risks": MultipleChoiceField, "appendix_b_risks": MultipleChoiceField}
         labels = {
             "organisation": "Organisation (short name)",
             "organisation_full": "Organisation (in full)",
