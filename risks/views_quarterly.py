@@ -238,21 +238,10 @@ def update_score(request: HttpRequest, pk: int) -> HttpResponse:
             template = "risks/assessment_score_form.html"
             return render(request, f"{template}#band" if request.htmx else template, context)
         if form.is_valid():
-            try:
-                saved = save_assessment(
-                    assessment=assessment, version=form.cleaned_data["version"],
-                    by=request.user, changes=form.changes(),
-                )
-            except StaleVersion as stale:
-                return _conflict(
-                    request, update=update, form=form, current=stale.current,
-                    fields=["likelihood", "impact", "score_change_source"],
-                )
-            except (NotEditable, PeriodClosed) as refused:
-                messages.error(request, refused.messages[0])
-                return redirect("controls:update", pk=pk)
-            _saved(request, update, saved, "The score was")
-            return redirect("risks:update-progress", pk=pk)
+            return _save_section(
+                request, update, form, fields=["likelihood", "impact", "score_change_source"],
+                what="The score was", next_url=reverse("risks:update-progress", args=[pk]),
+            )
     else:
         form = ScoreForm(
             initial={
@@ -267,6 +256,24 @@ def update_score(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "risks/assessment_score_form.html", _score_context(update, form, previous)
     )
+
+
+def _save_section(
+    request: HttpRequest, update: OpenUpdate, form, *, fields: list[str], what: str, next_url: str
+) -> HttpResponse:
+    """Save one section of the update: on to the next, or the conflict page if it was stale."""
+    try:
+        saved = save_assessment(
+            assessment=update.assessment, version=form.cleaned_data["version"],
+            by=request.user, changes=form.changes(),
+        )
+    except StaleVersion as stale:
+        return _conflict(request, update=update, form=form, current=stale.current, fields=fields)
+    except (NotEditable, PeriodClosed) as refused:
+        messages.error(request, refused.messages[0])
+        return redirect("controls:update", pk=update.risk.pk)
+    _saved(request, update, saved, what)
+    return redirect(next_url)
 
 
 def _score_context(update: OpenUpdate, form: ScoreForm, previous: Assessment | None) -> dict:
@@ -292,21 +299,11 @@ def update_progress(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = ProgressForm(request.POST)
         if form.is_valid():
-            try:
-                saved = save_assessment(
-                    assessment=assessment, version=form.cleaned_data["version"],
-                    by=request.user, changes=form.changes(),
-                )
-            except StaleVersion as stale:
-                return _conflict(
-                    request, update=update, form=form, current=stale.current,
-                    fields=["trend", "progress", "reasons", "commentary"],
-                )
-            except (NotEditable, PeriodClosed) as refused:
-                messages.error(request, refused.messages[0])
-                return redirect("controls:update", pk=pk)
-            _saved(request, update, saved, "The trend, progress and commentary were")
-            return redirect("controls:update-controls", pk=pk)
+            return _save_section(
+                request, update, form, fields=["trend", "progress", "reasons", "commentary"],
+                what="The trend, progress and commentary were",
+                next_url=reverse("controls:update-controls", args=[pk]),
+            )
     else:
         form = ProgressForm(
             initial={
