@@ -21,6 +21,12 @@ from .scoring import SCALE_RANGE, Band, Scale, band_for, position_label, positio
 LIKELIHOODS = list(reversed(SCALE_RANGE))
 IMPACTS = list(SCALE_RANGE)
 
+# A map of more risks than this gives the number of risks in each cell instead of each risk's
+# number: a 4 x 4 grid of hundreds of numbers cannot be read (a register of 1,000 risks drew
+# 2,000 list items, 500 KB of page), and each cell's count links to the register's list of
+# those risks with their positions and targets. The October 2021 maps hold 3 and 7 risks.
+DETAIL_LIMIT = 150
+
 # Direction of travel on the drawn grid: (likelihood step, impact step) -> arrow.
 # Likelihood rises up the page and impact to the right.
 _ARROWS = {
@@ -138,10 +144,10 @@ class Cell:
     movements: list[Movement] = field(default_factory=list)
     targets: list[int] = field(default_factory=list)
     url: str = ""
-
-    @property
-    def count(self) -> int:
-        return len(self.movements)
+    # The risks here and the risks whose target is here (on a map too large for numbers,
+    # the only record: movements and targets are then left empty).
+    count: int = 0
+    target_count: int = 0
 
     @property
     def position(self) -> str:
@@ -182,6 +188,15 @@ class HeatMap:
     rows: list[Row]
     movements: list[Movement]
     unscored: list[int]
+    count: int = 0
+    at_target: int = 0
+    without_target: int = 0
+    linked: bool = False  # whether cells' counts link to the register
+
+    @property
+    def detailed(self) -> bool:
+        """Whether each risk's number is drawn (see DETAIL_LIMIT)."""
+        return self.count <= DETAIL_LIMIT
 
     @property
     def horizon_label(self) -> str:
@@ -198,10 +213,6 @@ class HeatMap:
     @property
     def dom_id(self) -> str:
         return f"heatmap-{self.horizon}-{self.period.slug}"
-
-    @property
-    def count(self) -> int:
-        return len(self.movements)
 
     @property
     def movements_html(self) -> SafeString:
@@ -267,8 +278,8 @@ def build_heat_maps(
     register: Register, period: ReportingPeriod, groups, *, link: str = ""
 ) -> list[HeatMap]:
     """Both horizons' maps from the rows of heat_map_groups() (no query of its own)."""
-    cells = {h: _empty_rows() for h in Horizon.values}
-    movements: dict[str, list[Movement]] = defaultdict(list)
+    # Each group's risks, once each (by_pillar rows repeat a risk with two pillars).
+    placed: dict[str, list[tuple[int, int, tuple, list[int]]]] = defaultdict(list)
     unscored: dict[str, list[int]] = defaultdict(list)
     seen: dict[str, set[int]] = defaultdict(set)
     for g in groups:
@@ -277,40 +288,49 @@ def build_heat_maps(
         seen[horizon].update(refs)
         if g["likelihood"] is None:
             unscored[horizon].extend(refs)
-            continue
-        # Every risk of a group moves alike: the same cell, the same target cell.
-        likelihood, impact = g["likelihood"], g["impact"]
-        target = (g["risk__target_likelihood"], g["risk__target_impact"])
-        moved = [Movement(ref, likelihood, impact, *target) for ref in refs]
-        movements[horizon].extend(moved)
-        cells[horizon][(likelihood, impact)].movements.extend(moved)
-        if target[0] is not None:
-            cells[horizon][target].targets.extend(refs)
+        elif refs:
+            target = (g["risk__target_likelihood"], g["risk__target_impact"])
+            placed[horizon].append((g["likelihood"], g["impact"], target, refs))
 
     maps = []
     for horizon in Horizon.values:
+        cells = _empty_rows()
+        heatmap = HeatMap(
+            register=register, period=period, horizon=horizon, rows=[], movements=[],
+            unscored=sorted(unscored[horizon]),
+            count=sum(len(refs) for *_, refs in placed[horizon]), linked=bool(link),
+        )
+        detailed = heatmap.detailed
+        for likelihood, impact, target, refs in placed[horizon]:
+            # Every risk of a group moves alike: the same cell, the same target cell.
+            cell = cells[(likelihood, impact)]
+            cell.count += len(refs)
+            if target[0] is None:
+                heatmap.without_target += len(refs)
+            else:
+                cells[target].target_count += len(refs)
+                if target == (likelihood, impact):
+                    heatmap.at_target += len(refs)
+            if detailed:
+                moved = [Movement(ref, likelihood, impact, *target) for ref in refs]
+                heatmap.movements.extend(moved)
+                cell.movements.extend(moved)
+                if target[0] is not None:
+                    cells[target].targets.extend(refs)
         query = link + "?" + urlencode({"period": period.slug, "horizon": horizon})
-        for cell in cells[horizon].values():
+        for cell in cells.values():
             cell.movements.sort(key=lambda m: m.ref)
             cell.targets.sort()
             if link and cell.count:
                 cell.url = f"{query}&likelihood={cell.likelihood}&impact={cell.impact}"
-        rows = [
+        heatmap.movements.sort(key=lambda m: m.ref)
+        heatmap.rows = [
             Row(
                 likelihood=lik,
                 label=Scale(lik).label,
-                cells=[cells[horizon][(lik, imp)] for imp in IMPACTS],
+                cells=[cells[(lik, imp)] for imp in IMPACTS],
             )
             for lik in LIKELIHOODS
         ]
-        maps.append(
-            HeatMap(
-                register=register,
-                period=period,
-                horizon=horizon,
-                rows=rows,
-                movements=sorted(movements[horizon], key=lambda m: m.ref),
-                unscored=sorted(unscored[horizon]),
-            )
-        )
+        maps.append(heatmap)
     return maps

@@ -181,3 +181,32 @@ def test_heat_maps_page_scope(client, corporate, owner):
     assert client.get("/heatmaps/", {"register": "corporate"}).status_code == 404
     client.force_login(owner)
     assert client.get("/heatmaps/", {"register": "corporate"}).status_code == 200
+
+
+def test_a_map_too_large_to_number_gives_counts_in_each_cell(corporate, monkeypatch):
+    """Above DETAIL_LIMIT risks a map gives counts, not numbers (the long-term map holds 7)."""
+    monkeypatch.setattr("risks.heatmaps.DETAIL_LIMIT", 6)
+    short, long = heat_maps(*corporate, link="/registers/corporate/")
+    assert short.detailed and not long.detailed
+    assert long.count == 7 and long.movements == [] and long.at_target == 0
+    assert long.without_target == 0 and long.unscored == [10]
+    cells = {cell.position: cell for row in long.rows for cell in row.cells}
+    assert cells["M v H"].count == 3 and cells["M v H"].movements == []
+    assert cells["L v L"].target_count == 3  # risks 5, 6 and 7
+    html = render_to_string("risks/heatmap_table.html", {"heatmap": long})
+    assert "rr-heatmap__ref" not in html and "Risk 4:" not in html
+    cell = re.search(r'data-position="M v H">(.*?)</td>', html, re.S).group(1)
+    assert visible_text(cell) == "High 3 risks"
+    assert 'href="/registers/corporate/?period=2021-22-q2&amp;horizon=long&amp;likelihood=2' in cell
+    assert visible_text(re.search(r'data-position="L v L">(.*?)</td>', html, re.S).group(1)) == (
+        "Low T target of 3"
+    )
+    text = visible_text(html)
+    assert "7 long-term risks are scored in 2021/22 Q2: too many to number on the map" in text
+    assert "0 are at their target." in text
+    assert "Select a count to list those risks" in text
+    assert "Risk 10 is not scored, so it is not on this map." in text
+    # The PDF's maps have no links, and say nothing about selecting.
+    _, plain = heat_maps(*corporate)
+    assert "Select a count" not in render_to_string("risks/heatmap_table.html", {"heatmap": plain})
+
