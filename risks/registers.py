@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.apps import apps
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import (
     Case,
     CharField,
@@ -27,7 +27,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.html import conditional_escape as escape
 from django.utils.html import format_html
@@ -575,7 +576,7 @@ def _risk_changes(before: Assessment | None, after: Assessment) -> list[Change]:
         found.append(
             Change("Progress towards target", _progress_words(before), _progress_words(after))
         )
-    if before.commentary.strip() != after.commentary.strip():
+    if before.commentary != after.commentary:
         found.append(
             Change(
                 "Commentary", before.commentary or "Not recorded", after.commentary or "None",
@@ -585,20 +586,32 @@ def _risk_changes(before: Assessment | None, after: Assessment) -> list[Change]:
     return found
 
 
-# The columns that say whether a risk changed (a tuple a row: dicts cost a sixth more).
-_CHANGE_COLUMNS = (
-    "pk", "risk_id", "period_id", "likelihood", "impact", "trend", "progress", "commentary",
-    "risk__horizon", "risk__ref",
-)
-_PK, _RISK, _PERIOD, _COMMENTARY, _HORIZON, _REF = 0, 1, 2, 7, 8, 9
-_ANSWERS = slice(3, 7)  # likelihood, impact, trend, progress
+def _changed_assessments(register: Register, previous: ReportingPeriod, period: ReportingPeriod):
+    """The register's assessments of `period` that _risk_changes() finds changed since
+    `previous` (new risks included), short-term first then by ref, each annotated with
+    before_id: one query, joined not correlated, so that the database compares and counts the
+    rows rather than Python (a register of 1,000 risks sent 2,000 rows to be compared).
 
-
-def _differs(before: tuple, after: tuple) -> bool:
-    """Whether _risk_changes() finds a change, on two rows of _CHANGE_COLUMNS."""
+    Commentary is compared as saved: forms strip it, as _risk_changes() does.
+    """
+    before = FilteredRelation("risk__assessments", condition=Q(risk__assessments__period=previous))
+    answers = ("likelihood", "impact", "trend", "progress", "commentary")
+    # Read through one join: a filter() on the relation would join it again.
+    then = {f"before_{name}": F(f"before__{name}") for name in answers}
+    differs = Q(before_id__isnull=True)
+    for name in answers:
+        now, was = F(name), F(f"before_{name}")
+        if name in ("likelihood", "impact"):  # unscored is NULL
+            now, was = Coalesce(now, Value(0)), Coalesce(was, Value(0))
+        differs |= Q(~Exact(now, was))
     return (
-        before[_ANSWERS] != after[_ANSWERS]
-        or before[_COMMENTARY].strip() != after[_COMMENTARY].strip()
+        register_assessments(register, [period])
+        .annotate(before=before)
+        .annotate(before_id=F("before__id"))
+        .alias(**then)
+        .filter(differs)
+        .select_related("risk")
+        .order_by(short_term_first("risk__horizon"), "risk__ref")
     )
 
 
@@ -626,30 +639,23 @@ def changes_since_previous(
     risk_changes: list[RiskChange] = []
     risk_page = None
     if previous is not None:
-        by_risk: dict[int, dict] = defaultdict(dict)
-        for row in register_assessments(register, [previous, period]).values_list(
-            *_CHANGE_COLUMNS
-        ).order_by():
-            by_risk[row[_RISK]]["after" if row[_PERIOD] == period.pk else "before"] = row
-        changed = [
-            pair for pair in by_risk.values()
-            if "after" in pair and ("before" not in pair or _differs(pair["before"], pair["after"]))
-        ]
-        changed.sort(key=lambda p: (p["after"][_HORIZON] != Horizon.SHORT, p["after"][_REF]))
+        changed = _changed_assessments(register, previous, period)
         if risks_per_page:
-            risk_page = Paginator(changed, risks_per_page).get_page(risks_page)
+            risk_page = get_page(changed, risks_page, risks_per_page, window=True)
             changed = risk_page.object_list
+        else:
+            changed = list(changed)
         # Only the risks shown are read in full.
-        ids = [row[_PK] for pair in changed for row in pair.values()]
-        full = Assessment.objects.select_related("risk").in_bulk(ids) if ids else {}
-        for pair in changed:
-            after = full[pair["after"][_PK]]
-            before = full[pair["before"][_PK]] if "before" in pair else None
-            found = _risk_changes(before, after)
-            if found:
-                risk_changes.append(
-                    RiskChange(risk=after.risk, before=before, after=after, changes=found)
+        ids = [a.before_id for a in changed if a.before_id is not None]
+        befores = Assessment.objects.order_by().in_bulk(ids) if ids else {}
+        for after in changed:
+            before = befores.get(after.before_id)
+            risk_changes.append(
+                RiskChange(
+                    risk=after.risk, before=before, after=after,
+                    changes=_risk_changes(before, after),
                 )
+            )
 
     # risks must not import controls (controls depends on risks); the controls app is looked up
     # by label, so this part of the page simply disappears without it.

@@ -61,6 +61,30 @@ def test_risks_whose_score_trend_progress_or_commentary_changed_are_listed(corpo
     assert by_ref[4]["Commentary"][0].startswith("The current and target Impact scores")
 
 
+
+def test_a_new_risk_is_listed_as_added_and_short_term_risks_come_first(corporate, q3):
+    from tests.factories import make_risk
+
+    new = make_risk(corporate, ref=12, horizon="long", title="NEW RISK")
+    Assessment.objects.create(risk=new, period=q3, likelihood=2, impact=2)
+    changes = changes_since_previous(corporate, q3)
+    assert [c.risk.ref for c in changes.risks] == [1, 2, 3, 4, 12]
+    added = changes.risks[-1]
+    assert added.before is None
+    assert [(c.label, c.before, c.after) for c in added.changes] == [
+        ("Risk", "Not on the register", "Added this quarter")
+    ]
+
+
+def test_an_unchanged_unscored_risk_is_not_a_change(corporate, q3):
+    """Risk 10 is unscored in both quarters: NULL against NULL is no change."""
+    changes = changes_since_previous(corporate, q3)
+    assert 10 not in [c.risk.ref for c in changes.risks]
+    Assessment.objects.filter(period=q3, risk__ref=10).update(likelihood=2, impact=2)
+    changes = changes_since_previous(corporate, q3)
+    found = {c.risk.ref: [ch.label for ch in c.changes] for c in changes.risks}
+    assert found[10] == ["Position and score"]
+
 def test_controls_whose_status_changed_are_listed_before_and_after(corporate, q3):
     changes = changes_since_previous(corporate, q3)
     found = [(c.risk_ref, c.control, c.before, c.after) for c in changes.controls]
