@@ -340,9 +340,9 @@ QUEUE_LISTS = {
     "approved": Assessment.State.APPROVED,
     "not_submitted": None,  # drafts, and active risks not started
 }
-_QUEUE_RELATED = (
-    "period", "risk__register", "risk__owner", "updated_by", "submitted_by", "reviewed_by"
-)
+# What a row shows: the risk and its owner, and who submitted or reviewed it (whoever last
+# saved a draft is only tested for, by id). The period is the page's.
+_QUEUE_RELATED = ("risk__owner", "submitted_by", "reviewed_by")
 _QUEUE_ORDER = ("risk__register__name", "risk__ref")
 
 
@@ -502,9 +502,7 @@ def _queue_row(request: HttpRequest, assessment: Assessment, error: str = "") ->
     assessment = attach_previous(
         Assessment.objects.filter(pk=assessment.pk)
         .with_previous_id()
-        .select_related(
-            "period", "risk__register", "risk__owner", "updated_by", "submitted_by", "reviewed_by"
-        )
+        .select_related("period", *_QUEUE_RELATED)
     )[0]
     assessment.changes = assessment.changes_since(assessment.previous)
     _with_urls([assessment])
