@@ -4,7 +4,7 @@
 
 It builds the organisation twice (at N/10 and at N) so that every page's query count can be
 compared across sizes, then times each page in process after a warm-up, as the median of
-repeated runs, against a trivial view (/healthz) as the floor.
+repeated runs taken in rounds with a trivial view (/healthz), the floor.
 """
 
 import json
@@ -130,14 +130,24 @@ class Command(BaseCommand):
         pages = self.pages(org)
         counts = self.query_counts(client, pages)
 
-        for _ in range(3):
-            client.get("/healthz")
-        floor = median_ms(lambda: client.get("/healthz"), runs * 4)
-        result_pages = {}
-        for name, url in pages.items():
-            for _ in range(2):
+        # Round robin: each round times the floor four times and every page once, so that a
+        # machine that speeds up or slows down during the run (a shared VM does) moves the
+        # floor and the pages alike, and the ratios compare like with like.
+        urls = {"floor": "/healthz", **pages}
+        for url in urls.values():
+            for _ in range(3):
                 client.get(url)
-            ms = median_ms(lambda url=url: client.get(url), runs)
+        times: dict[str, list[float]] = {name: [] for name in urls}
+        for _ in range(runs):
+            for name, url in urls.items():
+                for _ in range(4 if name == "floor" else 1):
+                    start = time.perf_counter()
+                    client.get(url)
+                    times[name].append((time.perf_counter() - start) * 1000)
+        floor = statistics.median(times["floor"])
+        result_pages = {}
+        for name in pages:
+            ms = statistics.median(times[name])
             result_pages[name] = {
                 "median_ms": round(ms, 2),
                 "ratio": round(ms / floor, 1),
