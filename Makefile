@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_ENV := DEBUG=true
 TEST_ENV := DEBUG=true TESTING=true
+# Debian packages: Chromium for browser tests; fonts and HarfBuzz's subsetter for the PDF.
+SYSTEM_PACKAGES := chromium fonts-liberation fonts-dejavu-core libharfbuzz-subset0
 
 .PHONY: install run test lint bench
 
@@ -25,9 +27,9 @@ lint: install
 	$(BIN)/ruff check .
 
 test: install lint
-	@command -v chromium >/dev/null && fc-list | grep -q Liberation || \
-		(test "$$(id -u)" = 0 && apt-get install -y -q chromium fonts-liberation fonts-dejavu-core >/dev/null) || \
-		echo "Install chromium, fonts-liberation and fonts-dejavu-core: browser and PDF tests need them"
+	@command -v chromium >/dev/null && fc-list | grep -q Liberation && ldconfig -p | grep -q harfbuzz-subset || \
+		(test "$$(id -u)" = 0 && apt-get install -y -q $(SYSTEM_PACKAGES) >/dev/null) || \
+		echo "Install $(SYSTEM_PACKAGES): browser and PDF tests need them"
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run >/dev/null
 	$(TEST_ENV) $(BIN)/pytest -n 2 --dist loadfile -q
 
