@@ -360,9 +360,14 @@ def _queue_period(
 
 
 def _queue_counts(period: ReportingPeriod) -> dict[str, int]:
-    """How many updates are in each state, and how many active risks have none (one query)."""
-    not_started = Risk.objects.active().exclude(assessments__period=period)
+    """How many updates are in each state, and how many active risks have none (one query).
+
+    Active risks with no update are counted without looking each one up: the active risks,
+    less the period's updates of active risks, which are its updates less those of the few
+    inactive risks. (Testing every risk for an update took two thirds of the query.)
+    """
     states = Assessment.State
+    inactive = Risk.objects.filter(is_active=False).values("pk")
     counts = (
         ReportingPeriod.objects.filter(pk=period.pk)
         .annotate(
@@ -370,13 +375,18 @@ def _queue_counts(period: ReportingPeriod) -> dict[str, int]:
                 state: Count("assessments", filter=Q(assessments__state=state))
                 for state in states.values
             },
-            not_started=CountOf(not_started.values("pk")),
+            active_risks=CountOf(Risk.objects.active().values("pk")),
+            inactive_updated=CountOf(
+                Assessment.objects.filter(period=period, risk__in=inactive).values("pk")
+            ),
         )
-        .values(*states.values, "not_started")
+        .values(*states.values, "active_risks", "inactive_updated")
         .get()
     )
+    updated = sum(counts[state] for state in states.values)
+    counts["not_started"] = counts.pop("active_risks") - (updated - counts.pop("inactive_updated"))
     counts["not_submitted"] = counts[states.DRAFT] + counts["not_started"]
-    counts["total"] = sum(counts[state] for state in states.values) + counts["not_started"]
+    counts["total"] = updated + counts["not_started"]
     return counts
 
 

@@ -107,6 +107,28 @@ def test_queue_lists_who_has_not_submitted(client, planner, q3, risk1):  # noqa:
     assert "Not touched since carried forward" in page
 
 
+
+def test_queue_counts_active_risks_without_an_update_and_ignores_inactive_ones(
+    client, planner, q3, seed  # noqa: F811
+):
+    """Q3 carried a draft forward for each of the 11 risks. A new risk has no update yet; an
+    inactive risk with none is not waiting for anyone; one made inactive after its draft was
+    carried forward still counts in its state."""
+    from risks.models import Register, Risk
+    from tests.factories import make_risk
+
+    corporate = Register.objects.get(slug="corporate")
+    make_risk(corporate, ref=12, title="NEW RISK")
+    make_risk(corporate, ref=13, title="RETIRED RISK", is_active=False)
+    Risk.objects.filter(register=corporate, ref=2).update(is_active=False)
+    client.force_login(planner)
+    html = client.get(reverse("risks:review")).text
+    assert Assessment.objects.filter(period=q3, state="draft").count() == 11
+    assert "<strong>12</strong> not yet submitted" in html  # 11 drafts and risk 12
+    assert "approved, of 12" in html
+    listed = client.get(reverse("risks:review"), {"show": "not_submitted"}).text
+    assert "12 NEW RISK" in listed and "RETIRED RISK" not in listed
+
 # Static checks of this feature's templates -------------------------------------------------------
 
 TEMPLATES = sorted(
