@@ -35,7 +35,13 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
-from .heatmaps import HeatMap, build_heat_maps, heat_map_groups, register_assessments
+from .heatmaps import (
+    DETAIL_LIMIT,
+    HeatMap,
+    build_heat_maps,
+    heat_map_groups,
+    register_assessments,
+)
 from .models import (
     RAG_FOR_PROGRESS,
     TREND_ARROWS,
@@ -320,10 +326,17 @@ def refs_sentence(refs: list[int], singular: str, plural: str) -> str:
 class AlignmentRow:
     pillar: Pillar
     cells: list[list[int]]
+    numbered: bool = True  # False for a register too large to number (see DETAIL_LIMIT)
 
     @property
     def cell_texts(self) -> list[str]:
-        """Each cell's refs as "1, 4, 7": joined here, not by a filter escaping 1,000 ints."""
+        """Each cell's refs as "1, 4, 7" (joined here, not by a filter escaping 1,000 ints), or
+        how many, as "3 risks", when the table is too large to number."""
+        if not self.numbered:
+            return [
+                f"{len(refs)} risk{'' if len(refs) == 1 else 's'}" if refs else ""
+                for refs in self.cells
+            ]
         return [", ".join(map(str, refs)) for refs in self.cells]
 
 
@@ -334,6 +347,12 @@ class Alignment:
     rows: list[AlignmentRow]
     unscored: list[int]
     unaligned: list[int]
+    scored: int = 0  # risks in the table
+
+    @property
+    def detailed(self) -> bool:
+        """Whether each cell gives its risks' numbers, as heat maps do (see DETAIL_LIMIT)."""
+        return self.scored <= DETAIL_LIMIT
 
     @property
     def unscored_note(self) -> str:
@@ -387,13 +406,17 @@ def build_alignment(period: ReportingPeriod, pillars: list[Pillar], groups) -> A
             unaligned |= refs
         else:
             cells[g["risk__pillars"]][band_of_score[g["likelihood"] * g["impact"]]] |= refs
+    scored = set().union(*(refs for by_band in cells.values() for refs in by_band.values()))
+    numbered = len(scored) <= DETAIL_LIMIT
     rows = [
-        AlignmentRow(pillar=p, cells=[sorted(cells[p.pk][b.key]) for b in band_list])
+        AlignmentRow(
+            pillar=p, cells=[sorted(cells[p.pk][b.key]) for b in band_list], numbered=numbered
+        )
         for p in pillars
     ]
     return Alignment(
         period=period, bands=band_list, rows=rows,
-        unscored=sorted(unscored), unaligned=sorted(unaligned),
+        unscored=sorted(unscored), unaligned=sorted(unaligned), scored=len(scored),
     )
 
 
