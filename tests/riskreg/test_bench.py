@@ -1,0 +1,60 @@
+"""python manage.py bench: run end to end at a tiny scale, in its own throw-away database.
+
+It runs in a subprocess because it creates and destroys that database itself, as a
+deployment's `make bench` does; the suite's test database is never touched.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+PAGES = {"register", "risk", "review", "heatmaps", "dashboard", "changes"}
+
+
+def bench(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "bench", *args],
+        cwd=Path(settings.BASE_DIR), env=os.environ.copy(), capture_output=True, text=True,
+        timeout=300, check=False,
+    )
+
+
+def test_the_bench_prints_one_json_object_of_the_issues_shape():
+    done = bench("--risks", "20", "--registers", "3", "--pdf-risks", "5", "--runs", "1", "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["scale"] == {
+        "risks": 20, "registers": 3, "controls": 100, "quarters": 8, "assessments": 160,
+        "control_updates": 800, "database": result["scale"]["database"],
+        "build_s": result["scale"]["build_s"],
+    }
+    assert result["floor_ms"] > 0 and result["floor_without_session_ms"] > 0
+    assert set(result["pages"]) == PAGES
+    for name, page in result["pages"].items():
+        assert page["median_ms"] > 0, name
+        assert page["ratio"] == pytest.approx(page["median_ms"] / result["floor_ms"], abs=0.1)
+        # The property the benchmark exists to show: a page costs the same number of queries
+        # whatever the size of the organisation.
+        assert page["queries"] == page["queries_at_tenth"] <= 12, name
+    pdf = result["pdf"]
+    assert pdf["seed_report_s"] > 0 and pdf["report_s"] > 0 and pdf["weasyprint_only_s"] > 0
+    assert pdf["ratio"] == pytest.approx(pdf["report_s"] / pdf["weasyprint_only_s"], abs=0.01)
+    assert pdf["pages"] >= 2  # the synthetic report: summary and appendices
+    assert pdf["report_risks"] == 5  # --pdf-risks
+    assert result["peak_rss_mb"] > 0
+
+
+def test_the_table_names_every_page_and_bad_scales_are_refused():
+    done = bench("--risks", "20", "--registers", "3", "--runs", "1", "--skip-pdf")
+    assert done.returncode == 0, done.stderr
+    for name in PAGES:
+        assert f"\n{name} " in done.stdout
+    assert "Floor (trivial view, signed in)" in done.stdout
+    refused = bench("--risks", "5")
+    assert refused.returncode != 0
+    assert "--risks must be at least 10" in refused.stderr
