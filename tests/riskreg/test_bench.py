@@ -44,6 +44,9 @@ def test_the_bench_prints_one_json_object_of_the_issues_shape():
     pdf = result["pdf"]
     assert pdf["seed_report_s"] > 0 and pdf["report_s"] > 0 and pdf["weasyprint_only_s"] > 0
     assert pdf["ratio"] == pytest.approx(pdf["report_s"] / pdf["weasyprint_only_s"], abs=0.01)
+    assert pdf["seed_ratio"] == pytest.approx(
+        pdf["seed_report_s"] / pdf["seed_weasyprint_only_s"], abs=0.01
+    )
     assert pdf["pages"] >= 2  # the synthetic report: summary and appendices
     assert pdf["report_risks"] == 5  # --pdf-risks
     assert result["peak_rss_mb"] > 0
