@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from risks.access_quarterly import (
+from risks.access import (
     OpenUpdate,
     get_assessment_for_review,
     get_open_update_for_user,

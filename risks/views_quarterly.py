@@ -15,11 +15,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import timeline
-from .access import can_edit_risk, get_risk_for_user
-from .access_quarterly import (
+from .access import (
     OpenUpdate,
+    can_edit_risk,
     get_assessment_for_review,
     get_open_update_for_user,
+    get_risk_for_user,
     require_planner,
 )
 from .forms import ActionForm, ClosePeriodForm, OpenPeriodForm, ProgressForm, ReturnForm, ScoreForm
