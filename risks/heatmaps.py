@@ -27,6 +27,11 @@ IMPACTS = list(SCALE_RANGE)
 # those risks with their positions and targets. The October 2021 maps hold 3 and 7 risks.
 DETAIL_LIMIT = 150
 
+
+def numbered(count: int) -> bool:
+    """Whether a map or table of `count` risks gives each risk's number (see DETAIL_LIMIT)."""
+    return count <= DETAIL_LIMIT
+
 # Direction of travel on the drawn grid: (likelihood step, impact step) -> arrow.
 # Likelihood rises up the page and impact to the right.
 _ARROWS = {
@@ -196,7 +201,7 @@ class HeatMap:
     @property
     def detailed(self) -> bool:
         """Whether each risk's number is drawn (see DETAIL_LIMIT)."""
-        return self.count <= DETAIL_LIMIT
+        return numbered(self.count)
 
     @property
     def horizon_label(self) -> str:

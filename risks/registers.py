@@ -35,13 +35,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
-from .heatmaps import (
-    DETAIL_LIMIT,
-    HeatMap,
-    build_heat_maps,
-    heat_map_groups,
-    register_assessments,
-)
+from .heatmaps import HeatMap, build_heat_maps, heat_map_groups, numbered, register_assessments
 from .models import (
     RAG_FOR_PROGRESS,
     TREND_ARROWS,
@@ -326,7 +320,7 @@ def refs_sentence(refs: list[int], singular: str, plural: str) -> str:
 class AlignmentRow:
     pillar: Pillar
     cells: list[list[int]]
-    numbered: bool = True  # False for a register too large to number (see DETAIL_LIMIT)
+    numbered: bool = True  # False for a register too large to number (heatmaps.numbered)
 
     @property
     def cell_texts(self) -> list[str]:
@@ -351,8 +345,8 @@ class Alignment:
 
     @property
     def detailed(self) -> bool:
-        """Whether each cell gives its risks' numbers, as heat maps do (see DETAIL_LIMIT)."""
-        return self.scored <= DETAIL_LIMIT
+        """Whether each cell gives its risks' numbers, as heat maps do."""
+        return numbered(self.scored)
 
     @property
     def unscored_note(self) -> str:
@@ -407,10 +401,10 @@ def build_alignment(period: ReportingPeriod, pillars: list[Pillar], groups) -> A
         else:
             cells[g["risk__pillars"]][band_of_score[g["likelihood"] * g["impact"]]] |= refs
     scored = set().union(*(refs for by_band in cells.values() for refs in by_band.values()))
-    numbered = len(scored) <= DETAIL_LIMIT
     rows = [
         AlignmentRow(
-            pillar=p, cells=[sorted(cells[p.pk][b.key]) for b in band_list], numbered=numbered
+            pillar=p, cells=[sorted(cells[p.pk][b.key]) for b in band_list],
+            numbered=numbered(len(scored)),
         )
         for p in pillars
     ]

@@ -147,7 +147,6 @@ def test_every_page_type_has_no_wcag_violations(chromium, live_server, site):
     # scored risks, over a limit of 5 here).
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("risks.heatmaps.DETAIL_LIMIT", 5)
-        patch.setattr("risks.registers.DETAIL_LIMIT", 5)
         page.goto("/registers/corporate/?period=2021-22-q2")
         assert page.locator(".rr-heatmap__targets", has_text="target of").count() > 0
         if violations := axe(page, live_server):

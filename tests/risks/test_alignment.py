@@ -76,7 +76,7 @@ def test_several_unscored_risks_read_as_a_list():
 def test_a_table_too_large_to_number_gives_counts(corporate, monkeypatch):
     """Above DETAIL_LIMIT scored risks (the seed has 10) each cell says how many, as the
     heat maps do."""
-    monkeypatch.setattr("risks.registers.DETAIL_LIMIT", 9)
+    monkeypatch.setattr("risks.heatmaps.DETAIL_LIMIT", 9)
     table = alignment(*corporate)
     assert not table.detailed and table.scored == 10
     texts = {row.pillar.name: row.cell_texts for row in table.rows}
@@ -87,5 +87,5 @@ def test_a_table_too_large_to_number_gives_counts(corporate, monkeypatch):
     html = render_to_string("risks/alignment_table.html", {"alignment": table})
     assert "10 risks are scored: too many to number" in html
     assert "3, 4, 6, 9" not in html
-    monkeypatch.setattr("risks.registers.DETAIL_LIMIT", 10)
+    monkeypatch.setattr("risks.heatmaps.DETAIL_LIMIT", 10)
     assert alignment(*corporate).detailed
