@@ -6,18 +6,15 @@ risks.services.lock_open_period), and is refused unless the risk's update can st
 """
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 
+from risks.locking import StaleVersion, update_if_version
 from risks.models import Assessment, ReportingPeriod, Risk
-from risks.services import (
-    NotEditable,
-    StaleVersion,
-    lock_open_period,
-    submit_assessment,
-)
+from risks.services import NotEditable, lock_open_period
 
 from .models import Control, ControlUpdate
+from .quarter import previous_updates
 
 
 def _editable_assessment(risk: Risk, period: ReportingPeriod) -> Assessment:
@@ -26,21 +23,6 @@ def _editable_assessment(risk: Risk, period: ReportingPeriod) -> Assessment:
         state = assessment.get_state_display().lower() if assessment else "not started"
         raise NotEditable(f"This update is {state}: its controls can no longer be changed.")
     return assessment
-
-
-def previous_updates(controls, period: ReportingPeriod) -> dict[int, ControlUpdate]:
-    """Each control's latest update before `period`, keyed by control id, in one query."""
-    ids = [c.pk for c in controls]
-    if not ids:
-        return {}
-    latest = {}
-    for update in (
-        ControlUpdate.objects.filter(control_id__in=ids, period__start__lt=period.start)
-        .select_related("period")
-        .order_by("control_id", "-period__start")
-    ):
-        latest.setdefault(update.control_id, update)
-    return latest
 
 
 @transaction.atomic
@@ -60,8 +42,9 @@ def save_control_update(
         update._history_user = by
         update.save()
         return update
-    rows = ControlUpdate.objects.filter(control=control, period=period, version=version).update(
-        status=status, note=note, version=F("version") + 1, updated_at=now, updated_by=by
+    rows = update_if_version(
+        ControlUpdate.objects.filter(control=control, period=period), version=version,
+        status=status, note=note, updated_at=now, updated_by=by,
     )
     if rows == 0:
         raise StaleVersion(
@@ -122,6 +105,7 @@ def carry_forward_controls(*, risk: Risk, period: ReportingPeriod, by) -> int:
 
 
 def controls_waiting(risk: Risk, period: ReportingPeriod) -> list[Control]:
+    """The risk's active controls with no status yet this period, in the risk's order."""
     return list(
         Control.objects.filter(risk=risk, is_active=True)
         .exclude(updates__period=period)
@@ -129,16 +113,13 @@ def controls_waiting(risk: Risk, period: ReportingPeriod) -> list[Control]:
     )
 
 
-@transaction.atomic
-def submit_update(*, assessment: Assessment, version: int, by) -> Assessment:
-    """Submit the update: its answers and a status for every active control of the risk."""
-    lock_open_period(assessment.period_id)
-    waiting = controls_waiting(assessment.risk, assessment.period)
-    missing = {}
-    if waiting:
-        names = ", ".join(c.title for c in waiting[:3]) + (" …" if len(waiting) > 3 else "")
-        missing["controls"] = (
-            f"Give this quarter's status of {len(waiting)} "
-            f"control{'s' if len(waiting) != 1 else ''}: {names}"
-        )
-    return submit_assessment(assessment=assessment, version=version, by=by, also_missing=missing)
+def missing_for_submission(risk: Risk, period: ReportingPeriod) -> dict[str, str]:
+    """What the controls still lack before the risk's update can be submitted."""
+    waiting = controls_waiting(risk, period)
+    if not waiting:
+        return {}
+    names = ", ".join(c.title for c in waiting[:3]) + (" …" if len(waiting) > 3 else "")
+    return {
+        "controls": f"Give this quarter's status of {len(waiting)} "
+        f"control{'s' if len(waiting) != 1 else ''}: {names}"
+    }

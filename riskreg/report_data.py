@@ -16,9 +16,9 @@ from controls.models import Control, ControlUpdate
 from maturity.models import ActionPlan, SelfAssessment, assessment_year_for
 from maturity.plan import ThemeRows, appendix_c
 from maturity.selfassessment import benchmark_summary
+from risks.alignment import Alignment, alignment
 from risks.heatmaps import HeatMap, heat_maps
 from risks.models import Assessment, Horizon, Progress, Rag, RiskLead, ScoreChangeSource
-from risks.registers import Alignment, alignment
 
 from .models import Report
 from .numbers import capfirst, count_noun, has_have, is_are, join_words, number_words

@@ -16,7 +16,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("risks.urls")),
-    path("", include("controls.urls")),
+    path("", include("riskreg.quarterly.urls")),
     path("maturity/", include("maturity.urls")),
     path("reports/", include("riskreg.report_urls")),
 ]

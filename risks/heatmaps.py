@@ -11,10 +11,10 @@ from urllib.parse import urlencode
 
 from django.db.models import CharField, StringAgg, Value
 from django.db.models.functions import Cast
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Assessment, Horizon, Register, ReportingPeriod, Risk
+from . import fast_html
+from .models import Assessment, Horizon, Register, ReportingPeriod
 from .scoring import SCALE_RANGE, Band, Scale, band_for, position_label, position_words
 
 # Rows run from Very High likelihood at the top to Low at the bottom, as risk matrices are drawn.
@@ -90,50 +90,30 @@ class Movement:
         there = position_words(self.target_likelihood, self.target_impact)
         return f"Risk {self.ref} is at {here}; its target is {there}."
 
-    # The markup of one risk in its cell and in the list under the map. A register of 1,000
-    # risks draws 3,000 of these, too many for template loops (~50 ms): they are built here,
-    # from pieces shared by every risk with the same movement. risks/heatmap_table.html wraps
-    # them; change the markup here and there together.
-
     @property
     def cell_html(self) -> str:
-        arrow, sentence_tail, _ = _movement_html(
-            self.likelihood, self.impact, self.target_likelihood, self.target_impact
-        )
-        return (
-            f'<li class="rr-heatmap__ref"><strong>{int(self.ref)}</strong>{arrow}'
-            f'<span class="govuk-visually-hidden">: Risk {int(self.ref)} is at {sentence_tail}</span></li>'
-        )
+        return fast_html.movement_cell_html(self.ref, self._pieces())
 
     @property
     def list_html(self) -> str:
-        _, _, line_tail = _movement_html(
+        return fast_html.movement_list_html(self.ref, self._pieces())
+
+    def _pieces(self) -> tuple[str, str, str]:
+        return _movement_pieces(
             self.likelihood, self.impact, self.target_likelihood, self.target_impact
         )
-        return f"<li>Risk {int(self.ref)}: {line_tail}</li>"
 
 
 @cache
-def _movement_html(
+def _movement_pieces(
     likelihood: int, impact: int, target_likelihood: int | None, target_impact: int | None
 ) -> tuple[str, str, str]:
-    """(arrow span, the sentence after "Risk N is at ", the list line after "Risk N: "),
-    escaped, for every risk with this current and target position."""
+    """The markup every risk with this current and target position shares."""
     m = Movement(0, likelihood, impact, target_likelihood, target_impact)
-    arrow = (
-        f'<span class="rr-heatmap__dir" aria-hidden="true">{escape(m.arrow)}</span>'
-        if m.arrow else ""
+    return fast_html.movement_pieces(
+        arrow=m.arrow, sentence=m.sentence.removeprefix("Risk 0 is at "), position=m.position,
+        target_position=m.target_position if m.has_target else "", at_target=m.at_target,
     )
-    sentence = m.sentence.removeprefix("Risk 0 is at ")
-    line = f"{escape(m.position)} "
-    if m.has_target:
-        line += (
-            '<span aria-hidden="true">→</span><span class="govuk-visually-hidden">, target</span> '
-            f"{escape(m.target_position)}{' (at target)' if m.at_target else ''}"
-        )
-    else:
-        line += "(no target set)"
-    return arrow, escape(sentence), line
 
 
 @cache
@@ -165,17 +145,13 @@ class Cell:
     @property
     def refs_html(self) -> SafeString:
         """The <li> of each risk in this cell (see Movement.cell_html)."""
-        # Only ints and the escaped pieces of _movement_html() go into this markup.
+        # Only ints and the escaped pieces of _movement_pieces() go into this markup.
         return mark_safe("".join(m.cell_html for m in self.movements))  # noqa: S308
 
     @property
     def targets_html(self) -> SafeString:
         """A "T<ref>" marker for each risk whose target is this cell."""
-        return mark_safe(" ".join(  # noqa: S308 - refs are ints
-            f'<span class="rr-target">T{int(ref)}<span class="govuk-visually-hidden">'
-            f" (target of risk {int(ref)})</span></span>"
-            for ref in self.targets
-        ))
+        return fast_html.targets_html(self.targets)
 
 
 @dataclass
@@ -222,7 +198,7 @@ class HeatMap:
     @property
     def movements_html(self) -> SafeString:
         """The list under the map: one <li> per risk (see Movement.list_html)."""
-        # Only ints and the escaped pieces of _movement_html() go into this markup.
+        # Only ints and the escaped pieces of _movement_pieces() go into this markup.
         return mark_safe("".join(m.list_html + "\n  " for m in self.movements))  # noqa: S308
 
 
@@ -245,25 +221,12 @@ def heat_maps(
     return build_heat_maps(register, period, heat_map_groups(register, period), link=link)
 
 
-def register_assessments(register: Register, periods: list[ReportingPeriod]):
-    """The assessments of a register's risks in the given periods.
-
-    Filtered as risk_id IN (the register's risks), so that the database walks the register's
-    index and then the one-assessment-per-risk-per-period index. SQLite keeps no statistics
-    unless ANALYZE runs, and given risk__register=register it scans every assessment of the
-    period (5,000 at scale) to keep the register's fifth: three times slower.
-    """
-    return Assessment.objects.filter(
-        period__in=periods, risk__in=Risk.objects.filter(register=register).values("pk")
-    )
-
-
 def heat_map_groups(register: Register, period: ReportingPeriod, *, by_pillar: bool = False):
     """The aggregate behind the heat maps: one row per (horizon, current cell, target cell),
     at most 2 x 17 x 17 rows however many risks there are, with the refs of its risks.
 
     With `by_pillar` the rows are split by pillar as well (risk__pillars), so that the
-    alignment table can be built from the same query (risks.registers.maps_and_alignment);
+    alignment table can be built from the same query (risks.alignment.maps_and_alignment);
     a risk with two pillars is then in two rows, and build_heat_maps() counts it once.
     """
     fields = [
@@ -272,7 +235,7 @@ def heat_map_groups(register: Register, period: ReportingPeriod, *, by_pillar: b
     if by_pillar:
         fields.append("risk__pillars")
     return (
-        register_assessments(register, [period])
+        Assessment.objects.of_register(register, [period])
         .values(*fields)
         .annotate(refs=StringAgg(Cast("risk__ref", CharField()), Value(",")))
         .order_by()

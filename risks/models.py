@@ -1,7 +1,10 @@
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -371,7 +374,76 @@ class FrozenPeriodModel(models.Model):
         return super().delete(*args, **kwargs)
 
 
+def short_term_first(field: str = "horizon") -> models.Case:
+    """An ordering key: short-term risks before long-term ones, as Appendix A lists them."""
+    return models.Case(
+        models.When(**{field: Horizon.SHORT}, then=models.Value(0)),
+        default=models.Value(1),
+        output_field=models.IntegerField(),
+    )
+
+
+# Separators inside leads_packed: ASCII unit and record separators never occur in a post name.
+_FIELD, _RECORD = "\x1f", "\x1e"
+
+
+def lead_names_subquery(risk=None) -> models.Subquery:
+    """Each risk's working leads packed into one string, order and id kept with each name, so
+    that a page of rows carries its leads without a second query (see lead_names()).
+
+    The rows' risk is their risk_id column, or `risk` when given (one risk's leads beside any
+    rows: an uncorrelated subquery, evaluated once). The order travels with each name
+    because SQLite before 3.44 cannot order an aggregate.
+    """
+    packed = (
+        RiskLead.objects.filter(risk=models.OuterRef("risk_id") if risk is None else risk)
+        .order_by()
+        .values("risk")
+        .annotate(
+            packed=models.StringAgg(
+                Concat(
+                    Cast("order", models.CharField()), models.Value(_FIELD),
+                    Cast("pk", models.CharField()), models.Value(_FIELD), "post__name",
+                    output_field=models.CharField(),
+                ),
+                models.Value(_RECORD),
+            )
+        )
+        .values("packed")
+    )
+    return models.Subquery(packed, output_field=models.CharField())
+
+
+def lead_names(packed: str | None) -> list[str]:
+    """The names packed by lead_names_subquery(), in the register's order (Risk.ordered_leads)."""
+    if not packed:
+        return []
+    leads = [record.split(_FIELD, 2) for record in packed.split(_RECORD)]
+    return [name for _, _, name in sorted(leads, key=lambda x: (int(x[0]), int(x[1])))]
+
+
 class AssessmentQuerySet(FrozenPeriodQuerySet):
+    def of_register(self, register: "Register", periods) -> "AssessmentQuerySet":
+        """The assessments of a register's risks in the given periods.
+
+        Filtered as risk_id IN (the register's risks), so that the database walks the
+        register's index and then the one-assessment-per-risk-per-period index. SQLite keeps
+        no statistics unless ANALYZE runs, and given risk__register=register it scans every
+        assessment of the period (5,000 at scale) to keep the register's fifth: three times
+        slower.
+        """
+        return self.filter(
+            period__in=periods, risk__in=Risk.objects.filter(register=register).values("pk")
+        )
+
+    def in_register_order(self, *then) -> "AssessmentQuerySet":
+        """Short-term risks first, as Appendix A sets them out; then `then` (default: ref)."""
+        return self.order_by(short_term_first("risk__horizon"), *(then or ["risk__ref"]))
+
+    def with_lead_names(self) -> "AssessmentQuerySet":
+        """Each row's working leads, packed in `leads_packed` (see lead_names())."""
+        return self.annotate(leads_packed=lead_names_subquery())
+
     def for_register_page(self) -> "AssessmentQuerySet":
         return self.select_related("risk__owner", "period").prefetch_related(
             models.Prefetch("risk__risklead_set", queryset=RiskLead.objects.select_related("post"))
@@ -403,6 +475,21 @@ def attach_previous(assessments) -> list["Assessment"]:
     for a in assessments:
         a.previous = previous.get(a.previous_id)
     return assessments
+
+
+@dataclass(frozen=True)
+class AnswerChange:
+    """One answer of a risk's update that changed, in words: in full (`label`, `before`,
+    `after`, as the changes page lists them) and briefly (`name`, `brief_before`,
+    `brief_after`, as a row of the review queue says them)."""
+
+    name: str  # "Position"
+    label: str  # "Position and score"
+    before: str
+    after: str
+    brief_before: str = ""
+    brief_after: str = ""
+    long: bool = False  # free text: shown in full beneath, not inline
 
 
 class Assessment(FrozenPeriodModel):
@@ -562,28 +649,50 @@ class Assessment(FrozenPeriodModel):
             return False
         return (self.likelihood, self.impact) != (previous.likelihood, previous.impact)
 
-    def changes_since(self, previous: "Assessment | None") -> list[tuple[str, str, str]]:
-        """(what, then, now) for each answer that differs from the previous approved update."""
+    @property
+    def position_summary(self) -> str:
+        """ "M v H (score 6, High)", or "Not scored"."""
+        if not self.is_scored:
+            return "Not scored"
+        return f"{self.position} (score {self.score}, {self.band.label})"
+
+    @property
+    def trend_summary(self) -> str:
+        return f"{self.trend_arrow} {self.get_trend_display()}" if self.trend else "Not recorded"
+
+    @property
+    def progress_summary(self) -> str:
+        return f"{self.get_progress_display()} ({self.rag_label})" if self.progress else "Not recorded"
+
+    def changes_since(self, previous: "Assessment | None") -> list[AnswerChange]:
+        """What differs from an earlier update of the same risk: the one vocabulary of "what
+        changed" that the review, the changes page and the report share."""
         if previous is None:
-            return [("Update", "no approved update before", "first update")]
-
-        def pos(a):
-            return a.position or "Not scored"
-
-        def tr(a):
-            return f"{a.trend_arrow} {a.get_trend_display()}".strip() if a.trend else "—"
-
-        rows = [
-            ("Position", pos(previous), pos(self)),
-            ("Trend", tr(previous), tr(self)),
-            ("Progress", previous.get_progress_display() or "—", self.get_progress_display() or "—"),
-        ]
-        changed = [row for row in rows if row[1] != row[2]]
+            return [AnswerChange("Risk", "Risk", "Not on the register", "Added this quarter")]
+        found = []
+        if (previous.likelihood, previous.impact) != (self.likelihood, self.impact):
+            found.append(AnswerChange(
+                "Position", "Position and score", previous.position_summary,
+                self.position_summary, previous.position or "Not scored",
+                self.position or "Not scored",
+            ))
+        if previous.trend != self.trend:
+            found.append(AnswerChange(
+                "Trend", "Trend", previous.trend_summary, self.trend_summary,
+                previous.trend_summary, self.trend_summary,
+            ))
+        if previous.progress != self.progress:
+            found.append(AnswerChange(
+                "Progress", "Progress towards target", previous.progress_summary,
+                self.progress_summary, previous.get_progress_display() or "Not recorded",
+                self.get_progress_display() or "Not recorded",
+            ))
         if previous.commentary.strip() != self.commentary.strip():
-            changed.append(("Commentary", "", "rewritten"))
-        if previous.reasons.strip() != self.reasons.strip():
-            changed.append(("Reasons", "", "rewritten" if self.reasons else "removed"))
-        return changed
+            found.append(AnswerChange(
+                "Commentary", "Commentary", previous.commentary or "Not recorded",
+                self.commentary or "None", long=True,
+            ))
+        return found
 
     def missing_for_submission(self, previous: "Assessment | None") -> dict[str, str]:
         """What an owner must still answer before submitting: field name to message."""

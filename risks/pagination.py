@@ -34,8 +34,11 @@ def _page_number(number) -> int:
         return 1
 
 
-def get_page(queryset: QuerySet, number, per_page: int, *, window: bool = False) -> Page:
+def get_page(queryset: QuerySet | list, number, per_page: int, *, window: bool = False) -> Page:
     """Like Paginator(queryset, per_page).get_page(number), in one query instead of two.
+
+    Every list of the service pages through here. A list already in memory pages without a
+    query.
 
     Rows of a values() queryset are dicts with a "page_total" key; model rows have a
     page_total attribute. A number that is not a positive whole number gives the first page,
@@ -46,6 +49,9 @@ def get_page(queryset: QuerySet, number, per_page: int, *, window: bool = False)
     columns are few.
     """
     number = _page_number(number)
+    if isinstance(queryset, list):
+        paginator = Paginator(queryset, per_page)
+        return paginator.page(min(number, paginator.num_pages))
     count = Window(Count("*")) if window else CountOf(queryset.values("pk"))
     counted = queryset.annotate(**{TOTAL: count})
     start = (number - 1) * per_page
@@ -60,8 +66,3 @@ def get_page(queryset: QuerySet, number, per_page: int, *, window: bool = False)
     last = paginator.num_pages  # counts
     start = (last - 1) * per_page
     return Page(list(counted[start:start + per_page]), last, paginator)
-
-
-def get_list_page(items: list, number, per_page: int) -> Page:
-    """A page of a list already in memory (no query)."""
-    return Paginator(items, per_page).get_page(number)

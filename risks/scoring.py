@@ -15,6 +15,8 @@ class Scale(models.IntegerChoices):
 
 SCALE_ABBREVIATIONS = {1: "L", 2: "M", 3: "H", 4: "VH"}
 SCALE_RANGE = range(1, 5)
+# Every score a position can have (likelihood x impact).
+ALL_SCORES = sorted({lik * imp for lik in SCALE_RANGE for imp in SCALE_RANGE})
 
 
 @dataclass(frozen=True)

@@ -10,19 +10,11 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from .locking import StaleVersion, update_if_version
 from .models import Assessment, PeriodClosed, ReportingPeriod, Risk
-
-
-class StaleVersion(Exception):
-    """The row changed since the person loaded it; `current` is what is stored now."""
-
-    def __init__(self, current):
-        super().__init__("This was changed by someone else after you opened it.")
-        self.current = current
 
 
 class NotEditable(ValidationError):
@@ -73,12 +65,12 @@ def _write(
     allows no such write (NotEditable).
     """
     now = timezone.now()
-    matching = Assessment.objects.filter(pk=assessment.pk, version=version)
+    matching = Assessment.objects.filter(pk=assessment.pk)
     if states is not None:
         matching = matching.filter(state__in=states)
-    rows = matching.update(version=F("version") + 1, updated_at=now, updated_by=by, **changes)
+    rows = update_if_version(matching, version=version, updated_at=now, updated_by=by, **changes)
     if rows == 0:
-        current = _current(assessment.pk)
+        current = current_assessment(assessment.pk)
         if current.version != version:
             raise StaleVersion(current)
         raise NotEditable(
@@ -92,11 +84,11 @@ def _write(
     return assessment
 
 
-def _current(pk: int) -> Assessment:
+def current_assessment(pk: int) -> Assessment:
     return Assessment.objects.select_related("risk", "period", "updated_by").get(pk=pk)
 
 
-def _check_version(current: Assessment, version: int) -> None:
+def check_version(current: Assessment, version: int) -> None:
     if current.version != version:
         raise StaleVersion(current)
 
@@ -115,16 +107,17 @@ def save_assessment(*, assessment: Assessment, version: int, by, changes: dict) 
 
 
 @transaction.atomic
-def submit_assessment(
-    *, assessment: Assessment, version: int, by, also_missing: dict[str, str] | None = None
-) -> Assessment:
-    """Submit for review. also_missing: what callers found missing elsewhere (controls)."""
+def submit_assessment(*, assessment: Assessment, version: int, by) -> Assessment:
+    """Submit the assessment for review once its own answers are complete.
+
+    The quarterly update as a whole (the assessment and its controls) is submitted by
+    riskreg.quarterly.services.submit_update, which checks the controls first.
+    """
     lock_open_period(assessment.period_id)
-    current = _current(assessment.pk)
-    _check_version(current, version)
-    _check_transition(current, Assessment.State.SUBMITTED, "submitted")
+    current = current_assessment(assessment.pk)
+    check_version(current, version)
+    check_transition(current, Assessment.State.SUBMITTED, "submitted")
     missing = current.missing_for_submission(last_approved(current.risk, current.period))
-    missing |= also_missing or {}
     if missing:
         raise IncompleteUpdate(missing)
     return _write(
@@ -136,9 +129,9 @@ def submit_assessment(
 @transaction.atomic
 def approve_assessment(*, assessment: Assessment, version: int, by) -> Assessment:
     lock_open_period(assessment.period_id)
-    current = _current(assessment.pk)
-    _check_version(current, version)
-    _check_transition(current, Assessment.State.APPROVED, "approved")
+    current = current_assessment(assessment.pk)
+    check_version(current, version)
+    check_transition(current, Assessment.State.APPROVED, "approved")
     # The comment of an earlier return stays in the history; an approved update carries none.
     return _write(
         current, version=version, by=by, reason="Approved",
@@ -153,9 +146,9 @@ def return_assessment(*, assessment: Assessment, version: int, by, comment: str)
     if not comment:
         raise ValidationError("Enter a comment that tells the owner what to change")
     lock_open_period(assessment.period_id)
-    current = _current(assessment.pk)
-    _check_version(current, version)
-    _check_transition(current, Assessment.State.RETURNED, "returned")
+    current = current_assessment(assessment.pk)
+    check_version(current, version)
+    check_transition(current, Assessment.State.RETURNED, "returned")
     return _write(
         current, version=version, by=by, reason="Returned",
         state=Assessment.State.RETURNED, reviewed_at=timezone.now(), reviewed_by=by,
@@ -163,7 +156,7 @@ def return_assessment(*, assessment: Assessment, version: int, by, comment: str)
     )
 
 
-def _check_transition(current: Assessment, to: str, verb: str) -> None:
+def check_transition(current: Assessment, to: str, verb: str) -> None:
     if not current.can_become(to):
         raise InvalidTransition(
             f"This update is {current.get_state_display().lower()}, so it cannot be {verb}."

@@ -4,12 +4,8 @@ import pytest
 from django.urls import reverse
 
 from controls.models import Control, ControlUpdate
-from controls.services import (
-    add_control,
-    carry_forward_controls,
-    save_control_update,
-    submit_update,
-)
+from controls.services import add_control, carry_forward_controls, save_control_update
+from riskreg.quarterly.services import submit_update
 from risks import timeline
 from risks.models import Assessment, PeriodClosed
 from risks.services import IncompleteUpdate, NotEditable, StaleVersion, close_period
@@ -130,7 +126,7 @@ def test_control_changes_appear_on_the_risk_timeline(q3, control, owner):  # noq
 
 def test_the_controls_page_shows_last_quarter_beside_this_one(client, q3, risk1, owner):  # noqa: F811
     client.force_login(owner)
-    page = client.get(reverse("controls:update-controls", args=[risk1.pk])).text
+    page = client.get(reverse("quarterly:update-controls", args=[risk1.pk])).text
     assert "Op Orochi – disrupting and closing County Lines" in page
     assert page.count("Not updated yet") == 2
     assert "2021/22 Q2" in page and "In progress" in page

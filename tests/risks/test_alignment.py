@@ -5,8 +5,8 @@ import re
 import pytest
 from django.template.loader import render_to_string
 
+from risks.alignment import alignment
 from risks.models import Register, ReportingPeriod
-from risks.registers import alignment
 
 # The seed's table, after the pillar: Low, Medium, High, Very high.
 SEED = [
@@ -66,7 +66,7 @@ def test_alignment_costs_one_query_when_the_pillars_are_known(corporate, django_
 
 
 def test_several_unscored_risks_read_as_a_list():
-    from risks.registers import refs_sentence
+    from risks.alignment import refs_sentence
 
     assert refs_sentence([10, 12], "is x", "are x") == "Risks 10 and 12 are x"
     assert refs_sentence([3, 10, 12], "is x", "are x") == "Risks 3, 10 and 12 are x"

@@ -6,8 +6,9 @@ import re
 import pytest
 
 from controls.models import Control
+from riskreg.quarterly.changes import changes_since_previous
+from risks.changes import compare
 from risks.models import Assessment, Register, ReportingPeriod, Risk
-from risks.registers import changes_since_previous, compare
 from tests.factories import make_control, make_control_update, make_period, make_user
 
 Q2, Q3 = "2021-22-q2", "2021-22-q3"

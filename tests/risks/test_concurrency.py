@@ -155,7 +155,7 @@ def test_the_conditional_update_alone_refuses_the_stale_write(
 def test_two_people_posting_the_same_form_at_once(tmp_path, q3, risk1, owner, lead):  # noqa: F811
     """Two browsers, one form, one moment: one is saved, the other sees the conflict page."""
     pk = Assessment.objects.get(risk=risk1, period=q3).pk
-    url = reverse("risks:update-progress", args=[risk1.pk])
+    url = reverse("quarterly:update-progress", args=[risk1.pk])
     clients = {}
     for user in (owner, lead):
         clients[user.username] = Client()

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from risks.dashboard import dashboard_counts, score_histories
 from risks.models import Register, ReportingPeriod
-from risks.registers import dashboard_counts, score_histories
 from tests.factories import make_period, make_user
 
 Q2 = "2021-22-q2"

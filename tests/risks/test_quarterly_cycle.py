@@ -35,11 +35,11 @@ def test_the_whole_cycle(client, seed, owner, planner, risk1):  # noqa: F811
     client.force_login(owner)
     page = client.get(url("risks:my-risks")).text
     assert "VIOLENT CRIME" in page and "3 December 2021" in page
-    page = client.get(url("controls:update", risk1.pk)).text
+    page = client.get(url("quarterly:update", risk1.pk)).text
     assert "govuk-task-list" in page and "2021/22 Q2" in page
 
     # Score: raising it without saying why is refused, and nothing changes.
-    score_url = url("risks:update-score", risk1.pk)
+    score_url = url("quarterly:update-score", risk1.pk)
     response = client.post(score_url, {"likelihood": "3", "impact": "3", "version": "1"})
     assert response.status_code == 200
     assert "say whether controls or a re-assessment changed it" in response.text
@@ -51,14 +51,14 @@ def test_the_whole_cycle(client, seed, owner, planner, risk1):  # noqa: F811
         {"likelihood": "3", "impact": "3", "score_change_source": "reassessment", "version": "1"},
         follow=True,
     )
-    assert response.redirect_chain[-1][0] == url("risks:update-progress", risk1.pk)
+    assert response.redirect_chain[-1][0] == url("quarterly:update-progress", risk1.pk)
     assert "further from the target than last quarter" in response.text
     draft.refresh_from_db()
     assert (draft.likelihood, draft.impact, draft.version) == (3, 3, 2)
     assert draft.updated_by == owner
 
     # Progress: not on track without reasons is refused.
-    progress_url = url("risks:update-progress", risk1.pk)
+    progress_url = url("quarterly:update-progress", risk1.pk)
     answers = {"trend": "worsening", "progress": "limited", "reasons": "", "commentary": "Q3 words",
                "version": "2"}
     response = client.post(progress_url, answers)
@@ -76,7 +76,7 @@ def test_the_whole_cycle(client, seed, owner, planner, risk1):  # noqa: F811
     assert (draft.version, draft.reasons, draft.state) == (4, "Knife crime rose.", "draft")
 
     # Submitting before every control has this quarter's status lists what is missing.
-    check_url = url("controls:update-check", risk1.pk)
+    check_url = url("quarterly:update-check", risk1.pk)
     response = client.post(check_url, {"version": "4"})
     assert "Give this quarter&#x27;s status of 2 controls" in response.text
     draft.refresh_from_db()
@@ -85,12 +85,12 @@ def test_the_whole_cycle(client, seed, owner, planner, risk1):  # noqa: F811
     # Controls: one without JavaScript, one in place with htmx, and a new one.
     op_orochi, vawg = Control.objects.filter(risk=risk1).order_by("order", "pk")
     response = client.post(
-        url("controls:control-update", risk1.pk, op_orochi.pk),
+        url("quarterly:control-update", risk1.pk, op_orochi.pk),
         {"status": "in_progress", "note": "More lines closed.", "version": "0"},
     )
     assert response.status_code == 302
     response = client.post(
-        url("controls:control-update", risk1.pk, vawg.pk),
+        url("quarterly:control-update", risk1.pk, vawg.pk),
         {"status": "delayed", "note": "", "version": "0"},
         headers={"HX-Request": "true"},
     )
@@ -98,7 +98,7 @@ def test_the_whole_cycle(client, seed, owner, planner, risk1):  # noqa: F811
     assert f'id="control-{vawg.pk}"' in response.text and "Saved." in response.text
     assert "<html" not in response.text
     response = client.post(
-        url("controls:control-add", risk1.pk),
+        url("quarterly:control-add", risk1.pk),
         {"title": "Safer streets patrols", "status": "not_started", "note": "", "description": "",
          "milestone": "end of November"},
     )
@@ -124,10 +124,10 @@ def test_the_whole_cycle(client, seed, owner, planner, risk1):  # noqa: F811
 
     # The team sees it in the queue with what changed, and returns it with a comment.
     client.force_login(planner)
-    page = client.get(url("risks:review")).text
+    page = client.get(url("quarterly:review")).text
     assert "M v H → H v H" in page
     assert "Not yet submitted" in page
-    return_url = url("risks:review-return", draft.pk)
+    return_url = url("quarterly:review-return", draft.pk)
     response = client.post(return_url, {"comment": "", "version": "5"})
     assert "Enter a comment" in response.text
     draft.refresh_from_db()
@@ -142,7 +142,7 @@ def test_the_whole_cycle(client, seed, owner, planner, risk1):  # noqa: F811
     # The owner sees the comment, changes the commentary and resubmits.
     client.force_login(owner)
     assert "Say more about VAWG." in client.get(url("risks:my-risks")).text
-    assert "Say more about VAWG." in client.get(url("controls:update", risk1.pk)).text
+    assert "Say more about VAWG." in client.get(url("quarterly:update", risk1.pk)).text
     response = client.post(
         progress_url, answers | {"reasons": "Knife crime rose.", "commentary": "VAWG: more.",
                                  "version": "6"},
@@ -155,7 +155,7 @@ def test_the_whole_cycle(client, seed, owner, planner, risk1):  # noqa: F811
     # The team approves it in place (htmx).
     client.force_login(planner)
     response = client.post(
-        url("risks:review-approve", draft.pk), {"version": "8"}, headers={"HX-Request": "true"}
+        url("quarterly:review-approve", draft.pk), {"version": "8"}, headers={"HX-Request": "true"}
     )
     assert response.status_code == 200
     assert f'id="row-{draft.pk}"' in response.text and "Approved" in response.text
@@ -176,7 +176,7 @@ def test_the_whole_cycle(client, seed, owner, planner, risk1):  # noqa: F811
 
     # Frozen: no page, service, model save, bulk write or raw SQL changes it.
     client.force_login(owner)
-    assert client.get(url("controls:update", risk1.pk)).status_code == 404
+    assert client.get(url("quarterly:update", risk1.pk)).status_code == 404
     assert client.post(progress_url, answers | {"version": "9"}).status_code == 404
     with pytest.raises(PeriodClosed):
         save_assessment(assessment=draft, version=draft.version, by=owner, changes={"trend": "stable"})

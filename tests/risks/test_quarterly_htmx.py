@@ -22,8 +22,8 @@ def control(risk1):  # noqa: F811
 
 def test_change_link_opens_the_control_form_in_place(client, owner, q3, risk1, control):  # noqa: F811
     client.force_login(owner)
-    url = reverse("controls:control-update", args=[risk1.pk, control.pk])
-    page = client.get(reverse("controls:update-controls", args=[risk1.pk])).text
+    url = reverse("quarterly:control-update", args=[risk1.pk, control.pk])
+    page = client.get(reverse("quarterly:update-controls", args=[risk1.pk])).text
     # The link works without JavaScript (href) and in place (hx-get), to the same address.
     assert f'href="{url}" hx-get="{url}"' in page
     full = client.get(url)
@@ -41,7 +41,7 @@ def test_change_link_opens_the_control_form_in_place(client, owner, q3, risk1, c
 
 def test_saving_a_control_in_place_returns_its_card(client, owner, q3, risk1, control):  # noqa: F811
     client.force_login(owner)
-    url = reverse("controls:control-update", args=[risk1.pk, control.pk])
+    url = reverse("quarterly:control-update", args=[risk1.pk, control.pk])
     response = client.post(url, {"status": "complete", "note": "Done.", "version": 0}, headers=HX)
     assert response.status_code == 200
     assert "Saved." in response.text and "Complete" in response.text and "Done." in response.text
@@ -58,7 +58,7 @@ def test_saving_a_control_in_place_returns_its_card(client, owner, q3, risk1, co
 
 def test_keeping_last_quarters_statuses_confirms_every_waiting_control(client, owner, q3, risk1):  # noqa: F811
     client.force_login(owner)
-    response = client.post(reverse("controls:controls-unchanged", args=[risk1.pk]), follow=True)
+    response = client.post(reverse("quarterly:controls-unchanged", args=[risk1.pk]), follow=True)
     assert "2 controls marked unchanged since last quarter." in response.text
     updates = ControlUpdate.objects.filter(period=q3, control__risk=risk1)
     assert updates.count() == 2
@@ -67,7 +67,7 @@ def test_keeping_last_quarters_statuses_confirms_every_waiting_control(client, o
 
 def test_the_band_and_warning_show_before_saving_with_or_without_htmx(client, owner, q3, risk1):  # noqa: F811
     client.force_login(owner)
-    url = reverse("risks:update-score", args=[risk1.pk])
+    url = reverse("quarterly:update-score", args=[risk1.pk])
     data = {"likelihood": "4", "impact": "4", "version": "1", "preview": "1"}
     fragment = client.post(url, data, headers=HX)
     assert fragment.text.strip().startswith('<div id="band"')
@@ -84,8 +84,8 @@ def test_review_queue_returns_in_place(client, planner, q3, risk1):  # noqa: F81
     a = Assessment.objects.get(risk=risk1, period=q3)
     Assessment.objects.filter(pk=a.pk).update(state="submitted")
     client.force_login(planner)
-    queue = client.get(reverse("risks:review")).text
-    url = reverse("risks:review-return", args=[a.pk])
+    queue = client.get(reverse("quarterly:review")).text
+    url = reverse("quarterly:review-return", args=[a.pk])
     assert f'href="{url}" hx-get="{url}"' in queue
     form = client.get(url, headers=HX).text
     assert form.strip().startswith(f'<tr class="govuk-table__row" id="row-{a.pk}">')
@@ -101,7 +101,7 @@ def test_review_queue_returns_in_place(client, planner, q3, risk1):  # noqa: F81
 
 def test_queue_lists_who_has_not_submitted(client, planner, q3, risk1):  # noqa: F811
     client.force_login(planner)
-    page = client.get(reverse("risks:review")).text
+    page = client.get(reverse("quarterly:review")).text
     assert "Not yet submitted" in page
     assert "AC Frontline Policing" in page  # risk 1's owner, still drafting
     assert "Not touched since carried forward" in page
@@ -122,18 +122,18 @@ def test_queue_counts_active_risks_without_an_update_and_ignores_inactive_ones(
     make_risk(corporate, ref=13, title="RETIRED RISK", is_active=False)
     Risk.objects.filter(register=corporate, ref=2).update(is_active=False)
     client.force_login(planner)
-    html = client.get(reverse("risks:review")).text
+    html = client.get(reverse("quarterly:review")).text
     assert Assessment.objects.filter(period=q3, state="draft").count() == 11
     assert "<strong>12</strong> not yet submitted" in html  # 11 drafts and risk 12
     assert "approved, of 12" in html
-    listed = client.get(reverse("risks:review"), {"show": "not_submitted"}).text
+    listed = client.get(reverse("quarterly:review"), {"show": "not_submitted"}).text
     assert "12 NEW RISK" in listed and "RETIRED RISK" not in listed
 
 # Static checks of this feature's templates -------------------------------------------------------
 
 TEMPLATES = sorted(
     [*Path(settings.BASE_DIR, "risks/templates/risks").rglob("*.html"),
-     *Path(settings.BASE_DIR, "controls/templates/controls").rglob("*.html")]
+     *Path(settings.BASE_DIR, "riskreg/templates/riskreg/quarterly").rglob("*.html")]
 )
 OURS = [
     p for p in TEMPLATES

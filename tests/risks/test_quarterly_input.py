@@ -42,7 +42,7 @@ SCORE_CASES = [
 def test_bad_score_is_refused_with_a_message(client, owner, draft, risk1, data, message):  # noqa: F811
     client.force_login(owner)
     before = snapshot(draft)
-    response = client.post(reverse("risks:update-score", args=[risk1.pk]), data | {"version": 1})
+    response = client.post(reverse("quarterly:update-score", args=[risk1.pk]), data | {"version": 1})
     assert response.status_code == 200
     assert "There is a problem" in response.text
     assert message in response.text
@@ -64,7 +64,7 @@ def test_bad_progress_is_refused_with_a_message(client, owner, draft, risk1, cha
     client.force_login(owner)
     before = snapshot(draft)
     data = PROGRESS | change | {"version": 1}
-    response = client.post(reverse("risks:update-progress", args=[risk1.pk]), data)
+    response = client.post(reverse("quarterly:update-progress", args=[risk1.pk]), data)
     assert response.status_code == 200
     assert message in response.text
     assert snapshot(draft) == before
@@ -83,7 +83,7 @@ def test_a_tampered_version_is_refused_with_a_message(client, owner, draft, risk
     client.force_login(owner)
     before = snapshot(draft)
     response = client.post(
-        reverse("risks:update-progress", args=[risk1.pk]), PROGRESS | {"version": version}
+        reverse("quarterly:update-progress", args=[risk1.pk]), PROGRESS | {"version": version}
     )
     assert response.status_code == 200
     assert message in response.text
@@ -94,7 +94,7 @@ def test_a_version_from_the_future_is_a_conflict_not_a_save(client, owner, draft
     client.force_login(owner)
     before = snapshot(draft)
     response = client.post(
-        reverse("risks:update-progress", args=[risk1.pk]), PROGRESS | {"version": 99}
+        reverse("quarterly:update-progress", args=[risk1.pk]), PROGRESS | {"version": 99}
     )
     assert response.status_code == 409
     assert snapshot(draft) == before
@@ -104,7 +104,7 @@ def test_a_control_of_another_risk_is_not_found(client, owner, q3, risk1):  # no
     other = Control.objects.exclude(risk=risk1).first()
     client.force_login(owner)
     response = client.post(
-        reverse("controls:control-update", args=[risk1.pk, other.pk]),
+        reverse("quarterly:control-update", args=[risk1.pk, other.pk]),
         {"status": "complete", "note": "", "version": 0},
     )
     assert response.status_code == 404
@@ -115,7 +115,7 @@ def test_a_bad_control_status_is_refused(client, owner, q3, risk1):  # noqa: F81
     control = Control.objects.filter(risk=risk1).first()
     client.force_login(owner)
     response = client.post(
-        reverse("controls:control-update", args=[risk1.pk, control.pk]),
+        reverse("quarterly:control-update", args=[risk1.pk, control.pk]),
         {"status": "finished-ish", "note": "", "version": 0},
     )
     assert response.status_code == 200
@@ -127,7 +127,7 @@ def test_a_duplicate_control_name_is_refused(client, owner, q3, risk1):  # noqa:
     existing = Control.objects.filter(risk=risk1).first()
     client.force_login(owner)
     response = client.post(
-        reverse("controls:control-add", args=[risk1.pk]),
+        reverse("quarterly:control-add", args=[risk1.pk]),
         {"title": existing.title.upper(), "status": "not_started"},
     )
     assert response.status_code == 200
@@ -142,7 +142,7 @@ def test_approving_a_draft_is_refused_and_changes_nothing(client, planner, draft
     client.force_login(planner)
     before = snapshot(draft)
     response = client.post(
-        reverse("risks:review-approve", args=[draft.pk]), {"version": 1}, follow=True
+        reverse("quarterly:review-approve", args=[draft.pk]), {"version": 1}, follow=True
     )
     assert "This update is draft, so it cannot be approved." in response.text
     assert snapshot(draft) == before
@@ -152,7 +152,7 @@ def test_returning_a_draft_is_refused_and_changes_nothing(client, planner, draft
     client.force_login(planner)
     before = snapshot(draft)
     response = client.post(
-        reverse("risks:review-return", args=[draft.pk]), {"version": 1, "comment": "No."}
+        reverse("quarterly:review-return", args=[draft.pk]), {"version": 1, "comment": "No."}
     )
     assert response.status_code == 200
     assert "This update is draft, so it cannot be returned." in response.text
@@ -175,7 +175,7 @@ def test_an_approve_from_a_stale_queue_is_refused_in_the_row(client, planner, ow
     Assessment.objects.filter(pk=draft.pk).update(state="submitted", version=5)
     client.force_login(planner)
     response = client.post(
-        reverse("risks:review-approve", args=[draft.pk]), {"version": 4},
+        reverse("quarterly:review-approve", args=[draft.pk]), {"version": 4},
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
@@ -188,7 +188,7 @@ def test_an_approve_from_a_stale_queue_is_refused_in_the_row(client, planner, ow
 
 
 def test_a_stale_save_shows_both_versions_and_can_keep_mine(client, owner, lead, draft, risk1):  # noqa: F811
-    url = reverse("risks:update-progress", args=[risk1.pk])
+    url = reverse("quarterly:update-progress", args=[risk1.pk])
     # Both open the page at version 1; the lead saves first.
     save_assessment(assessment=draft, version=1, by=lead,
                     changes=PROGRESS | {"commentary": "The lead's words."})
@@ -218,7 +218,7 @@ def test_a_stale_control_save_shows_both_answers(client, owner, lead, q3, risk1)
     save_control_update(control=control, period=q3, by=lead, status="complete", note="Lead's.",
                         version=0)
     client.force_login(owner)
-    url = reverse("controls:control-update", args=[risk1.pk, control.pk])
+    url = reverse("quarterly:control-update", args=[risk1.pk, control.pk])
     response = client.post(url, {"status": "delayed", "note": "Owner's.", "version": 0})
     assert response.status_code == 409
     assert "Owner&#x27;s." in response.text and "Lead&#x27;s." in response.text
@@ -235,7 +235,7 @@ def test_risk_10_may_be_submitted_without_a_score(client, q3, planner):  # noqa:
     risk10 = Risk.objects.get(register__slug="corporate", ref=10)
     a = Assessment.objects.get(risk=risk10, period=q3)
     client.force_login(planner)
-    response = client.post(reverse("risks:update-score", args=[risk10.pk]), {"version": 1})
+    response = client.post(reverse("quarterly:update-score", args=[risk10.pk]), {"version": 1})
     assert response.status_code == 302
     a.refresh_from_db()
     assert a.score is None
@@ -247,7 +247,7 @@ def test_a_new_risk_starts_its_draft_on_first_use(client, q3, owner, risk1):  # 
     late = make_risk(risk1.register, owner=risk1.owner, ref=50, title="LATE")
     make_control(late, title="Late control")
     client.force_login(owner)
-    assert "Start the update" in client.get(reverse("controls:update", args=[late.pk])).text
-    response = client.post(reverse("controls:update", args=[late.pk]))
+    assert "Start the update" in client.get(reverse("quarterly:update", args=[late.pk])).text
+    response = client.post(reverse("quarterly:update", args=[late.pk]))
     assert response.status_code == 302
     assert Assessment.objects.filter(risk=late, period=q3, state="draft").exists()

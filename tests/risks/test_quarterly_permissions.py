@@ -24,18 +24,18 @@ ANYONE = dict.fromkeys(ROLES[1:], 200)
 MATRIX = [
     ("GET", "risks:my-risks", ANYONE),
     ("GET", "risks:risk", READ),
-    ("GET", "controls:update", EDIT),
-    ("GET", "risks:update-score", EDIT),
-    ("GET", "risks:update-progress", EDIT),
-    ("GET", "controls:update-controls", EDIT),
-    ("GET", "controls:control-update", EDIT),
-    ("GET", "controls:control-add", EDIT),
-    ("GET", "controls:update-check", EDIT),
-    ("POST", "controls:controls-unchanged", EDIT_POST),
-    ("GET", "risks:review", TEAM),
-    ("GET", "controls:review-detail", TEAM),
-    ("GET", "risks:review-return", TEAM),
-    ("POST", "risks:review-approve", TEAM_POST),
+    ("GET", "quarterly:update", EDIT),
+    ("GET", "quarterly:update-score", EDIT),
+    ("GET", "quarterly:update-progress", EDIT),
+    ("GET", "quarterly:update-controls", EDIT),
+    ("GET", "quarterly:control-update", EDIT),
+    ("GET", "quarterly:control-add", EDIT),
+    ("GET", "quarterly:update-check", EDIT),
+    ("POST", "quarterly:controls-unchanged", EDIT_POST),
+    ("GET", "quarterly:review", TEAM),
+    ("GET", "quarterly:review-detail", TEAM),
+    ("GET", "quarterly:review-return", TEAM),
+    ("POST", "quarterly:review-approve", TEAM_POST),
     ("GET", "risks:periods", TEAM),
     ("GET", "risks:period-open", TEAM),
     ("GET", "risks:period-close", TEAM),
@@ -43,13 +43,13 @@ MATRIX = [
 
 
 def _args(name, risk, assessment, control, period):
-    if name in ("risks:risk", "controls:update", "risks:update-score", "risks:update-progress",
-                "controls:update-controls", "controls:control-add", "controls:update-check",
-                "controls:controls-unchanged"):
+    if name in ("risks:risk", "quarterly:update", "quarterly:update-score", "quarterly:update-progress",
+                "quarterly:update-controls", "quarterly:control-add", "quarterly:update-check",
+                "quarterly:controls-unchanged"):
         return [risk.pk]
-    if name == "controls:control-update":
+    if name == "quarterly:control-update":
         return [risk.pk, control.pk]
-    if name in ("controls:review-detail", "risks:review-return", "risks:review-approve"):
+    if name in ("quarterly:review-detail", "quarterly:review-return", "quarterly:review-approve"):
         return [assessment.pk]
     if name == "risks:period-close":
         return [period.slug]
@@ -87,8 +87,8 @@ def test_role_url_matrix(client, q3, risk1, people, method, name, expected):  # 
 @pytest.mark.parametrize("role", ["owner", "lead", "planner"])
 def test_update_pages_are_404_when_no_period_is_open(client, seed, risk1, people, role):  # noqa: F811
     client.force_login(people[role])
-    assert client.get(reverse("controls:update", args=[risk1.pk])).status_code == 404
-    assert client.get(reverse("risks:update-score", args=[risk1.pk])).status_code == 404
+    assert client.get(reverse("quarterly:update", args=[risk1.pk])).status_code == 404
+    assert client.get(reverse("quarterly:update-score", args=[risk1.pk])).status_code == 404
 
 
 def test_the_lead_of_one_risk_cannot_update_another_risk_they_only_read(client, q3, lead):  # noqa: F811
@@ -97,14 +97,14 @@ def test_the_lead_of_one_risk_cannot_update_another_risk_they_only_read(client, 
     risk2 = Risk.objects.get(register__slug="corporate", ref=2)
     client.force_login(lead)
     assert client.get(reverse("risks:risk", args=[risk2.pk])).status_code == 200
-    assert client.get(reverse("controls:update", args=[risk2.pk])).status_code == 403
+    assert client.get(reverse("quarterly:update", args=[risk2.pk])).status_code == 403
 
 
 def test_an_owner_cannot_set_review_fields_by_adding_them_to_a_form(client, q3, risk1, owner):  # noqa: F811
     assessment = Assessment.objects.get(risk=risk1, period=q3)
     client.force_login(owner)
     response = client.post(
-        reverse("risks:update-progress", args=[risk1.pk]),
+        reverse("quarterly:update-progress", args=[risk1.pk]),
         {
             "trend": "stable", "progress": "on_track", "reasons": "", "commentary": "Fine.",
             "version": assessment.version,
@@ -126,9 +126,9 @@ def test_an_owner_cannot_approve_or_return(client, q3, risk1, owner):  # noqa: F
     Assessment.objects.filter(pk=assessment.pk).update(state="submitted")
     client.force_login(owner)
     version = assessment.version
-    assert client.post(reverse("risks:review-approve", args=[assessment.pk]),
+    assert client.post(reverse("quarterly:review-approve", args=[assessment.pk]),
                        {"version": version}).status_code == 403
-    assert client.post(reverse("risks:review-return", args=[assessment.pk]),
+    assert client.post(reverse("quarterly:review-return", args=[assessment.pk]),
                        {"version": version, "comment": "x"}).status_code == 403
     assessment.refresh_from_db()
     assert assessment.state == "submitted" and assessment.reviewed_by is None

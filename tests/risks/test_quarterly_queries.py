@@ -76,7 +76,7 @@ def test_review_queue_costs_the_same_whatever_the_number_of_risks(
     build(n)
     client.force_login(planner)
     with django_assert_num_queries(REVIEW_QUERIES):
-        response = client.get(reverse("risks:review"))
+        response = client.get(reverse("quarterly:review"))
     assert response.status_code == 200
     # What changed since last quarter, for every update that is submitted or reviewed.
     reviewable = sum(1 for i in range(n - 1) if STATES[i % 4] != "draft")
@@ -91,7 +91,7 @@ def test_each_table_of_the_queue_costs_the_same_whatever_the_number_of_risks(
     build(n)
     client.force_login(planner)
     with django_assert_num_queries(REVIEW_LIST_QUERIES[show]):
-        response = client.get(reverse("risks:review"), {"show": show})
+        response = client.get(reverse("quarterly:review"), {"show": show})
     assert response.status_code == 200
 
 
@@ -101,7 +101,7 @@ def test_a_large_queue_shows_the_first_rows_of_each_table_and_counts_them_all(
     n = 121
     build(n)
     client.force_login(planner)
-    html = client.get(reverse("risks:review")).text
+    html = client.get(reverse("quarterly:review")).text
     # 120 updates: 30 of each state; one risk not started.
     assert "<strong>30</strong> submitted for review" in html
     assert "<strong>31</strong> not yet submitted" in html
@@ -112,10 +112,10 @@ def test_a_large_queue_shows_the_first_rows_of_each_table_and_counts_them_all(
         assert f"show={table}" in html
     waiting = html.split('id="queue-not_submitted"')[1].split("</table>")[0]
     assert waiting.count("RISK ") == 10 and "Show all 31" in html
-    page = client.get(reverse("risks:review"), {"show": "submitted", "page": 1}).text
+    page = client.get(reverse("quarterly:review"), {"show": "submitted", "page": 1}).text
     assert page.count('<tr class="govuk-table__row" id="row-') == 30
     assert 'id="queue-approved"' not in page and "Back to the whole queue" in page
-    waiting = client.get(reverse("risks:review"), {"show": "not_submitted"}).text
+    waiting = client.get(reverse("quarterly:review"), {"show": "not_submitted"}).text
     assert waiting.split('id="queue-not_submitted"')[1].count("RISK ") == 31
     assert f"RISK {n}" in waiting and "Not started" in waiting
 
@@ -146,9 +146,9 @@ def test_the_risk_page_and_update_pages_do_not_grow_with_controls_or_history(cli
 
     pages = [
         reverse("risks:risk", args=[risk1.pk]),
-        reverse("controls:update", args=[risk1.pk]),
-        reverse("controls:update-controls", args=[risk1.pk]),
-        reverse("controls:update-check", args=[risk1.pk]),
+        reverse("quarterly:update", args=[risk1.pk]),
+        reverse("quarterly:update-controls", args=[risk1.pk]),
+        reverse("quarterly:update-check", args=[risk1.pk]),
     ]
     client.force_login(owner)
 

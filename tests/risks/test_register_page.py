@@ -198,7 +198,7 @@ def test_htmx_history_restore_gets_the_whole_page(planner_client):
 
 
 def test_every_hx_get_has_an_href(planner_client, monkeypatch):
-    monkeypatch.setattr("risks.views.REGISTER_PAGE_SIZE", 3)
+    monkeypatch.setattr("risks.views.registers.REGISTER_PAGE_SIZE", 3)
     html = planner_client.get(URL, {"period": Q2, "rag": "green"}).text
     links = re.findall(r"<a [^>]*hx-get[^>]*>", html)
     assert links, "pagination links use htmx"
@@ -209,7 +209,7 @@ def test_every_hx_get_has_an_href(planner_client, monkeypatch):
 
 
 def test_big_registers_are_paginated_keeping_the_filters(planner_client, monkeypatch):
-    monkeypatch.setattr("risks.views.REGISTER_PAGE_SIZE", 3)
+    monkeypatch.setattr("risks.views.registers.REGISTER_PAGE_SIZE", 3)
     first = planner_client.get(URL, {"period": Q2, "horizon": "long"}).text
     second = planner_client.get(URL, {"period": Q2, "horizon": "long", "page": 2}).text
     assert sorted(rows(first)) == [4, 5, 6]

@@ -27,7 +27,7 @@ def submitted_update(q3, risk1, owner):  # noqa: F811
 def test_review_page_compares_the_quarters_and_the_controls(client, q3, risk1, owner, planner):  # noqa: F811
     a = submitted_update(q3, risk1, owner)
     client.force_login(planner)
-    page = client.get(reverse("controls:review-detail", args=[a.pk])).text
+    page = client.get(reverse("quarterly:review-detail", args=[a.pk])).text
     assert "2021/22 Q2 (approved)" in page
     assert "M v H" in page and "H v H" in page
     assert "Re-assessment of the score" in page
@@ -36,7 +36,7 @@ def test_review_page_compares_the_quarters_and_the_controls(client, q3, risk1, o
     assert "Changed</strong>" in page  # the control now complete
     assert "Closed forty lines." in page
     assert f'action="/review/{a.pk}/approve/"' in page
-    response = client.post(reverse("risks:review-approve", args=[a.pk]), {"version": a.version},
+    response = client.post(reverse("quarterly:review-approve", args=[a.pk]), {"version": a.version},
                            follow=True)
     assert "update approved" in response.text
     a.refresh_from_db()
@@ -47,11 +47,11 @@ def test_a_closed_quarter_is_read_only_in_the_review_pages(client, q3, risk1, ow
     a = submitted_update(q3, risk1, owner)
     close_period(period=q3, by=planner, incomplete=True)
     client.force_login(planner)
-    page = client.get(reverse("controls:review-detail", args=[a.pk])).text
+    page = client.get(reverse("quarterly:review-detail", args=[a.pk])).text
     assert "Approve</button>" not in page and "Return to the owner" not in page
-    queue = client.get(reverse("risks:review") + "?period=" + q3.slug).text
+    queue = client.get(reverse("quarterly:review") + "?period=" + q3.slug).text
     assert "Approve<span" not in queue and "closed" in queue
-    response = client.post(reverse("risks:review-approve", args=[a.pk]), {"version": a.version},
+    response = client.post(reverse("quarterly:review-approve", args=[a.pk]), {"version": a.version},
                            follow=True)
     assert "is closed" in response.text
     a.refresh_from_db()

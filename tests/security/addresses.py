@@ -70,24 +70,24 @@ def _admin_path(key: str, world) -> str | None:
 def path_for(key: str, world) -> str:
     """The address the tests open for the URL pattern `key`."""
     w = world
-    risk_pages = ("risks:risk", "controls:update", "risks:update-score", "risks:update-progress",
-                  "controls:update-controls", "controls:control-add", "controls:update-check",
-                  "controls:controls-unchanged")
+    risk_pages = ("risks:risk", "quarterly:update", "quarterly:update-score", "quarterly:update-progress",
+                  "quarterly:update-controls", "quarterly:control-add", "quarterly:update-check",
+                  "quarterly:controls-unchanged")
     if key in risk_pages:
         return reverse(key, args=[w.risk1])
     simple = {
         "home": [], "healthz": [], "login": [], "logout": [],
         "risks:register": ["corporate"],
-        "risks:register_compare": ["corporate"],
-        "risks:register_changes": ["corporate"],
+        "risks:register-compare": ["corporate"],
+        "quarterly:register-changes": ["corporate"],
         "risks:heatmaps": [], "risks:dashboard": [], "risks:my-risks": [],
-        "risks:review": [],
-        "risks:review-approve": [w.assessment2],
-        "risks:review-return": [w.assessment2],
-        "controls:review-detail": [w.assessment2],
+        "quarterly:review": [],
+        "quarterly:review-approve": [w.assessment2],
+        "quarterly:review-return": [w.assessment2],
+        "quarterly:review-detail": [w.assessment2],
         "risks:periods": [], "risks:period-open": [],
         "risks:period-close": [w.q3],
-        "controls:control-update": [w.risk1, w.control1],
+        "quarterly:control-update": [w.risk1, w.control1],
         "maturity:plan": [], "maturity:appendix_c": [], "maturity:changes": [],
         "maturity:theme_create": [], "maturity:item_create": [],
         "maturity:item": [w.item9], "maturity:item_edit": [w.item9],

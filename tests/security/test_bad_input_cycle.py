@@ -26,7 +26,7 @@ def _version(pk) -> list:
 
 def test_score_form(w):
     report = check_form(
-        client_for(w, "owner"), reverse("risks:update-score", args=[w.risk1]),
+        client_for(w, "owner"), reverse("quarterly:update-score", args=[w.risk1]),
         {"likelihood": [1, 2, 3, 4], "impact": [1, 2, 3, 4],
          "score_change_source": ["controls", "reassessment", ""],
          "version": _version(w.assessment1), "preview": [None, None, "", "1"]},
@@ -37,7 +37,7 @@ def test_score_form(w):
 
 def test_progress_form(w):
     report = check_form(
-        client_for(w, "lead"), reverse("risks:update-progress", args=[w.risk1]),
+        client_for(w, "lead"), reverse("quarterly:update-progress", args=[w.risk1]),
         {"trend": ["improving", "stable", "worsening"],
          "progress": ["on_track", "limited", "slipped", "no_progress"],
          "reasons": TEXT, "commentary": TEXT, "version": _version(w.assessment1)},
@@ -46,18 +46,18 @@ def test_progress_form(w):
 
 
 def test_action_form_approving_an_update(w):
-    check_form(client_for(w, "planner"), reverse("risks:review-approve", args=[w.assessment2]),
+    check_form(client_for(w, "planner"), reverse("quarterly:review-approve", args=[w.assessment2]),
                {"version": _version(w.assessment2)}, htmx=True)
 
 
 def test_action_form_submitting_an_update(w):
-    check_form(client_for(w, "owner"), reverse("controls:update-check", args=[w.risk1]),
+    check_form(client_for(w, "owner"), reverse("quarterly:update-check", args=[w.risk1]),
                {"version": _version(w.assessment1)})
 
 
 def test_return_form(w):
     report = check_form(
-        client_for(w, "planner"), reverse("risks:review-return", args=[w.assessment2]),
+        client_for(w, "planner"), reverse("quarterly:review-return", args=[w.assessment2]),
         {"comment": TEXT, "version": _version(w.assessment2)}, htmx=True,
     )
     assert 302 in report.statuses
@@ -89,7 +89,7 @@ def test_close_period_form(w):
 
 def test_control_update_form(w):
     report = check_form(
-        client_for(w, "owner"), reverse("controls:control-update", args=[w.risk1, w.control1]),
+        client_for(w, "owner"), reverse("quarterly:control-update", args=[w.risk1, w.control1]),
         {"status": ["not_started", "in_progress", "complete", "delayed"], "note": TEXT,
          "version": [0, 0, 1, 2]}, htmx=True,
     )
@@ -99,7 +99,7 @@ def test_control_update_form(w):
 def test_new_control_form(w):
     taken = Control.objects.filter(risk_id=w.risk1).first().title
     report = check_form(
-        client_for(w, "owner"), reverse("controls:control-add", args=[w.risk1]),
+        client_for(w, "owner"), reverse("quarterly:control-add", args=[w.risk1]),
         {"title": ["Late-night patrols", taken, taken.upper(), "  "], "description": TEXT,
          "milestone": ["end of November", ""], "status": ["not_started", "complete"],
          "note": TEXT},

@@ -21,26 +21,26 @@ OUT_OF_SCOPE = ("owner", "other_owner", "lead")
 def _risk_urls(pk, control_pk):
     return {
         "risk": reverse("risks:risk", args=[pk]),
-        "update": reverse("controls:update", args=[pk]),
-        "score": reverse("risks:update-score", args=[pk]),
-        "progress": reverse("risks:update-progress", args=[pk]),
-        "controls": reverse("controls:update-controls", args=[pk]),
-        "control": reverse("controls:control-update", args=[pk, control_pk]),
-        "control-add": reverse("controls:control-add", args=[pk]),
-        "check": reverse("controls:update-check", args=[pk]),
+        "update": reverse("quarterly:update", args=[pk]),
+        "score": reverse("quarterly:update-score", args=[pk]),
+        "progress": reverse("quarterly:update-progress", args=[pk]),
+        "controls": reverse("quarterly:update-controls", args=[pk]),
+        "control": reverse("quarterly:control-update", args=[pk, control_pk]),
+        "control-add": reverse("quarterly:control-add", args=[pk]),
+        "check": reverse("quarterly:update-check", args=[pk]),
     }
 
 
 def _register_urls(slug):
     return [reverse(name, args=[slug]) for name in
-            ("risks:register", "risks:register_compare", "risks:register_changes")]
+            ("risks:register", "risks:register-compare", "quarterly:register-changes")]
 
 
 @pytest.mark.parametrize("role", OUT_OF_SCOPE)
 def test_a_register_or_risk_outside_your_scope_is_not_found(w, role):
     client = client_for(w, role)
     urls = [*_register_urls(w.other_register), *_risk_urls(w.other_risk, w.other_control).values(),
-            reverse("controls:controls-unchanged", args=[w.other_risk])]
+            reverse("quarterly:controls-unchanged", args=[w.other_risk])]
     got = {url: client.get(url).status_code for url in urls[:-1]}
     got[urls[-1]] = client.post(urls[-1]).status_code
     assert got == dict.fromkeys(urls, 404)
@@ -84,7 +84,7 @@ def test_a_control_of_another_risk_is_not_found_under_your_risk(w):
     client = client_for(w, "owner")
     foreign = Control.objects.exclude(risk_id=w.risk1).order_by("pk").first()
     for pk in (foreign.pk, w.other_control):
-        url = reverse("controls:control-update", args=[w.risk1, pk])
+        url = reverse("quarterly:control-update", args=[w.risk1, pk])
         before = digest()
         assert client.get(url).status_code == 404
         assert client.post(url, {"status": "complete", "note": "x", "version": 0}).status_code == 404
@@ -97,11 +97,11 @@ def test_review_pages_of_any_update_are_the_teams_only(w, role):
     before = digest()
     for pk in (w.assessment2, w.other_assessment, w.closed_assessment1):
         version = Assessment.objects.get(pk=pk).version
-        assert client.get(reverse("controls:review-detail", args=[pk])).status_code == 403
-        assert client.get(reverse("risks:review-return", args=[pk])).status_code == 403
-        assert client.post(reverse("risks:review-approve", args=[pk]),
+        assert client.get(reverse("quarterly:review-detail", args=[pk])).status_code == 403
+        assert client.get(reverse("quarterly:review-return", args=[pk])).status_code == 403
+        assert client.post(reverse("quarterly:review-approve", args=[pk]),
                            {"version": version}).status_code == 403
-        assert client.post(reverse("risks:review-return", args=[pk]),
+        assert client.post(reverse("quarterly:review-return", args=[pk]),
                            {"version": version, "comment": "x"}).status_code == 403
     assert client.post(reverse("risks:period-close", args=[w.q3]),
                        {"incomplete": "on"}).status_code == 403
@@ -114,10 +114,10 @@ def test_objects_that_do_not_exist_are_not_found_for_the_team(w):
     urls = [
         reverse("risks:register", args=["no-such-register"]),
         reverse("risks:risk", args=[missing]),
-        reverse("controls:update", args=[missing]),
-        reverse("controls:control-update", args=[w.risk1, missing]),
-        reverse("controls:review-detail", args=[missing]),
-        reverse("risks:review-return", args=[missing]),
+        reverse("quarterly:update", args=[missing]),
+        reverse("quarterly:control-update", args=[w.risk1, missing]),
+        reverse("quarterly:review-detail", args=[missing]),
+        reverse("quarterly:review-return", args=[missing]),
         reverse("risks:period-close", args=["no-such-period"]),
         reverse("risks:period-close", args=[w.q2]),  # closed already
         reverse("maturity:item", args=[missing]),

@@ -1,55 +1,24 @@
-"""Reading registers: the register page, heat maps, comparisons, changes and the dashboard."""
+"""Reading registers: the register page, heat maps, the comparison of two quarters and the
+dashboard."""
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django_htmx.http import push_url
 
-from .access import get_register_for_user
-from .heatmaps import heat_maps
-from .models import Pillar, Register, ReportingPeriod, Risk
-from .pagination import get_page
-from .registers import (
-    RegisterFilterForm,
-    changes_since_previous,
-    compare_rows,
-    dashboard_counts,
-    group_by_horizon,
-    maps_and_alignment,
-    moves_of,
-    owner_choices,
-    register_rows,
-    score_histories,
-    short_term_first,
-)
+from ..access import get_register_for_user
+from ..alignment import maps_and_alignment
+from ..changes import compare_rows, moves_of
+from ..dashboard import dashboard_counts, score_histories
+from ..filters import RegisterFilterForm, group_by_horizon, owner_choices, register_rows
+from ..heatmaps import heat_maps
+from ..models import Pillar, Register, ReportingPeriod, Risk, short_term_first
+from ..pages import choose_period, is_partial, pagination, previous_period
+from ..pagination import get_page
 
 REGISTER_PAGE_SIZE = 50
 CHARTS_PAGE_SIZE = 12
-CHANGED_RISKS_PAGE_SIZE = 25  # a table each
-CHANGED_CONTROLS_PAGE_SIZE = 50
 COMPARE_PAGE_SIZE = 50
-
-
-def _choose_period(
-    periods: list[ReportingPeriod], slug: str | None
-) -> ReportingPeriod | None:
-    """The period named in the query string, else the open one, else the latest.
-
-    Picks from an already-fetched list (newest first) so the page's period menu and its
-    choice cost one query together.
-    """
-    if slug:
-        for period in periods:
-            if period.slug == slug:
-                return period
-        raise Http404("There is no reporting period with that name.")
-    return next((p for p in periods if p.is_open), periods[0] if periods else None)
-
-
-def _previous(periods: list[ReportingPeriod], period: ReportingPeriod) -> ReportingPeriod | None:
-    older = [p for p in periods if p.start < period.start]
-    return max(older, key=lambda p: p.start) if older else None
 
 
 def _choose_register(registers: list[Register], slug: str | None) -> Register | None:
@@ -59,11 +28,6 @@ def _choose_register(registers: list[Register], slug: str | None) -> Register | 
                 return register
         raise Http404("There is no register with that name that you can see.")
     return registers[0] if registers else None
-
-
-def _partial_request(request: HttpRequest) -> bool:
-    """An htmx swap wants the fragment; a history restore (cache off) wants the whole page."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def _clean_url(request: HttpRequest) -> str:
@@ -79,7 +43,7 @@ def _clean_url(request: HttpRequest) -> str:
 def register_detail(request: HttpRequest, slug: str) -> HttpResponse:
     register = get_register_for_user(request, slug)
     periods = list(ReportingPeriod.objects.all())
-    period = _choose_period(periods, request.GET.get("period"))
+    period = choose_period(periods, request.GET.get("period"))
     pillars = list(Pillar.objects.all())
     form = RegisterFilterForm(request.GET, owners=owner_choices(register), pillars=pillars)
     context = {
@@ -103,10 +67,10 @@ def register_detail(request: HttpRequest, slug: str) -> HttpResponse:
     page = get_page(rows, request.GET.get("page"), REGISTER_PAGE_SIZE)
     context.update(
         page=page,
-        page_links=page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        pages=pagination(request, page),
         groups=group_by_horizon(page.object_list),
     )
-    if _partial_request(request):
+    if is_partial(request):
         response = render(request, "risks/register_detail.html#results", context)
         # The form sends every field, empty ones too; share the address without them.
         return push_url(response, _clean_url(request))
@@ -119,13 +83,13 @@ def heatmaps(request: HttpRequest) -> HttpResponse:
     registers = list(Register.objects.visible_to(request.user))
     register = _choose_register(registers, request.GET.get("register"))
     periods = list(ReportingPeriod.objects.all())
-    period = _choose_period(periods, request.GET.get("period"))
+    period = choose_period(periods, request.GET.get("period"))
     context = {"registers": registers, "register": register, "periods": periods, "period": period}
     if register and period:
         maps, aligned = maps_and_alignment(
             register, period, list(Pillar.objects.all()), link=register.get_absolute_url()
         )
-        context.update(heatmaps=maps, alignment=aligned, previous=_previous(periods, period))
+        context.update(heatmaps=maps, alignment=aligned, previous=previous_period(periods, period))
     return render(request, "risks/heatmaps.html", context)
 
 
@@ -133,9 +97,9 @@ def register_compare(request: HttpRequest, slug: str) -> HttpResponse:
     """Two periods side by side: how each risk moved from one to the other."""
     register = get_register_for_user(request, slug)
     periods = list(ReportingPeriod.objects.all())
-    after = _choose_period(periods, request.GET.get("to"))
-    before = _choose_period(periods, request.GET.get("from")) if request.GET.get("from") else (
-        _previous(periods, after) if after else None
+    after = choose_period(periods, request.GET.get("to"))
+    before = choose_period(periods, request.GET.get("from")) if request.GET.get("from") else (
+        previous_period(periods, after) if after else None
     )
     context = {"register": register, "periods": periods, "before": before, "after": after}
     if before and after:
@@ -143,12 +107,12 @@ def register_compare(request: HttpRequest, slug: str) -> HttpResponse:
             before, after = after, before
             context.update(before=before, after=after)
         link = register.get_absolute_url()
-        page = Paginator(compare_rows(register, before, after), COMPARE_PAGE_SIZE).get_page(
-            request.GET.get("page")
+        page = get_page(
+            compare_rows(register, before, after), request.GET.get("page"), COMPARE_PAGE_SIZE
         )
         context.update(
             page=page,
-            page_links=page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            pages=pagination(request, page),
             moves=moves_of(page.object_list),
             before_maps=heat_maps(register, before, link=link),
             after_maps=heat_maps(register, after, link=link),
@@ -159,32 +123,10 @@ def register_compare(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "risks/register_compare.html", context)
 
 
-def register_changes(request: HttpRequest, slug: str) -> HttpResponse:
-    """What changed in a period since the quarter before it."""
-    register = get_register_for_user(request, slug)
-    periods = list(ReportingPeriod.objects.all())
-    period = _choose_period(periods, request.GET.get("period"))
-    context = {"register": register, "periods": periods, "period": period}
-    if period:
-        context["changes"] = changes_since_previous(
-            register, period, previous=_previous(periods, period),
-            risks_page=request.GET.get("page"), risks_per_page=CHANGED_RISKS_PAGE_SIZE,
-            controls_page=request.GET.get("controls_page"),
-            controls_per_page=CHANGED_CONTROLS_PAGE_SIZE,
-        )
-        for name, page in [("risk_page_links", context["changes"].risk_page),
-                           ("control_page_links", context["changes"].control_page)]:
-            if page is not None:
-                context[name] = page.paginator.get_elided_page_range(
-                    page.number, on_each_side=2, on_ends=1
-                )
-    return render(request, "risks/register_changes.html", context)
-
-
 def dashboard(request: HttpRequest) -> HttpResponse:
     registers = list(Register.objects.visible_to(request.user))
     periods = list(ReportingPeriod.objects.all())
-    period = _choose_period(periods, request.GET.get("period"))
+    period = choose_period(periods, request.GET.get("period"))
     register = _choose_register(registers, request.GET.get("register"))
     context = {"registers": registers, "register": register, "periods": periods, "period": period}
     if period and registers:
@@ -194,10 +136,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             Risk.objects.filter(register=register, assessments__period=period)
             .order_by(short_term_first(), "ref")
         )
-        page = Paginator(risks, CHARTS_PAGE_SIZE).get_page(request.GET.get("page"))
+        page = get_page(risks, request.GET.get("page"), CHARTS_PAGE_SIZE)
         context.update(
             page=page,
-            page_links=page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            pages=pagination(request, page),
             charts=score_histories(list(page.object_list), period),
         )
     return render(request, "risks/dashboard.html", context)

@@ -1,0 +1,285 @@
+"""The Planning & Risk Team's review: the queue of a period's updates, one update beside the
+last approved one (its controls included), approve, and return with a comment."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, FilteredRelation, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from controls.quarter import control_rows
+from risks.access import get_assessment_for_review, require_planner
+from risks.locking import StaleVersion
+from risks.models import Assessment, PeriodClosed, ReportingPeriod, Risk, attach_previous
+from risks.pages import choose_period, pagination, url_maker
+from risks.pagination import CountOf, get_page
+from risks.services import InvalidTransition, approve_assessment, last_approved, return_assessment
+
+from .forms import ActionForm, ReturnForm
+
+# Each table of the queue shows its first rows (the updates waiting for review most of them);
+# "Show all" lists one table a page at a time.
+QUEUE_PREVIEW = {"submitted": 25, "returned": 10, "approved": 10, "not_submitted": 10}
+QUEUE_PAGE_SIZE = 50
+QUEUE_LISTS = {
+    "submitted": Assessment.State.SUBMITTED,
+    "returned": Assessment.State.RETURNED,
+    "approved": Assessment.State.APPROVED,
+    "not_submitted": None,  # drafts, and active risks not started
+}
+# What a row shows: the risk and its owner, and who submitted or reviewed it (whoever last
+# saved a draft is only tested for, by id). The period is the page's.
+_QUEUE_RELATED = ("risk__owner", "submitted_by", "reviewed_by")
+_QUEUE_ORDER = ("risk__register__name", "risk__ref")
+_PAGE = "riskreg/quarterly/review_queue.html"
+
+
+def _queue_counts(period: ReportingPeriod) -> dict[str, int]:
+    """How many updates are in each state, and how many active risks have none (one query).
+
+    Active risks with no update are counted without looking each one up: the active risks,
+    less the period's updates of active risks, which are its updates less those of the few
+    inactive risks. (Testing every risk for an update took two thirds of the query.)
+    """
+    states = Assessment.State
+    inactive = Risk.objects.filter(is_active=False).values("pk")
+    counts = (
+        ReportingPeriod.objects.filter(pk=period.pk)
+        .annotate(
+            **{
+                state: Count("assessments", filter=Q(assessments__state=state))
+                for state in states.values
+            },
+            active_risks=CountOf(Risk.objects.active().values("pk")),
+            inactive_updated=CountOf(
+                Assessment.objects.filter(period=period, risk__in=inactive).values("pk")
+            ),
+        )
+        .values(*states.values, "active_risks", "inactive_updated")
+        .get()
+    )
+    updated = sum(counts[state] for state in states.values)
+    counts["not_started"] = counts.pop("active_risks") - (updated - counts.pop("inactive_updated"))
+    counts["not_submitted"] = counts[states.DRAFT] + counts["not_started"]
+    counts["total"] = updated + counts["not_started"]
+    return counts
+
+
+def _with_urls(assessments: list[Assessment]) -> list[Assessment]:
+    """Each row's links, reversed once for the page rather than five times a row."""
+    detail, approve, give_back = (
+        url_maker(name)
+        for name in ("quarterly:review-detail", "quarterly:review-approve", "quarterly:review-return")
+    )
+    for a in assessments:
+        a.detail_url, a.approve_url, a.return_url = detail(a.pk), approve(a.pk), give_back(a.pk)
+    return assessments
+
+
+def _with_previous(assessments: list[Assessment]) -> list[Assessment]:
+    """Set .previous (the risk's last approved update before) and .changes on each (one query)."""
+    previous_ids = Assessment.objects.filter(pk__in=[a.pk for a in assessments]).with_previous_id()
+    previous = {
+        p.risk_id: p
+        for p in Assessment.objects.filter(pk__in=previous_ids.values("previous_id"))
+        .select_related("period")
+    } if assessments else {}
+    for a in assessments:
+        a.previous = previous.get(a.risk_id)
+        a.changes = a.changes_since(a.previous)
+    return _with_urls(assessments)
+
+
+def _not_submitted(period: ReportingPeriod):
+    """Who has not submitted: drafts, and active risks with no update at all, as risks in the
+    register's order, each with its draft's id, when it was saved and by whom."""
+    this = FilteredRelation("assessments", condition=Q(assessments__period=period))
+    return (
+        Risk.objects.annotate(this=this)
+        .filter(Q(this__state=Assessment.State.DRAFT) | Q(this__isnull=True, is_active=True))
+        .select_related("register", "owner")
+        .annotate(
+            draft_id=F("this__id"),
+            saved_at=F("this__updated_at"),
+            saved_by_id=F("this__updated_by"),
+            saved_by_first_name=F("this__updated_by__first_name"),
+            saved_by_last_name=F("this__updated_by__last_name"),
+            saved_by_username=F("this__updated_by__username"),
+        )
+        .order_by("register__name", "ref")
+    )
+
+
+def _with_saver_names(risks: list[Risk]) -> list[Risk]:
+    """saved_by_name as User.get_full_name() gives it, from the annotated first and last name."""
+    for risk in risks:
+        risk.saved_by_name = f"{risk.saved_by_first_name or ''} {risk.saved_by_last_name or ''}"
+        risk.saved_by_name = risk.saved_by_name.strip()
+    return risks
+
+
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """Updates by state, and who has not submitted; each table shows its first rows and its
+    count, and ?show=<table> lists one table a page at a time. A fixed number of queries
+    whatever the number of risks (5,000 rendered in full took two seconds): the periods, the
+    counts, the rows shown (one query for the three tables of updates), their previous
+    updates, and who has not submitted."""
+    require_planner(request)
+    periods = list(ReportingPeriod.objects.all())
+    period = choose_period(periods, request.GET.get("period"))
+    show = request.GET.get("show")
+    if show not in QUEUE_LISTS:
+        show = None
+    context = {"period": period, "periods": periods, "show": show}
+    if period is None:
+        return render(request, _PAGE, context)
+    counts = _queue_counts(period)
+    tables: dict[str, list] = {name: [] for name in QUEUE_LISTS}
+    page = None
+    if show == "not_submitted":
+        page = get_page(_not_submitted(period), request.GET.get("page"), QUEUE_PAGE_SIZE)
+        tables[show] = _with_saver_names(list(page))
+    elif show:
+        page = get_page(
+            Assessment.objects.filter(period=period, state=QUEUE_LISTS[show])
+            .select_related(*_QUEUE_RELATED).order_by(*_QUEUE_ORDER),
+            request.GET.get("page"), QUEUE_PAGE_SIZE,
+        )
+        tables[show] = _with_previous(list(page))
+    else:
+        # The first rows of each table of updates, in one query: the first of each state, each
+        # found by its own LIMIT subquery.
+        first = Q()
+        for name, state in QUEUE_LISTS.items():
+            if state:
+                first |= Q(pk__in=Assessment.objects.filter(period=period, state=state)
+                           .order_by(*_QUEUE_ORDER).values("pk")[:QUEUE_PREVIEW[name]])
+        # The period as well, so that the database reads the period's updates rather than
+        # every update of every quarter to test each against the three subqueries.
+        first = (
+            Assessment.objects.filter(first, period=period)
+            .select_related(*_QUEUE_RELATED).order_by(*_QUEUE_ORDER)
+        )
+        by_state = {state: name for name, state in QUEUE_LISTS.items()}
+        for a in _with_previous(list(first)):
+            tables[by_state[a.state]].append(a)
+        tables["not_submitted"] = _with_saver_names(
+            list(_not_submitted(period)[:QUEUE_PREVIEW["not_submitted"]])
+        )
+    if page is not None:
+        context["pages"] = pagination(request, page)
+    context.update(
+        counts=counts,
+        submitted=tables["submitted"],
+        returned=tables["returned"],
+        approved=tables["approved"],
+        not_submitted_rows=tables["not_submitted"],
+        not_submitted=counts["not_submitted"],
+        total=counts["total"],
+    )
+    return render(request, _PAGE, context)
+
+
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """/review/<pk>/: one update beside the last approved one, controls included."""
+    a = get_assessment_for_review(request, pk)
+    previous = last_approved(a.risk, a.period)
+    return render(
+        request,
+        "riskreg/quarterly/review_detail.html",
+        {
+            "a": a,
+            "risk": a.risk,
+            "period": a.period,
+            "previous": previous,
+            "changes": a.changes_since(previous),
+            "rows": control_rows(a.risk, a.period),
+            "approve_form": ActionForm(initial={"version": a.version}),
+            "return_form": ReturnForm(initial={"version": a.version}),
+        },
+    )
+
+
+def _queue_row(request: HttpRequest, assessment: Assessment, error: str = "") -> HttpResponse:
+    assessment = attach_previous(
+        Assessment.objects.filter(pk=assessment.pk)
+        .with_previous_id()
+        .select_related("period", *_QUEUE_RELATED)
+    )[0]
+    assessment.changes = assessment.changes_since(assessment.previous)
+    _with_urls([assessment])
+    return render(
+        request, f"{_PAGE}#row",
+        {"a": assessment, "period": assessment.period, "error": error},
+    )
+
+
+def _refused(request: HttpRequest, assessment: Assessment, error: Exception) -> HttpResponse:
+    """Nothing changed: say why, in the row (htmx) or in a banner on the queue."""
+    text = error.messages[0] if isinstance(error, ValidationError) else str(error)
+    if request.htmx:
+        return _queue_row(request, assessment, error=text)
+    messages.error(request, f"Risk {assessment.risk.ref} {assessment.risk.title}: {text}")
+    return redirect("quarterly:review")
+
+
+@require_POST
+def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_assessment_for_review(request, pk)
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, assessment, ValidationError(form.errors["version"][0]))
+    try:
+        approve_assessment(assessment=assessment, version=form.cleaned_data["version"], by=request.user)
+    except StaleVersion:
+        return _refused(
+            request, assessment,
+            ValidationError("The update changed after you opened the queue: nothing was approved. "
+                            "Look at it again."),
+        )
+    except (InvalidTransition, PeriodClosed) as refused:
+        return _refused(request, assessment, refused)
+    if request.htmx:
+        return _queue_row(request, assessment)
+    messages.success(request, f"Risk {assessment.risk.ref} {assessment.risk.title}: update approved.")
+    return redirect("quarterly:review")
+
+
+@require_http_methods(["GET", "POST"])
+def review_return(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_assessment_for_review(request, pk)
+    if request.method == "POST":
+        form = ReturnForm(request.POST)
+        if form.is_valid():
+            try:
+                return_assessment(
+                    assessment=assessment, version=form.cleaned_data["version"],
+                    by=request.user, comment=form.cleaned_data["comment"],
+                )
+            except StaleVersion as stale:
+                form.add_error(
+                    None,
+                    "The update changed after you opened it, so it was not returned. "
+                    "Your comment is still below: check the update and send it again.",
+                )
+                assessment = stale.current
+                form.data = form.data.copy()
+                form.data["version"] = stale.current.version
+            except (InvalidTransition, PeriodClosed, ValidationError) as refused:
+                form.add_error(None, refused.messages[0])
+            else:
+                if request.htmx:
+                    return _queue_row(request, assessment)
+                messages.success(
+                    request,
+                    f"Risk {assessment.risk.ref} {assessment.risk.title}: returned to the owner "
+                    "with your comment.",
+                )
+                return redirect("quarterly:review")
+    else:
+        form = ReturnForm(initial={"version": assessment.version})
+    context = {"a": assessment, "form": form, "period": assessment.period}
+    if request.htmx:
+        return render(request, f"{_PAGE}#return-row", context)
+    return render(request, "riskreg/quarterly/assessment_return_form.html", context)

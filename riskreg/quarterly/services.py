@@ -1,0 +1,40 @@
+"""Writes of the quarterly update that span a risk's assessment and its controls."""
+
+from django.db import transaction
+
+from controls import services as controls
+from risks.models import Assessment
+from risks.services import (
+    IncompleteUpdate,
+    check_transition,
+    check_version,
+    current_assessment,
+    last_approved,
+    lock_open_period,
+    submit_assessment,
+)
+
+
+def missing_for_submission(assessment: Assessment) -> dict[str, str]:
+    """Everything the update still lacks, field name to message: its answers, then controls."""
+    previous = last_approved(assessment.risk, assessment.period)
+    return assessment.missing_for_submission(previous) | controls.missing_for_submission(
+        assessment.risk, assessment.period
+    )
+
+
+@transaction.atomic
+def submit_update(*, assessment: Assessment, version: int, by) -> Assessment:
+    """Submit the update for review: its answers and a status for every active control.
+
+    Refused, in this order, when it is stale, cannot be submitted from its state, or lacks
+    anything (every gap is reported at once).
+    """
+    lock_open_period(assessment.period_id)
+    current = current_assessment(assessment.pk)
+    check_version(current, version)
+    check_transition(current, Assessment.State.SUBMITTED, "submitted")
+    missing = missing_for_submission(current)
+    if missing:
+        raise IncompleteUpdate(missing)
+    return submit_assessment(assessment=current, version=version, by=by)

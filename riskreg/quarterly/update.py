@@ -1,0 +1,371 @@
+"""An owner's quarterly update of a risk, as a GOV.UK task list: the score, the trend,
+progress and commentary, the controls (update_controls.py), then check and submit."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from controls.quarter import ControlRow, control_rows
+from risks.access import OpenUpdate, get_open_update_for_user
+from risks.locking import StaleVersion
+from risks.models import Assessment, PeriodClosed, Progress, ScoreChangeSource, Trend
+from risks.scoring import Scale
+from risks.services import (
+    IncompleteUpdate,
+    InvalidTransition,
+    NotEditable,
+    last_approved,
+    save_assessment,
+    start_assessment,
+)
+
+from .forms import ActionForm, ProgressForm, ScoreForm
+from .services import submit_update
+
+
+@dataclass
+class Task:
+    name: str
+    url: str | None
+    status: str  # Completed, Incomplete, Cannot start yet, or a state
+    hint: str = ""
+    slug: str = ""
+
+    @property
+    def done(self) -> bool:
+        return self.status == "Completed"
+
+
+def _tasks(update: OpenUpdate, rows: list[ControlRow], previous: Assessment | None) -> list[Task]:
+    a, risk = update.assessment, update.risk
+    editable = a.state in Assessment.EDITABLE_STATES
+    missing = a.missing_for_submission(previous)
+    waiting = sum(1 for r in rows if r.this is None)
+
+    def url(name):
+        return reverse(name, args=[risk.pk]) if editable else None
+
+    score_missing = {"likelihood", "score_change_source"} & missing.keys()
+    progress_missing = {"trend", "progress", "reasons", "commentary"} & missing.keys()
+    tasks = [
+        Task(
+            "Current score", url("quarterly:update-score"),
+            "Incomplete" if score_missing else "Completed",
+            f"{a.position} ({a.band.label})" if a.band else "Not scored", "score",
+        ),
+        Task(
+            "Trend, progress and commentary", url("quarterly:update-progress"),
+            "Incomplete" if progress_missing else "Completed",
+            " · ".join(x for x in [a.get_trend_display(), a.get_progress_display()] if x),
+            "progress",
+        ),
+        Task(
+            "Controls", url("quarterly:update-controls"),
+            "Incomplete" if waiting else "Completed",
+            f"{len(rows) - waiting} of {len(rows)} updated this quarter" if rows else "No controls yet",
+            "controls",
+        ),
+    ]
+    if not editable:
+        status = a.get_state_display()
+    elif missing or waiting:
+        status = "Cannot start yet"
+    else:
+        status = "Not started"
+    tasks.append(
+        Task(
+            "Check and submit",
+            reverse("quarterly:update-check", args=[risk.pk])
+            if status != "Cannot start yet" else None,
+            status, "", "check",
+        )
+    )
+    return tasks
+
+
+@require_http_methods(["GET", "POST"])
+def update_tasklist(request: HttpRequest, pk: int) -> HttpResponse:
+    """/risks/<pk>/update/: the quarterly update of the open period, as a task list."""
+    update = get_open_update_for_user(request, pk)
+    if update.assessment is None:
+        if request.method == "POST":
+            start_assessment(risk=update.risk, period=update.period, by=request.user)
+            messages.success(request, f"The {update.period} update is started.")
+            return redirect("quarterly:update", pk=pk)
+        return render(
+            request, "riskreg/quarterly/update_start.html",
+            {"risk": update.risk, "period": update.period},
+        )
+    previous = last_approved(update.risk, update.period)
+    rows = control_rows(update.risk, update.period)
+    a = update.assessment
+    return render(
+        request,
+        "riskreg/quarterly/update_tasklist.html",
+        {
+            "risk": update.risk,
+            "period": update.period,
+            "assessment": a,
+            "previous": previous,
+            "tasks": _tasks(update, rows, previous),
+            "moves_away": a.moves_away_from_target(previous),
+        },
+    )
+
+
+def editable_update(request: HttpRequest, pk: int, what: str = "it") -> OpenUpdate | HttpResponse:
+    """The open update if it can be edited now; otherwise where to send the person (the task
+    list), saying why when they tried to save. `what` names what could not change."""
+    update = get_open_update_for_user(request, pk)
+    if update.assessment is None or update.assessment.state not in Assessment.EDITABLE_STATES:
+        if update.assessment is not None and request.method == "POST":
+            messages.error(
+                request,
+                f"This update is {update.assessment.get_state_display().lower()}: "
+                f"{what} can no longer be changed, and nothing was saved.",
+            )
+        return redirect("quarterly:update", pk=pk)
+    return update
+
+
+def _saved(request: HttpRequest, update: OpenUpdate, assessment: Assessment, what: str) -> None:
+    text = f"{what} saved as a draft for {update.period}."
+    previous = last_approved(update.risk, update.period)
+    if assessment.moves_away_from_target(previous):
+        text += " The new score is further from the target than last quarter's."
+    messages.success(request, text)
+
+
+_LABELS = {
+    "likelihood": "Likelihood", "impact": "Impact",
+    "score_change_source": "Why the score changed", "trend": "Trend",
+    "progress": "Progress towards the target", "reasons": "Reasons",
+    "commentary": "Commentary",
+}
+_CHOICES = {
+    "likelihood": dict(Scale.choices), "impact": dict(Scale.choices),
+    "score_change_source": dict(ScoreChangeSource.choices), "trend": dict(Trend.choices),
+    "progress": dict(Progress.choices),
+}
+
+
+def _shown(name: str, value) -> str:
+    if value in (None, ""):
+        return "—"
+    return str(_CHOICES.get(name, {}).get(value, value))
+
+
+def _conflict(
+    request: HttpRequest, *, update: OpenUpdate, form, fields: list[str], current: Assessment
+) -> HttpResponse:
+    """The person's answers beside what is stored now, with a way to keep either. Nothing lost."""
+    rows = []
+    for name in fields:
+        yours = form.cleaned_data.get(name) if name in form.cleaned_data else form.data.get(name)
+        stored = getattr(current, name)
+        if name in _CHOICES and yours not in (None, ""):
+            yours = int(yours) if name in ("likelihood", "impact") else yours
+        rows.append(
+            {
+                "label": _LABELS[name],
+                "yours": _shown(name, yours),
+                "stored": _shown(name, stored),
+                "differs": _shown(name, yours) != _shown(name, stored),
+            }
+        )
+    keep = [(name, form.data.get(name, "")) for name in fields]
+    return render(
+        request,
+        "riskreg/quarterly/assessment_conflict.html",
+        {
+            "risk": update.risk,
+            "period": update.period,
+            "current": current,
+            "rows": rows,
+            "keep": keep,
+            "action": request.path,
+        },
+        status=409,
+    )
+
+
+def _save_section(
+    request: HttpRequest, update: OpenUpdate, form, *, fields: list[str], what: str, next_url: str
+) -> HttpResponse:
+    """Save one section of the update: on to the next, or the conflict page if it was stale."""
+    try:
+        saved = save_assessment(
+            assessment=update.assessment, version=form.cleaned_data["version"],
+            by=request.user, changes=form.changes(),
+        )
+    except StaleVersion as stale:
+        return _conflict(request, update=update, form=form, current=stale.current, fields=fields)
+    except (NotEditable, PeriodClosed) as refused:
+        messages.error(request, refused.messages[0])
+        return redirect("quarterly:update", pk=update.risk.pk)
+    _saved(request, update, saved, what)
+    return redirect(next_url)
+
+
+def _score_context(update: OpenUpdate, form: ScoreForm, previous: Assessment | None) -> dict:
+    preview = form.preview()
+    return {
+        "risk": update.risk,
+        "period": update.period,
+        "assessment": update.assessment,
+        "previous": previous,
+        "form": form,
+        "preview": preview,
+        "moves_away": preview is not None and preview.moves_away_from_target(previous),
+        "scale": Scale.choices,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def update_score(request: HttpRequest, pk: int) -> HttpResponse:
+    update = editable_update(request, pk)
+    if isinstance(update, HttpResponse):
+        return update
+    assessment = update.assessment
+    previous = last_approved(update.risk, update.period)
+    template = "riskreg/quarterly/assessment_score_form.html"
+    if request.method == "POST":
+        form = ScoreForm(request.POST, assessment=assessment, previous=previous)
+        if "preview" in request.POST:
+            # Show the band and the warning for these answers without saving anything.
+            context = _score_context(update, form, previous)
+            return render(request, f"{template}#band" if request.htmx else template, context)
+        if form.is_valid():
+            return _save_section(
+                request, update, form, fields=["likelihood", "impact", "score_change_source"],
+                what="The score was", next_url=reverse("quarterly:update-progress", args=[pk]),
+            )
+    else:
+        form = ScoreForm(
+            initial={
+                "likelihood": assessment.likelihood,
+                "impact": assessment.impact,
+                "score_change_source": assessment.score_change_source,
+                "version": assessment.version,
+            },
+            assessment=assessment,
+            previous=previous,
+        )
+    return render(request, template, _score_context(update, form, previous))
+
+
+@require_http_methods(["GET", "POST"])
+def update_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    update = editable_update(request, pk)
+    if isinstance(update, HttpResponse):
+        return update
+    assessment = update.assessment
+    if request.method == "POST":
+        form = ProgressForm(request.POST)
+        if form.is_valid():
+            return _save_section(
+                request, update, form, fields=["trend", "progress", "reasons", "commentary"],
+                what="The trend, progress and commentary were",
+                next_url=reverse("quarterly:update-controls", args=[pk]),
+            )
+    else:
+        form = ProgressForm(
+            initial={
+                "trend": assessment.trend,
+                "progress": assessment.progress,
+                "reasons": assessment.reasons,
+                "commentary": assessment.commentary,
+                "version": assessment.version,
+            }
+        )
+    return render(
+        request,
+        "riskreg/quarterly/assessment_progress_form.html",
+        {
+            "risk": update.risk,
+            "period": update.period,
+            "assessment": assessment,
+            "previous": last_approved(update.risk, update.period),
+            "form": form,
+        },
+    )
+
+
+# Where the check page sends the person to answer what is missing.
+SECTION_OF_FIELD = {
+    "likelihood": "quarterly:update-score",
+    "score_change_source": "quarterly:update-score",
+    "trend": "quarterly:update-progress",
+    "progress": "quarterly:update-progress",
+    "reasons": "quarterly:update-progress",
+    "commentary": "quarterly:update-progress",
+    "controls": "quarterly:update-controls",
+}
+
+
+def _who(a: Assessment) -> str:
+    if a.updated_by is None:
+        return "Someone else"
+    return a.updated_by.get_full_name() or a.updated_by.get_username()
+
+
+@require_http_methods(["GET", "POST"])
+def update_check(request: HttpRequest, pk: int) -> HttpResponse:
+    update = get_open_update_for_user(request, pk)
+    if update.assessment is None:
+        return redirect("quarterly:update", pk=pk)
+    a = update.assessment
+    problems: list[tuple[str, str]] = []
+    status = 200
+    if request.method == "POST":
+        form = ActionForm(request.POST)
+        if not form.is_valid():
+            problems = [(e, "#main-content") for e in form.errors["version"]]
+            status = 400
+        else:
+            try:
+                submit_update(assessment=a, version=form.cleaned_data["version"], by=request.user)
+            except StaleVersion as stale:
+                a = stale.current
+                problems = [(
+                    f"{_who(a)} changed this update after you opened this page, so it was not "
+                    "submitted. Check the answers below, then submit again.",
+                    "#main-content",
+                )]
+                status = 409
+            except IncompleteUpdate as incomplete:
+                problems = [
+                    (message, reverse(SECTION_OF_FIELD[field], args=[pk]))
+                    for field, message in incomplete.missing.items()
+                ]
+            except (InvalidTransition, NotEditable, PeriodClosed) as refused:
+                problems = [(refused.messages[0], "#main-content")]
+            else:
+                messages.success(
+                    request,
+                    f"Your {update.period} update of risk {update.risk.ref} is submitted to the "
+                    "Planning & Risk Team for review.",
+                )
+                return redirect("risks:my-risks")
+    previous = last_approved(update.risk, update.period)
+    return render(
+        request,
+        "riskreg/quarterly/update_check.html",
+        {
+            "risk": update.risk,
+            "period": update.period,
+            "assessment": a,
+            "previous": previous,
+            "rows": control_rows(update.risk, update.period),
+            "editable": a.state in Assessment.EDITABLE_STATES,
+            "can_submit": a.can_become(Assessment.State.SUBMITTED),
+            "problems": problems,
+            "moves_away": a.moves_away_from_target(previous),
+        },
+        status=status,
+    )
+

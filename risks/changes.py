@@ -1,0 +1,183 @@
+"""What changed between quarters: how each risk moved from one quarter to another (the compare
+page), and which risks changed since the quarter before (the changes page, whose controls half
+is controls.changes and which riskreg composes)."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page
+from django.db.models import F, FilteredRelation, Q, Value
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact
+
+from .models import AnswerChange, Assessment, Horizon, Register, ReportingPeriod, Risk
+from .pagination import get_page
+
+# Comparing two quarters -----------------------------------------------------------------------
+
+
+
+def describe_position(a: Assessment | None) -> str:
+    return "Not on the register" if a is None else a.position_summary
+
+
+@dataclass
+class Move:
+    risk: Risk
+    before: Assessment | None
+    after: Assessment | None
+
+    @property
+    def kind(self) -> str:
+        if self.before is None:
+            return "new"
+        if self.after is None:
+            return "gone"
+        if not (self.before.is_scored and self.after.is_scored):
+            return "unscored" if not self.after.is_scored else "scored"
+        if self.after.score < self.before.score:
+            return "down"
+        if self.after.score > self.before.score:
+            return "up"
+        if self.after.position != self.before.position:
+            return "moved"
+        return "same"
+
+    @property
+    def arrow(self) -> str:
+        return {"down": "↓", "up": "↑", "moved": "→", "same": "–"}.get(self.kind, "")
+
+    @property
+    def words(self) -> str:
+        before, after = self.before, self.after
+        match self.kind:
+            case "new":
+                return "Added to the register"
+            case "gone":
+                return "No longer on the register"
+            case "unscored":
+                return "Not scored"
+            case "scored":
+                return f"Scored for the first time at {after.position}"
+            case "down":
+                return f"Score fell from {before.score} to {after.score}"
+            case "up":
+                return f"Score rose from {before.score} to {after.score}"
+            case "moved":
+                return f"Moved from {before.position} to {after.position} at the same score"
+        return "No change"
+
+    @property
+    def band_changed(self) -> bool:
+        return bool(
+            self.before and self.after and self.before.band != self.after.band
+        )
+
+
+def compare_rows(
+    register: Register, before: ReportingPeriod, after: ReportingPeriod
+) -> list[dict[str, dict]]:
+    """Each risk's assessments of two periods, as values() rows {"before": .., "after": ..},
+    short-term risks first (one query, of the few columns a comparison shows)."""
+    pairs: dict[int, dict] = defaultdict(dict)
+    for row in Assessment.objects.of_register(register, [before, after]).values(
+        "risk_id", "period_id", "likelihood", "impact", "trend", "progress",
+        "risk__ref", "risk__title", "risk__horizon",
+    ).order_by():
+        pairs[row["risk_id"]]["before" if row["period_id"] == before.pk else "after"] = row
+
+    def order(pair: dict[str, dict]) -> tuple[bool, int]:
+        row = next(iter(pair.values()))
+        return row["risk__horizon"] != Horizon.SHORT, row["risk__ref"]
+
+    return sorted(pairs.values(), key=order)
+
+
+def moves_of(pairs: list[dict[str, dict]]) -> list[Move]:
+    """Moves from compare_rows() pairs (a page of them): no query."""
+    moves = []
+    for pair in pairs:
+        row = next(iter(pair.values()))
+        risk = Risk(
+            pk=row["risk_id"], ref=row["risk__ref"], title=row["risk__title"],
+            horizon=row["risk__horizon"],
+        )
+        found = {
+            when: Assessment(
+                risk=risk, period_id=r["period_id"], likelihood=r["likelihood"],
+                impact=r["impact"], trend=r["trend"], progress=r["progress"],
+            )
+            for when, r in pair.items()
+        }
+        moves.append(Move(risk=risk, before=found.get("before"), after=found.get("after")))
+    return moves
+
+
+def compare(register: Register, before: ReportingPeriod, after: ReportingPeriod) -> list[Move]:
+    """How each risk moved between two periods (one query)."""
+    return moves_of(compare_rows(register, before, after))
+
+
+# Changed since the quarter before -----------------------------------------------------------
+
+
+@dataclass
+class RiskChange:
+    risk: Risk
+    before: Assessment | None
+    after: Assessment
+    changes: list[AnswerChange] = field(default_factory=list)
+
+
+def _changed_assessments(register: Register, previous: ReportingPeriod, period: ReportingPeriod):
+    """The register's assessments of `period` that Assessment.changes_since() finds changed since
+    `previous` (new risks included), short-term first then by ref, each annotated with
+    before_id: one query, joined not correlated, so that the database compares and counts the
+    rows rather than Python (a register of 1,000 risks sent 2,000 rows to be compared).
+
+    Commentary is compared as saved: forms strip it, as Assessment.changes_since() does.
+    """
+    before = FilteredRelation("risk__assessments", condition=Q(risk__assessments__period=previous))
+    answers = ("likelihood", "impact", "trend", "progress", "commentary")
+    # Read through one join: a filter() on the relation would join it again.
+    then = {f"before_{name}": F(f"before__{name}") for name in answers}
+    differs = Q(before_id__isnull=True)
+    for name in answers:
+        now, was = F(name), F(f"before_{name}")
+        if name in ("likelihood", "impact"):  # unscored is NULL
+            now, was = Coalesce(now, Value(0)), Coalesce(was, Value(0))
+        differs |= Q(~Exact(now, was))
+    return (
+        Assessment.objects.of_register(register, [period])
+        .annotate(before=before)
+        .annotate(before_id=F("before__id"))
+        .alias(**then)
+        .filter(differs)
+        .select_related("risk")
+        .in_register_order()
+    )
+
+
+def risk_changes(
+    register: Register, period: ReportingPeriod, previous: ReportingPeriod,
+    *, page=None, per_page: int | None = None,
+) -> tuple[list[RiskChange], Page | None]:
+    """The register's risks whose score, trend, progress or commentary changed between
+    `previous` and `period` (new risks included), and the page of them when `per_page` is
+    given: two queries, the few columns that say which risks changed (with the count), and
+    the earlier updates of the risks shown, which alone are read in full."""
+    changed = _changed_assessments(register, previous, period)
+    found_page = None
+    if per_page:
+        found_page = get_page(changed, page, per_page, window=True)
+        changed = found_page.object_list
+    else:
+        changed = list(changed)
+    ids = [a.before_id for a in changed if a.before_id is not None]
+    befores = Assessment.objects.order_by().in_bulk(ids) if ids else {}
+    rows = []
+    for after in changed:
+        before = befores.get(after.before_id)
+        rows.append(RiskChange(risk=after.risk, before=before, after=after,
+                               changes=after.changes_since(before)))
+    return rows, found_page

@@ -1,0 +1,107 @@
+"""Reporting periods: the list, opening the next quarter, and closing the open one."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from ..access import require_planner
+from ..forms import ClosePeriodForm, OpenPeriodForm
+from ..models import Assessment, PeriodClosed, ReportingPeriod
+from ..services import close_period, open_period
+
+
+def period_list(request: HttpRequest) -> HttpResponse:
+    require_planner(request)
+    periods = ReportingPeriod.objects.annotate(
+        updates=Count("assessments"),
+        approved=Count("assessments", filter=Q(assessments__state=Assessment.State.APPROVED)),
+    ).select_related("closed_by")
+    return render(
+        request,
+        "risks/reportingperiod_list.html",
+        {"periods": periods, "open_period": next((p for p in periods if p.is_open), None)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def period_open(request: HttpRequest) -> HttpResponse:
+    require_planner(request)
+    if request.method == "POST":
+        form = OpenPeriodForm(request.POST)
+        if form.is_valid():
+            try:
+                period = open_period(**form.cleaned_data, by=request.user)
+            except ValidationError as refused:
+                form.add_error(None, refused)
+            else:
+                count = period.assessments.count()
+                messages.success(
+                    request,
+                    f"{period} is open. {count} risk update{'s' if count != 1 else ''} "
+                    "carried forward as drafts from the last approved quarter.",
+                )
+                return redirect("quarterly:review")
+    else:
+        form = OpenPeriodForm(initial=_next_quarter())
+    return render(request, "risks/reportingperiod_form.html", {"form": form})
+
+
+def _next_quarter() -> dict:
+    """Suggest the quarter after the latest one."""
+    latest = ReportingPeriod.objects.order_by("-start").first()
+    if latest is None:
+        return {}
+    start = latest.end + datetime.timedelta(days=1)
+    month = start.month + 3
+    year = start.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    end = datetime.date(year, month, 1) - datetime.timedelta(days=1)
+    return {"start": start, "end": end}
+
+
+@require_http_methods(["GET", "POST"])
+def period_close(request: HttpRequest, slug: str) -> HttpResponse:
+    require_planner(request)
+    period = get_object_or_404(ReportingPeriod, slug=slug)
+    if not period.is_open:
+        raise Http404("That period is already closed.")
+    counts = {
+        row["state"]: row["n"]
+        for row in period.assessments.values("state").annotate(n=Count("pk")).order_by()
+    }
+    waiting = sum(n for state, n in counts.items() if state != Assessment.State.APPROVED)
+    if request.method == "POST":
+        form = ClosePeriodForm(request.POST)
+        if form.is_valid():
+            try:
+                close_period(period=period, by=request.user, incomplete=form.cleaned_data["incomplete"])
+            except (ValidationError, PeriodClosed) as refused:
+                form.add_error("incomplete", refused.messages[0])
+            else:
+                messages.success(
+                    request,
+                    f"{period} is closed"
+                    + (f" with {waiting} update{'s' if waiting != 1 else ''} not approved."
+                       if waiting else ": every update was approved.")
+                    + " Its data can no longer change.",
+                )
+                return redirect("risks:periods")
+    else:
+        form = ClosePeriodForm()
+    states = [
+        (label, counts.get(value, 0), value) for value, label in Assessment.State.choices
+    ]
+    return render(
+        request,
+        "risks/reportingperiod_confirm_close.html",
+        {
+            "period": period, "form": form, "states": states, "waiting": waiting,
+            "review_url": reverse("quarterly:review") + f"?period={period.slug}",
+        },
+    )
