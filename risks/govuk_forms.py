@@ -7,8 +7,8 @@ The templates are under templates/govuk/. `{{ form.field }}` alone stays Django'
 
 A form says how a field looks with GOV.UK classes in its widget's "class" attribute; the field
 puts each where GOV.UK Frontend expects it:
-- govuk-label--m (or govuk-fieldset__legend--m): the label's or legend's size (s, m, l, xl;
-  s by default);
+- govuk-label--m (or govuk-fieldset__legend--m): the label's or legend's size (s, m, l, xl).
+  Labels are s unless the form says otherwise with a label_size attribute (None: regular);
 - govuk-radios--small, govuk-radios--inline, govuk-checkboxes--small: the radios' or
   checkboxes' container;
 - any other class (govuk-input--width-3, govuk-!-width-one-half): the control itself.
@@ -147,7 +147,8 @@ class GovukBoundField(BoundField):
     @cached_property
     def _classes(self) -> tuple[str, list[str], list[str]]:
         """The widget's classes, sorted: (label size, container classes, control classes)."""
-        size, container, control = DEFAULT_LABEL_SIZE, [], []
+        size = getattr(self.form, "label_size", DEFAULT_LABEL_SIZE)
+        container, control = [], []
         base, error = next(
             ((b, e) for _, kind, b, e in KINDS if kind == self.govuk_kind), ("", "")
         )
@@ -166,7 +167,7 @@ class GovukBoundField(BoundField):
         return size, container, control
 
     @property
-    def label_size(self) -> str:
+    def label_size(self) -> str | None:
         return self._classes[0]
 
     @property

@@ -283,6 +283,22 @@ def test_the_label_or_legend_size_comes_from_the_widgets_classes():
     assert attr(legend, "class") == "govuk-fieldset__legend govuk-fieldset__legend--m"
 
 
+def test_a_form_may_give_its_labels_another_size_or_none():
+    class Regular(forms.Form):
+        label_size = None
+        text = forms.CharField()
+        big = forms.CharField(widget=forms.TextInput(attrs={"class": "govuk-label--l"}))
+        question = forms.ChoiceField(choices=CHOICES, widget=forms.RadioSelect)
+
+    form = Regular()
+    (label,) = elements(html(form["text"]), lambda e: e.name == "label")
+    assert attr(label, "class") == "govuk-label"
+    (label,) = elements(html(form["big"]), lambda e: e.name == "label")
+    assert attr(label, "class") == "govuk-label govuk-label--l"
+    (legend,) = elements(html(form["question"]), lambda e: e.name == "legend")
+    assert attr(legend, "class") == "govuk-fieldset__legend"
+
+
 def test_the_hint_label_and_errors_are_escaped():
     class Risky(forms.Form):
         text = forms.CharField(label="<b>Label</b>", help_text="<script>hint</script>")
