@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from risks.formfields import ChoiceField, MultipleChoiceField
+from risks.govuk_forms import GovukDateField
 from risks.models import Post
 
 from .models import (
@@ -18,119 +19,13 @@ from .models import (
     Theme,
 )
 
-# GOV.UK Frontend classes for each kind of widget, by Django's widget_type.
-WIDGET_CLASSES = {
-    "text": "govuk-input",
-    "number": "govuk-input govuk-input--width-3",
-    "textarea": "govuk-textarea",
-    "select": "govuk-select",
-    "radioselect": "govuk-radios__input",
-    "checkboxselectmultiple": "govuk-checkboxes__input",
-}
-ERROR_CLASSES = {
-    "govuk-input": "govuk-input--error",
-    "govuk-textarea": "govuk-textarea--error",
-    "govuk-select": "govuk-select--error",
-}
 
-
-class GovukFormMixin:
-    """GOV.UK classes, hint and error descriptions on widgets; error classes after validation."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for bf in (self[name] for name in self.fields):
-            widget = bf.field.widget
-            css = WIDGET_CLASSES.get(bf.widget_type)
-            if css:
-                widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
-            if bf.help_text and bf.widget_type not in ("radioselect", "checkboxselectmultiple"):
-                widget.attrs["aria-describedby"] = f"{bf.auto_id}-hint"
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name not in self.fields:
-                continue
-            bf = self[name]
-            widget = bf.field.widget
-            widget.attrs["aria-invalid"] = "true"
-            described = [f"{bf.auto_id}-hint"] if bf.help_text else []
-            widget.attrs["aria-describedby"] = " ".join([*described, f"{bf.auto_id}-error"])
-            classes = widget.attrs.get("class", "").split()
-            for base, error in ERROR_CLASSES.items():
-                if base in classes and error not in classes:
-                    classes.append(error)
-            if classes:
-                widget.attrs["class"] = " ".join(classes)
-
-
-class GovukDateInput(forms.MultiWidget):
-    """The GOV.UK date input: day, month and year boxes (no JavaScript date picker)."""
-
-    template_name = "maturity/widgets/date_input.html"
-    PARTS = ("day", "month", "year")
-
-    def __init__(self, attrs=None):
-        widgets = {part: forms.TextInput(attrs={"inputmode": "numeric"}) for part in self.PARTS}
-        super().__init__(widgets, attrs)
-
-    def decompress(self, value):
-        if isinstance(value, datetime.date):
-            return [value.day, value.month, value.year]
-        return [None, None, None]
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        widget = context["widget"]
-        id_ = widget["attrs"].get("id")
-        invalid = widget["attrs"].get("aria-invalid") == "true"
-        for part, sub in zip(self.PARTS, widget["subwidgets"], strict=True):
-            # The day box takes the field's own id, so the error summary's link lands on it.
-            sub["attrs"]["id"] = id_ if part == "day" else f"{id_}-{part}"
-            width = "govuk-input--width-4" if part == "year" else "govuk-input--width-2"
-            classes = ["govuk-input", "govuk-date-input__input", width]
-            if invalid:
-                classes.append("govuk-input--error")
-            sub["attrs"]["class"] = " ".join(classes)
-            sub["attrs"].pop("aria-describedby", None)
-            sub["label"] = part.capitalize()
-        return context
-
-
-class GovukDateField(forms.MultiValueField):
-    widget = GovukDateInput
-    default_error_messages = {
-        "incomplete": "Enter a day, month and year",
-        "invalid": "Enter a real date",
-    }
-
-    def __init__(self, **kwargs):
-        parts = [
-            forms.IntegerField(error_messages={"invalid": f"Enter the {part} as a number"})
-            for part in GovukDateInput.PARTS
-        ]
-        super().__init__(parts, require_all_fields=False, **kwargs)
-
-    def compress(self, data_list):
-        if not data_list or all(v is None for v in data_list):
-            return None
-        day, month, year = data_list
-        if None in (day, month, year):
-            raise ValidationError(self.error_messages["incomplete"], code="incomplete")
-        if not FIRST_YEAR <= year <= 2100:
-            raise ValidationError("Enter the year as 4 digits, for example 2022", code="invalid")
-        try:
-            return datetime.date(year, month, day)
-        except (ValueError, OverflowError):  # 31 February; a month of 2147483648
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
-
-
-class ThemeForm(GovukFormMixin, forms.ModelForm):
+class ThemeForm(forms.ModelForm):
     class Meta:
         model = Theme
         fields = ["title", "order"]
         help_texts = {"order": "Themes are listed by this number, lowest first."}
+        widgets = {"order": forms.NumberInput(attrs={"class": "govuk-input--width-3"})}
 
     def __init__(self, *args, plan, **kwargs):
         self.plan = plan
@@ -147,15 +42,17 @@ class ThemeForm(GovukFormMixin, forms.ModelForm):
         return title
 
 
-class PlanItemForm(GovukFormMixin, forms.ModelForm):
+class PlanItemForm(forms.ModelForm):
     """Everything about an item: for the Planning & Risk Team."""
 
     sources = MultipleChoiceField(
-        queryset=Source.objects.all(), widget=forms.CheckboxSelectMultiple, required=False,
+        queryset=Source.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes--small"}),
     )
     owner_posts = MultipleChoiceField(
         label="Posts that may update the item",
-        queryset=Post.objects.all(), widget=forms.CheckboxSelectMultiple, required=False,
+        queryset=Post.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes--small"}),
         help_text="Holders of these posts can set the status of its actions and add updates.",
     )
 
@@ -177,6 +74,7 @@ class PlanItemForm(GovukFormMixin, forms.ModelForm):
                       "for a bullet.",
         }
         widgets = {
+            "ref": forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
             "issue": forms.Textarea(attrs={"rows": 3}),
             "owners": forms.Textarea(attrs={"rows": 2}),
             "success_measure": forms.Textarea(attrs={"rows": 4}),
@@ -197,7 +95,6 @@ class PlanItemForm(GovukFormMixin, forms.ModelForm):
         for name, message in messages.items():
             self.fields[name].error_messages["required"] = message
         self.fields["ref"].error_messages["invalid"] = "Enter the reference as a whole number"
-        self.fields["ref"].widget.attrs["class"] = "govuk-input govuk-input--width-3"
 
     def clean_ref(self):
         ref = self.cleaned_data["ref"]
@@ -211,7 +108,7 @@ class PlanItemForm(GovukFormMixin, forms.ModelForm):
         return ref
 
 
-class PlanItemUpdateTextForm(GovukFormMixin, forms.ModelForm):
+class PlanItemUpdateTextForm(forms.ModelForm):
     """What an item's owners may change about the item itself: its update text."""
 
     class Meta:
@@ -221,9 +118,9 @@ class PlanItemUpdateTextForm(GovukFormMixin, forms.ModelForm):
         widgets = {"update": forms.Textarea(attrs={"rows": 6})}
 
 
-class PlanActionForm(GovukFormMixin, forms.ModelForm):
+class PlanActionForm(forms.ModelForm):
     milestone_date = GovukDateField(
-        label="Milestone date", required=False,
+        label="Milestone date", required=False, min_year=FIRST_YEAR, max_year=2100,
         help_text="The date the milestone falls due, for example 31 1 2022. Leave it blank "
                   "if the milestone has no date, such as “Ongoing”.",
     )
@@ -243,7 +140,8 @@ class PlanActionForm(GovukFormMixin, forms.ModelForm):
         }
         widgets = {
             "text": forms.Textarea(attrs={"rows": 3}),
-            "status": forms.RadioSelect,
+            "status": forms.RadioSelect(attrs={"class": "govuk-radios--small"}),
+            "order": forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -272,7 +170,7 @@ class PlanActionForm(GovukFormMixin, forms.ModelForm):
         return cleaned
 
 
-class ActionStatusForm(GovukFormMixin, forms.ModelForm):
+class ActionStatusForm(forms.ModelForm):
     class Meta:
         model = PlanAction
         fields = ["status"]
@@ -287,8 +185,11 @@ class ActionStatusForm(GovukFormMixin, forms.ModelForm):
         )
 
 
-class PlanItemUpdateForm(GovukFormMixin, forms.ModelForm):
-    date = GovukDateField(label="Date", help_text="When it happened, for example 27 7 2021.")
+class PlanItemUpdateForm(forms.ModelForm):
+    date = GovukDateField(
+        label="Date", help_text="When it happened, for example 27 7 2021.",
+        min_year=FIRST_YEAR, max_year=2100,
+    )
 
     class Meta:
         model = PlanItemUpdate
@@ -323,7 +224,7 @@ def level_choices() -> list[tuple[int, str]]:
     ]
 
 
-class SelfAssessmentForm(GovukFormMixin, forms.Form):
+class SelfAssessmentForm(forms.Form):
     """One radio question per active dimension; the field for dimension 7 is `dimension_7`."""
 
     comments = forms.CharField(
@@ -340,7 +241,9 @@ class SelfAssessmentForm(GovukFormMixin, forms.Form):
                 help_text=dimension.description,
                 choices=level_choices(),
                 coerce=int,
-                widget=forms.RadioSelect(attrs={"class": "govuk-radios__input"}),
+                widget=forms.RadioSelect(
+                    attrs={"class": "govuk-radios--small govuk-fieldset__legend--m"}
+                ),
                 error_messages={
                     "required": f"Choose a level for {dimension.name.lower()}",
                     "invalid_choice": f"Choose a level from 1 to 5 for {dimension.name.lower()}",

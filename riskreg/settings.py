@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_htmx",
     "simple_history",
     "axes",
@@ -111,6 +112,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form fields render as GOV.UK Frontend marks them up (risks/govuk_forms.py, templates/govuk/).
+# The renderer reads templates through TEMPLATES: "django.forms" above supplies Django's own.
+FORM_RENDERER = "risks.govuk_forms.GovukFormRenderer"
 
 # SQLite (WAL, immediate transactions) is the embedded default; DATABASE_URL selects PostgreSQL.
 DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
