@@ -7,6 +7,8 @@ from .models import ReportingPeriod
 
 
 class OpenPeriodForm(forms.ModelForm):
+    label_size = None  # plain labels: this page asks several short questions
+
     class Meta:
         model = ReportingPeriod
         fields = ["name", "slug", "start", "end", "deadline"]
@@ -17,10 +19,24 @@ class OpenPeriodForm(forms.ModelForm):
             "end": "Last day",
             "deadline": "Submission deadline",
         }
+        help_texts = {
+            "name": "For example 2021/22 Q3",
+            "slug": "Lower case letters, numbers and hyphens, for example 2021-22-q3. It "
+            "appears in web addresses.",
+            "start": "For example 2021-10-01",
+            "end": "",
+            "deadline": "Owners submit their updates by this date.",
+        }
         widgets = {
-            "start": forms.DateInput(attrs={"type": "date"}),
-            "end": forms.DateInput(attrs={"type": "date"}),
-            "deadline": forms.DateInput(attrs={"type": "date"}),
+            "name": forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+            "slug": forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+            # A date box reads ISO dates whatever the locale writes.
+            **{
+                name: forms.DateInput(
+                    format="%Y-%m-%d", attrs={"type": "date", "class": "govuk-input--width-10"}
+                )
+                for name in ("start", "end", "deadline")
+            },
         }
         error_messages = {
             "name": {

@@ -192,6 +192,9 @@ class GovukBoundField(BoundField):
             # As GOV.UK Frontend does: the first choice takes the field's id, so the error
             # summary's link lands on it; the others keep Django's id_<name>_<index>.
             options[0]["attrs"]["id"] = id_
+        for option in options:
+            # Written straight after the value, where GOV.UK Frontend's macro puts it.
+            option["checked"] = option["attrs"].pop("checked", False)
         context["widget"]["options"] = options
         context["widget"]["container_classes"] = self.container_classes
         return mark_safe(self.form.renderer.render(template, context))  # noqa: S308 (a template)

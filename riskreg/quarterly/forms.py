@@ -8,22 +8,34 @@ from risks.models import Assessment, Progress, ScoreChangeSource, Trend
 from risks.scoring import Scale
 
 
-def _scale_field(label: str) -> forms.TypedChoiceField:
+# A question of its own page: a medium legend, the answers side by side.
+LEGEND_M_INLINE = {"class": "govuk-fieldset__legend--m govuk-radios--inline"}
+
+
+def _scale_field(name: str, question: str, hint: str) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
-        label=label,
+        label=question,
+        help_text=hint,
         choices=Scale.choices,
         coerce=int,
         required=False,
-        widget=forms.RadioSelect,
-        error_messages={"invalid_choice": f"Choose a {label.lower()} from Low to Very High"},
+        widget=forms.RadioSelect(attrs=LEGEND_M_INLINE),
+        error_messages={"invalid_choice": f"Choose a {name} from Low to Very High"},
     )
 
 
 class ScoreForm(forms.Form):
-    likelihood = _scale_field("Likelihood")
-    impact = _scale_field("Impact")
+    likelihood = _scale_field(
+        "likelihood", "How likely is it now?",
+        "Likelihood of the risk happening, as things stand this quarter.",
+    )
+    impact = _scale_field(
+        "impact", "How great would the impact be?",
+        "Impact if it happened, as things stand this quarter.",
+    )
     score_change_source = forms.ChoiceField(
-        label="Why did the score change?",
+        label="If the score has changed since last quarter, why?",
+        help_text="Leave this if the score is the same as last quarter's.",
         choices=ScoreChangeSource.choices,
         required=False,
         widget=forms.RadioSelect,
@@ -88,8 +100,11 @@ class ScoreForm(forms.Form):
 
 class ProgressForm(forms.Form):
     trend = forms.ChoiceField(
+        label="Which way is the risk heading?",
+        help_text="Your judgement of the direction of travel (improving means the risk is "
+        "reducing), not only a change of score.",
         choices=Trend.choices,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs=LEGEND_M_INLINE),
         error_messages={
             "required": "Choose the trend",
             "invalid_choice": "Choose improving, stable or worsening",
@@ -97,8 +112,9 @@ class ProgressForm(forms.Form):
     )
     progress = forms.ChoiceField(
         label="Progress towards the target",
+        help_text="On track shows green, limited amber, slipped or no progress red.",
         choices=Progress.choices,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "govuk-fieldset__legend--m"}),
         error_messages={
             "required": "Choose the progress towards the target",
             "invalid_choice": "Choose on track, limited, slipped or no progress",
@@ -106,11 +122,13 @@ class ProgressForm(forms.Form):
     )
     reasons = forms.CharField(
         label="Why is progress not on track?",
+        help_text="Required unless progress is on track.",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
     )
     commentary = forms.CharField(
+        help_text="What happened this quarter: this goes into the Audit Panel report.",
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=10000,
         error_messages={"required": "Enter the commentary"},
@@ -143,18 +161,18 @@ class ActionForm(forms.Form):
 class ReturnForm(forms.Form):
     comment = forms.CharField(
         label="What should the owner change?",
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
         error_messages={"required": "Enter a comment that tells the owner what to change"},
     )
     version = VersionField()
 
 
-def _status_field() -> forms.ChoiceField:
+def _status_field(attrs: dict | None = None) -> forms.ChoiceField:
     return forms.ChoiceField(
         label="Status this quarter",
         choices=ControlStatus.choices,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs=attrs),
         error_messages={
             "required": "Choose the control's status this quarter",
             "invalid_choice": "Choose not started, in progress, complete or delayed",
@@ -163,30 +181,47 @@ def _status_field() -> forms.ChoiceField:
 
 
 class ControlUpdateForm(forms.Form):
-    status = _status_field()
+    """A control's status and note this quarter, on a page of its own."""
+
+    status = _status_field({"class": "govuk-fieldset__legend--m"})
     note = forms.CharField(
         label="Note",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
     )
     # 0: the period had no update for this control when the form was shown.
     version = VersionField(min_value=0)
 
 
+class ControlUpdateInPlaceForm(ControlUpdateForm):
+    """The same, edited in place in the list of controls: small radios side by side."""
+
+    status = _status_field({"class": "govuk-radios--small govuk-radios--inline"})
+    note = forms.CharField(
+        label="Note", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+
 class NewControlForm(forms.Form):
     title = forms.CharField(
-        label="Control", max_length=300, error_messages={"required": "Enter the control"}
+        label="What is the control?", max_length=300,
+        help_text="A short name, for example “Op Orochi: County Lines disruption”.",
+        error_messages={"required": "Enter the control"},
     )
     description = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+        label="Description (optional)", required=False,
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
     )
     milestone = forms.CharField(
-        required=False, max_length=200, help_text='For example "end of November"'
+        label="Milestone (optional)", required=False, max_length=200,
+        help_text='For example "end of November"',
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}),
     )
     status = _status_field()
     note = forms.CharField(
-        label="Note", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+        label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
     )
 
     def __init__(self, *args, risk, **kwargs):

@@ -185,6 +185,8 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """/review/<pk>/: one update beside the last approved one, controls included."""
     a = get_assessment_for_review(request, pk)
     previous = last_approved(a.risk, a.period)
+    return_form = ReturnForm(initial={"version": a.version})
+    return_form.fields["comment"].help_text = "Or return it to the owner: tell them what to change."
     return render(
         request,
         "riskreg/quarterly/review_detail.html",
@@ -196,7 +198,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "changes": a.changes_since(previous),
             "rows": control_rows(a.risk, a.period),
             "approve_form": ActionForm(initial={"version": a.version}),
-            "return_form": ReturnForm(initial={"version": a.version}),
+            "return_form": return_form,
         },
     )
 

@@ -15,7 +15,7 @@ from risks.locking import StaleVersion
 from risks.models import PeriodClosed
 from risks.services import NotEditable
 
-from .forms import ControlUpdateForm, NewControlForm
+from .forms import ControlUpdateForm, ControlUpdateInPlaceForm, NewControlForm
 from .update import editable_update
 
 WHAT = "its controls"
@@ -69,12 +69,13 @@ def control_update(request: HttpRequest, pk: int, control_pk: int) -> HttpRespon
     if request.method == "GET":
         if request.htmx and "cancel" in request.GET:
             return render(request, f"{page}#card", context)
-        context["form"] = ControlUpdateForm(initial=_initial(row))
+        form_class = ControlUpdateInPlaceForm if request.htmx else ControlUpdateForm
+        context["form"] = form_class(initial=_initial(row))
         if request.htmx:
             return render(request, f"{page}#edit", context)
         return render(request, "riskreg/quarterly/controlupdate_form.html", context)
 
-    form = ControlUpdateForm(request.POST)
+    form = (ControlUpdateInPlaceForm if request.htmx else ControlUpdateForm)(request.POST)
     context["form"] = form
     if form.is_valid():
         try:
