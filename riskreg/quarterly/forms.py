@@ -7,7 +7,6 @@ from risks.locking import VersionField
 from risks.models import Assessment, Progress, ScoreChangeSource, Trend
 from risks.scoring import Scale
 
-
 # A question of its own page: a medium legend, the answers side by side.
 LEGEND_M_INLINE = {"class": "govuk-fieldset__legend--m govuk-radios--inline"}
 
