@@ -1,7 +1,7 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from risks.admin import FrozenPeriodAdminMixin
+from risks.history_admin import ReadOnlyHistoryAdmin
 
 from .models import Control, ControlUpdate
 
@@ -17,7 +17,7 @@ class ControlUpdateInline(admin.TabularInline):
 
 
 @admin.register(Control)
-class ControlAdmin(SimpleHistoryAdmin):
+class ControlAdmin(ReadOnlyHistoryAdmin):
     list_display = ["title", "risk", "owner", "category", "is_key", "milestone", "added_in"]
     list_filter = ["is_key", "category", "risk__register", "added_in"]
     search_fields = ["title", "description", "risk__title"]
@@ -28,7 +28,7 @@ class ControlAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ControlUpdate)
-class ControlUpdateAdmin(FrozenPeriodAdminMixin, SimpleHistoryAdmin):
+class ControlUpdateAdmin(FrozenPeriodAdminMixin, ReadOnlyHistoryAdmin):
     list_display = ["control", "period", "status", "updated_at"]
     list_filter = ["period", "status"]
     search_fields = ["control__title", "note"]

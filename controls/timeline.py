@@ -1,8 +1,8 @@
 """Controls' entries on the risk page's timeline (risks.timeline calls in; risks never imports us)."""
 
 from risks import timeline
+from risks.history import HistoryEntry, Tracked, timeline_entries
 from risks.models import Risk
-from risks.timeline import Tracked, entries_from_history
 
 from .models import Control, ControlUpdate
 
@@ -23,10 +23,10 @@ UPDATE_FIELDS = [
 
 
 @timeline.register
-def control_entries(risk: Risk) -> list[timeline.Entry]:
+def control_entries(risk: Risk) -> list[HistoryEntry]:
     controls = (
         Control.history.filter(risk_id=risk.pk)
-        .select_related("history_user")
+        .select_related("history_user", "owner")  # the owner is named: not fetched per change
         .order_by("history_date", "history_id")
     )
     updates = (
@@ -35,12 +35,11 @@ def control_entries(risk: Risk) -> list[timeline.Entry]:
         .order_by("history_date", "history_id")
     )
     return [
-        *entries_from_history(
-            controls, object_key=lambda r: r.id, fields=CONTROL_FIELDS,
-            title=lambda r: f"Control “{r.title}”",
+        *timeline_entries(
+            controls, fields=CONTROL_FIELDS, title=lambda r: f"Control “{r.title}”",
         ),
-        *entries_from_history(
-            updates, object_key=lambda r: r.id, fields=UPDATE_FIELDS,
+        *timeline_entries(
+            updates, fields=UPDATE_FIELDS,
             title=lambda r: f"Control “{r.control.title}” in {r.period.name}",
             show_created_values=True,
             in_open_period=lambda r: r.period.is_open,

@@ -1,5 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from risks.history_admin import ReadOnlyHistoryAdmin
 
 from .models import (
     ActionPlan,
@@ -22,19 +23,19 @@ class ThemeInline(admin.TabularInline):
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(SimpleHistoryAdmin):
+class ActionPlanAdmin(ReadOnlyHistoryAdmin):
     list_display = ["title", "as_of", "date"]
     inlines = [ThemeInline]
 
 
 @admin.register(Theme)
-class ThemeAdmin(SimpleHistoryAdmin):
+class ThemeAdmin(ReadOnlyHistoryAdmin):
     list_display = ["title", "plan", "order"]
     list_filter = ["plan"]
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(ReadOnlyHistoryAdmin):
     list_display = ["name", "order"]
     search_fields = ["name"]
 
@@ -53,7 +54,7 @@ class PlanItemUpdateInline(admin.TabularInline):
 
 
 @admin.register(PlanItem)
-class PlanItemAdmin(SimpleHistoryAdmin):
+class PlanItemAdmin(ReadOnlyHistoryAdmin):
     list_display = ["ref", "theme", "owners"]
     list_filter = ["theme", "sources"]
     search_fields = ["issue", "owners", "success_measure", "update"]
@@ -62,14 +63,14 @@ class PlanItemAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PlanAction)
-class PlanActionAdmin(SimpleHistoryAdmin):
+class PlanActionAdmin(ReadOnlyHistoryAdmin):
     list_display = ["text", "item", "milestone", "milestone_date", "status"]
     list_filter = ["status", "item__theme"]
     search_fields = ["text", "milestone"]
 
 
 @admin.register(PlanItemUpdate)
-class PlanItemUpdateAdmin(SimpleHistoryAdmin):
+class PlanItemUpdateAdmin(ReadOnlyHistoryAdmin):
     list_display = ["date", "item", "text", "author"]
     list_filter = ["item__theme"]
     search_fields = ["text"]
@@ -77,12 +78,12 @@ class PlanItemUpdateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(BusinessGroup)
-class BusinessGroupAdmin(SimpleHistoryAdmin):
+class BusinessGroupAdmin(ReadOnlyHistoryAdmin):
     list_display = ["name", "abbreviation", "order"]
 
 
 @admin.register(Unit)
-class UnitAdmin(SimpleHistoryAdmin):
+class UnitAdmin(ReadOnlyHistoryAdmin):
     list_display = ["name", "business_group", "commander", "is_active"]
     list_filter = ["business_group", "is_active"]
     search_fields = ["name"]
@@ -90,7 +91,7 @@ class UnitAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Dimension)
-class DimensionAdmin(SimpleHistoryAdmin):
+class DimensionAdmin(ReadOnlyHistoryAdmin):
     list_display = ["name", "order", "is_active"]
     list_editable = ["order", "is_active"]
 
@@ -101,7 +102,7 @@ class DimensionScoreInline(admin.TabularInline):
 
 
 @admin.register(SelfAssessment)
-class SelfAssessmentAdmin(SimpleHistoryAdmin):
+class SelfAssessmentAdmin(ReadOnlyHistoryAdmin):
     list_display = ["unit", "year", "completed_by", "completed_at"]
     list_filter = ["year", "unit__business_group"]
     inlines = [DimensionScoreInline]

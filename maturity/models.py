@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from risks.history import AS_LOADED
 from risks.models import Post
 
 
@@ -17,7 +18,7 @@ def record_baseline(obj: models.Model) -> None:
     record = historical.objects.create(
         history_date=timezone.now(),
         history_type="~",
-        history_change_reason="As loaded",
+        history_change_reason=AS_LOADED,  # the history pages skip it: it is only a "before"
         **{f.attname: getattr(obj, f.attname) for f in historical.tracked_fields},
     )
     for m2m in getattr(historical, "_history_m2m_fields", []):

@@ -82,7 +82,7 @@ class ThemeRows:
 
 
 @dataclass(frozen=True)
-class Progress:
+class ActionCounts:
     """How far the plan's actions have got, for the summary at the top of the page."""
 
     total: int
@@ -126,7 +126,7 @@ def appendix_c(plan: ActionPlan, *, today: datetime.date | None = None) -> list[
     return list(by_theme.values())
 
 
-def progress(rows: list[ThemeRows]) -> Progress:
+def action_counts(rows: list[ThemeRows]) -> ActionCounts:
     counts: dict[str, int] = defaultdict(int)
     overdue = 0
     for theme in rows:
@@ -134,7 +134,7 @@ def progress(rows: list[ThemeRows]) -> Progress:
             for row in item.actions:
                 counts[row.action.status] += 1
                 overdue += row.overdue
-    return Progress(
+    return ActionCounts(
         total=sum(counts.values()),
         not_started=counts[PlanAction.Status.NOT_STARTED],
         in_progress=counts[PlanAction.Status.IN_PROGRESS],

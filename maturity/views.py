@@ -80,7 +80,7 @@ def plan_detail(request: HttpRequest) -> HttpResponse:
         {
             "plan": plan,
             "rows": plan_data.filtered(rows, show),
-            "progress": plan_data.progress(rows),
+            "action_counts": plan_data.action_counts(rows),
             "show": show,
             "filters": plan_data.FILTERS,
             "benchmark": benchmark_summary(),

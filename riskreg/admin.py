@@ -1,11 +1,12 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from risks.history_admin import ReadOnlyHistoryAdmin
 
 from .models import Report
 
 
 @admin.register(Report)
-class ReportAdmin(SimpleHistoryAdmin):
+class ReportAdmin(ReadOnlyHistoryAdmin):
     """Reports are composed at /reports/; the admin is for correcting reference fields.
 
     A published report is read-only here as everywhere: what the panel received stays fixed.

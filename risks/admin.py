@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from .history_admin import ReadOnlyHistoryAdmin
 from .models import Assessment, Pillar, Post, Register, ReportingPeriod, Risk, RiskLead
 
 
@@ -25,7 +25,7 @@ class PillarAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(SimpleHistoryAdmin):
+class ReportingPeriodAdmin(ReadOnlyHistoryAdmin):
     list_display = ["name", "start", "end", "deadline", "state", "closed_at"]
     list_filter = ["state"]
     prepopulated_fields = {"slug": ["name"]}
@@ -49,7 +49,7 @@ class RiskLeadInline(admin.TabularInline):
 
 
 @admin.register(Risk)
-class RiskAdmin(SimpleHistoryAdmin):
+class RiskAdmin(ReadOnlyHistoryAdmin):
     list_display = ["ref", "title", "register", "horizon", "owner", "target_position", "is_active"]
     list_display_links = ["ref", "title"]
     list_filter = ["register", "horizon", "is_active", "pillars"]
@@ -86,7 +86,7 @@ class FrozenPeriodAdminMixin:
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(FrozenPeriodAdminMixin, SimpleHistoryAdmin):
+class AssessmentAdmin(FrozenPeriodAdminMixin, ReadOnlyHistoryAdmin):
     list_display = ["risk", "period", "position", "trend", "progress", "state", "updated_at"]
     list_filter = ["period", "state", "progress", "trend", "risk__register"]
     search_fields = ["risk__title", "commentary", "reasons"]

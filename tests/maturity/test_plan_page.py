@@ -6,7 +6,7 @@ import html
 import pytest
 
 from maturity.models import PlanAction, PlanItem, Theme
-from maturity.plan import TextBlock, appendix_c, progress, text_blocks
+from maturity.plan import TextBlock, action_counts, appendix_c, text_blocks
 
 THEMES = [
     "Achieving an embedded risk culture",
@@ -112,7 +112,7 @@ def test_appendix_c_marks_milestones_passed_on_a_given_day_overdue(plan):
     assert overdue == [
         "Review current risk appetite criteria and scope if still appropriate and amend if necessary"
     ]
-    counts = progress(rows)
+    counts = action_counts(rows)
     assert (counts.total, counts.not_started, counts.complete, counts.overdue) == (24, 24, 0, 1)
 
 
@@ -120,7 +120,7 @@ def test_undated_milestones_are_never_overdue(plan):
     rows = appendix_c(plan, today=datetime.date(2040, 1, 1))
     ongoing = [row for t in rows for i in t.items for row in i.actions if row.action.milestone == "Ongoing"]
     assert ongoing and not any(row.overdue for row in ongoing)
-    assert progress(rows).overdue == 24 - len(ongoing)
+    assert action_counts(rows).overdue == 24 - len(ongoing)
 
 
 def test_plan_page_counts_and_flags_overdue_actions_with_the_word(reader, seed):
