@@ -7,9 +7,9 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from riskreg import pdf
-from riskreg.models import Report
-from riskreg.reports import pdf_bytes
+from riskreg.report import pdf
+from riskreg.report.document import pdf_bytes
+from riskreg.report.models import Report
 from tests.factories import (
     make_assessment,
     make_control,

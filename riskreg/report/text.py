@@ -1,70 +1,79 @@
-"""The team's prose as structure, never as markup: paragraphs, bulleted lists, numbered paragraphs.
+"""The report's words: figures written as words, {tokens} filled in, numbered paragraphs.
 
-Text typed in the browser is kept as plain text; templates escape every line, so nothing a
-user types can become an element, a link or a reference the PDF renderer would fetch.
+The team's prose is plain text; risks.text.blocks() reads its paragraphs and lists, and
+templates escape every line, so nothing a user types can become an element, a link or a
+reference the PDF renderer would fetch.
 """
 
 import re
 from dataclasses import dataclass, field
 
-_BULLET = re.compile(r"^\s*[-•*–]\s+")
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-TOKEN = re.compile(r"\{(\w+)\}")
+from risks.text import Block, blocks
+
+# Numbers in words ----------------------------------------------------------------------------
+
+_UNITS = [
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+    "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+    "eighteen", "nineteen",
+]
+_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 
 
-@dataclass(frozen=True)
-class Block:
-    """A paragraph ("p", its text) or a bulleted list ("ul", its items)."""
+def number_words(n: int) -> str:
+    """British English words for 0–999 ("twenty-one", "one hundred and five"); digits beyond.
 
-    kind: str
-    text: str = ""
-    items: tuple[str, ...] = ()
-
-
-@dataclass
-class Numbered:
-    """A numbered paragraph of section 1 ("1.4") and what follows it before the next number."""
-
-    number: str
-    blocks: list[Block] = field(default_factory=list)
-    lead: str = ""  # bold words that open the paragraph ("Violent Crime (risk 1 – short-term):")
-    lead_alone: bool = False  # the lead stands as a heading, the text starts below it
-
-
-def blocks(text: str) -> list[Block]:
-    """Paragraphs are separated by a blank line; lines starting "- " or "• " are list items.
-
-    Other lines of one paragraph are joined with a space, so a text box that wraps lines by
-    hand still gives one paragraph.
+    The report's figures are counts of risks, so they stay small; a count of thousands reads
+    better as "1,200" than as words.
     """
-    found: list[Block] = []
-    for chunk in _PARAGRAPH_BREAK.split(text.replace("\r\n", "\n").strip()):
-        words: list[str] = []
-        bullets: list[str] = []
-        for raw in chunk.split("\n"):
-            line = raw.strip()
-            if not line:
-                continue
-            if match := _BULLET.match(line):
-                if words:
-                    found.append(Block("p", " ".join(words)))
-                    words = []
-                bullets.append(line[match.end():].strip())
-            else:
-                if bullets:
-                    found.append(Block("ul", items=tuple(bullets)))
-                    bullets = []
-                words.append(line)
-        if words:
-            found.append(Block("p", " ".join(words)))
-        if bullets:
-            found.append(Block("ul", items=tuple(bullets)))
-    return found
+    if n < 0:
+        raise ValueError(f"Cannot write a negative count in words: {n}")
+    if n < 20:
+        return _UNITS[n]
+    if n < 100:
+        tens, units = divmod(n, 10)
+        return _TENS[tens] + (f"-{_UNITS[units]}" if units else "")
+    if n < 1000:
+        hundreds, rest = divmod(n, 100)
+        head = f"{_UNITS[hundreds]} hundred"
+        return f"{head} and {number_words(rest)}" if rest else head
+    return f"{n:,}"
 
 
-def paragraphs(text: str) -> list[str]:
-    return [b.text for b in blocks(text) if b.kind == "p"]
+def count_noun(n: int, singular: str, plural: str | None = None) -> str:
+    """ "one risk", "two risks"."""
+    noun = singular if n == 1 else (plural or f"{singular}s")
+    return f"{number_words(n)} {noun}"
 
+
+def is_are(n: int) -> str:
+    return "is" if n == 1 else "are"
+
+
+def has_have(n: int) -> str:
+    return "has" if n == 1 else "have"
+
+
+def join_words(parts: list[str], separator: str = ", ") -> str:
+    """ "a", "a and b", "a, b and c" (no Oxford comma, as the report writes lists).
+
+    The separator between the earlier items may differ: "On track; Limited; Slipped and No
+    progress" is joined with "; ".
+    """
+    if not parts:
+        return ""
+    if len(parts) == 1:
+        return parts[0]
+    return separator.join(parts[:-1]) + " and " + parts[-1]
+
+
+def capfirst(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+# Tokens --------------------------------------------------------------------------------------
+
+TOKEN = re.compile(r"\{(\w+)\}")
 
 # Where a sentence begins: the start of the text or of a paragraph, after ". ", "? " or "! ",
 # or after a bullet marker. A single line break does not end a sentence (text boxes wrap lines
@@ -118,6 +127,19 @@ def fill(text: str, values: dict[str, str]) -> str:
 
 def unknown_tokens(text: str, known: set[str]) -> list[str]:
     return sorted({m[1] for m in TOKEN.finditer(text) if m[1].lower() not in known})
+
+
+# Numbered paragraphs -------------------------------------------------------------------------
+
+
+@dataclass
+class Numbered:
+    """A numbered paragraph of section 1 ("1.4") and what follows it before the next number."""
+
+    number: str
+    blocks: list[Block] = field(default_factory=list)
+    lead: str = ""  # bold words that open the paragraph ("Violent Crime (risk 1 – short-term):")
+    lead_alone: bool = False  # the lead stands as a heading, the text starts below it
 
 
 class Numberer:

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from riskreg.models import Report
-from riskreg.services import create_report
+from riskreg.report.models import Report
+from riskreg.report.services import create_report
 from risks.models import ReportingPeriod, Risk
 from risks.services import open_period
 
@@ -153,7 +153,7 @@ def test_a_bad_meeting_date_gets_a_clear_message(client, october, planner):
 
 
 def form_data(report: Report, **changes) -> dict:
-    from riskreg.forms import FRONT_MATTER, PROSE
+    from riskreg.report.forms import FRONT_MATTER, PROSE
 
     data = {name: getattr(report, name) for name in [*FRONT_MATTER, *PROSE]}
     data |= {
