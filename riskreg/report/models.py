@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -11,6 +13,9 @@ from risks.text import TEXT_HELP
 
 PROSE_HELP = TEXT_HELP
 NUMBERED_HELP = "Each paragraph is numbered in section 1. " + PROSE_HELP
+# Far beyond any section the seed holds (the longest is under 1,000 characters), and small
+# enough that filling in a section's figures never holds a worker.
+PROSE_MAX_LENGTH = 20_000
 PROSE_FIELDS = [
     "summary_purpose", "summary_notes", "key_considerations", "interdependencies",
     "recommendations", "introduction", "position_notes", "further_notes", "maturity",
@@ -66,52 +71,56 @@ class Report(models.Model):
 
     # Report Summary
     summary_purpose = models.TextField(
-        "overall summary of the purpose of the report", blank=True, help_text=PROSE_HELP,
+        "overall summary of the purpose of the report", blank=True, max_length=PROSE_MAX_LENGTH,
+        help_text=PROSE_HELP,
     )
     summary_notes = models.TextField(
-        "after the figures", blank=True,
+        "after the figures", blank=True, max_length=PROSE_MAX_LENGTH,
         help_text="Completes the paragraph that gives how many risks are green, amber and red.",
     )
     key_considerations = models.TextField(
-        "key considerations for the panel", blank=True, help_text=PROSE_HELP,
+        "key considerations for the panel", blank=True, max_length=PROSE_MAX_LENGTH,
+        help_text=PROSE_HELP,
     )
     interdependencies = models.TextField(
-        "interdependencies / cross cutting issues", blank=True, help_text=PROSE_HELP,
+        "interdependencies / cross cutting issues", blank=True, max_length=PROSE_MAX_LENGTH,
+        help_text=PROSE_HELP,
     )
     recommendations = models.TextField(
-        blank=True, help_text=PROSE_HELP
+        blank=True, max_length=PROSE_MAX_LENGTH, help_text=PROSE_HELP
     )
 
     # 1. Corporate risk update
     introduction = models.TextField(
-        "introduction (1.1, 1.2 …)", blank=True,
+        "introduction (1.1, 1.2 …)", blank=True, max_length=PROSE_MAX_LENGTH,
         help_text=NUMBERED_HELP,
     )
     position_notes = models.TextField(
-        "risk position update, after the figures", blank=True,
+        "risk position update, after the figures", blank=True, max_length=PROSE_MAX_LENGTH,
         help_text="Completes the numbered paragraph that gives the figures.",
     )
     further_notes = models.TextField(
-        "further notes after the risks to note", blank=True,
+        "further notes after the risks to note", blank=True, max_length=PROSE_MAX_LENGTH,
         help_text=NUMBERED_HELP,
     )
     maturity = models.TextField(
-        "risk maturity action plan", blank=True,
+        "risk maturity action plan", blank=True, max_length=PROSE_MAX_LENGTH,
         help_text=NUMBERED_HELP,
     )
 
     # 2–5
     equality = models.TextField(
-        "equality and diversity impact", blank=True, help_text=PROSE_HELP,
+        "equality and diversity impact", blank=True, max_length=PROSE_MAX_LENGTH,
+        help_text=PROSE_HELP,
     )
     financial = models.TextField(
-        "financial implications", blank=True, help_text=PROSE_HELP
+        "financial implications", blank=True, max_length=PROSE_MAX_LENGTH, help_text=PROSE_HELP
     )
     legal = models.TextField(
-        "legal implications", blank=True, help_text=PROSE_HELP
+        "legal implications", blank=True, max_length=PROSE_MAX_LENGTH, help_text=PROSE_HELP
     )
     risk_implications = models.TextField(
-        blank=True, help_text=PROSE_HELP
+        blank=True, max_length=PROSE_MAX_LENGTH, help_text=PROSE_HELP
     )
 
     # Choices: which on-track risks section 1 discusses (risks that are not on track are always
@@ -158,6 +167,13 @@ class Report(models.Model):
             models.CheckConstraint(
                 condition=Q(snapshot__isnull=True) | Q(published_at__isnull=False),
                 name="only_published_report_is_frozen",
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=LessThanOrEqual(Length(name), PROSE_MAX_LENGTH),
+                    name=f"report_{name}_max_length",
+                )
+                for name in PROSE_FIELDS
             ),
         ]
 
