@@ -6,49 +6,15 @@ Appendix C page and the report's PDF all render from it.
 """
 
 import datetime
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from risks.text import Block, blocks
+
 from .models import ActionPlan, PlanAction, PlanItem, PlanItemUpdate, Source, Theme
-
-
-@dataclass(frozen=True)
-class TextBlock:
-    """A paragraph ("p", one line) or a bulleted list ("ul", its lines) of free text."""
-
-    kind: str
-    lines: tuple[str, ...]
-
-
-_BULLET = re.compile(r"^[-•*–]\s+")
-
-
-def text_blocks(text: str) -> list[TextBlock]:
-    """Free text as paragraphs and lists: lines starting "- " or "• " are list items.
-
-    The seed's update column writes its bullets both ways; structure, not markup, is kept,
-    so templates escape every line.
-    """
-    blocks: list[TextBlock] = []
-    bullets: list[str] = []
-    for raw in text.splitlines():
-        line = raw.strip()
-        match = _BULLET.match(line)
-        if match:
-            bullets.append(line[match.end():])
-            continue
-        if bullets:
-            blocks.append(TextBlock("ul", tuple(bullets)))
-            bullets = []
-        if line:
-            blocks.append(TextBlock("p", (line,)))
-    if bullets:
-        blocks.append(TextBlock("ul", tuple(bullets)))
-    return blocks
 
 
 @dataclass(frozen=True)
@@ -63,7 +29,7 @@ class ItemRow:
     sources: list[Source]
     actions: list[ActionRow]
     log: list[PlanItemUpdate]  # newest first
-    update_blocks: list[TextBlock]
+    update_blocks: list[Block]
     can_update: bool = False
 
     @property
@@ -120,7 +86,7 @@ def appendix_c(plan: ActionPlan, *, today: datetime.date | None = None) -> list[
                 sources=list(item.sources.all()),
                 actions=actions[item.pk],
                 log=log[item.pk],
-                update_blocks=text_blocks(item.update),
+                update_blocks=blocks(item.update),
             )
         )
     return list(by_theme.values())

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from risks.models import is_planner
+from risks.text import blocks
 
 from . import plan as plan_data
 from .access import (
@@ -162,7 +163,7 @@ def _render_item(
             "sources": item.sources.all(),
             "owner_posts": item.owner_posts.all(),
             "action_rows": _action_rows(item, today),
-            "update_blocks": plan_data.text_blocks(item.update),
+            "update_blocks": blocks(item.update),
             "log": item.log_entries.select_related("author"),
             "log_form": log_form,
             "form": error_form,  # for the error summary

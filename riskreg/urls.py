@@ -18,7 +18,7 @@ urlpatterns = [
     path("", include("risks.urls")),
     path("", include("riskreg.quarterly.urls")),
     path("maturity/", include("maturity.urls")),
-    path("reports/", include("riskreg.report_urls")),
+    path("reports/", include("riskreg.report.urls")),
 ]
 
 if settings.OIDC_ENABLED:

@@ -14,8 +14,8 @@ from playwright.sync_api import Page
 
 from controls.models import Control
 from maturity.models import BusinessGroup, PlanAction, PlanItem, Unit, assessment_year_for
-from riskreg.models import Report
-from riskreg.services import create_report
+from riskreg.report.models import Report
+from riskreg.report.services import create_report
 from risks.models import AUDIT_PANEL, PLANNING_TEAM, Assessment, Post, Risk
 from risks.services import open_period
 from tests.factories import make_user

@@ -6,7 +6,7 @@ import html
 import pytest
 
 from maturity.models import PlanAction, PlanItem, Theme
-from maturity.plan import TextBlock, action_counts, appendix_c, text_blocks
+from maturity.plan import action_counts, appendix_c
 
 THEMES = [
     "Achieving an embedded risk culture",
@@ -90,16 +90,6 @@ def test_update_text_is_structured_into_lists_never_raw_html(reader, seed):
     assert "list-style-type" not in text
     assert "&lt;ul" not in text and "&lt;p" not in text
     assert "style=" not in text
-
-
-def test_text_blocks_splits_paragraphs_and_both_kinds_of_bullet():
-    assert text_blocks("Intro:\n• One\n• Two\nAfter.\n- Three") == [
-        TextBlock("p", ("Intro:",)),
-        TextBlock("ul", ("One", "Two")),
-        TextBlock("p", ("After.",)),
-        TextBlock("ul", ("Three",)),
-    ]
-    assert text_blocks("") == []
 
 
 def test_appendix_c_marks_milestones_passed_on_a_given_day_overdue(plan):

@@ -33,8 +33,8 @@ from maturity.models import (
     assessment_year_for,
 )
 from maturity.services import record_self_assessment
-from riskreg.models import Report
-from riskreg.services import create_report
+from riskreg.report.models import Report
+from riskreg.report.services import create_report
 from risks.models import AUDIT_PANEL, PLANNING_TEAM, Assessment, Post, ReportingPeriod, Risk
 from risks.services import open_period, start_assessment
 from tests.factories import make_control, make_register, make_risk

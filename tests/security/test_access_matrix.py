@@ -19,8 +19,8 @@ from django.contrib import admin
 
 from controls.models import Control
 from maturity.models import Dimension, PlanItem
-from riskreg.forms import FRONT_MATTER, PROSE
-from riskreg.models import Report
+from riskreg.report.forms import FRONT_MATTER, PROSE
+from riskreg.report.models import Report
 from risks.models import Assessment
 
 from .addresses import admin_model_keys, path_for, patterns

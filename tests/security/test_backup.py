@@ -12,8 +12,8 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
-from riskreg import reports
-from riskreg.models import Report
+from riskreg.report import document
+from riskreg.report.models import Report
 from risks.models import Assessment, ReportingPeriod
 from risks.services import open_period
 from tests.factories import make_planner
@@ -39,8 +39,8 @@ def test_a_restored_backup_gives_the_same_report_bytes(settings, tmp_path):
     open_period(name="2021/22 Q3", slug="2021-22-q3", start=datetime.date(2021, 10, 1),
                 end=datetime.date(2021, 12, 31), deadline=datetime.date(2021, 12, 3), by=planner)
     report = Report.objects.get(pk=1)
-    pdf = reports.pdf_bytes(report, use_cache=False)
-    public_html = reports.document(report, public=True)[0].body
+    pdf = document.pdf_bytes(report, use_cache=False)
+    public_html = document.render(report, public=True)[0].body
     counts = _counts()
     assert counts["risks.HistoricalAssessment"] > 0
 
@@ -53,8 +53,8 @@ def test_a_restored_backup_gives_the_same_report_bytes(settings, tmp_path):
 
     assert _counts() == counts
     restored = Report.objects.get(pk=1)
-    assert reports.document(restored, public=True)[0].body == public_html
-    assert reports.pdf_bytes(restored, use_cache=False) == pdf
+    assert document.render(restored, public=True)[0].body == public_html
+    assert document.pdf_bytes(restored, use_cache=False) == pdf
 
     # Still frozen, still append-only.
     q2 = ReportingPeriod.objects.get(slug="2021-22-q2")

@@ -7,8 +7,8 @@ a submission that does not redirect writes nothing.
 from django.urls import reverse
 
 from maturity.models import Dimension, PlanItem, Source, Theme
-from riskreg.forms import FRONT_MATTER, PROSE
-from riskreg.models import Report
+from riskreg.report.forms import FRONT_MATTER, PROSE
+from riskreg.report.models import Report
 from risks.models import Post, ReportingPeriod, Risk
 from risks.services import close_period
 

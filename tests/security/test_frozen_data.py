@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from controls.models import ControlUpdate
-from riskreg.models import Report
+from riskreg.report.models import Report
 from risks.models import Assessment, PeriodClosed, ReportingPeriod
 
 from .conftest import STATE_APPS, admin_form_data, client_for, digest

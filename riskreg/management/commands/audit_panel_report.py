@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from risks.models import ReportingPeriod
 
-from ...models import Report
-from ...reports import pdf_bytes
+from ...report.document import pdf_bytes
+from ...report.models import Report
 
 
 class Command(BaseCommand):

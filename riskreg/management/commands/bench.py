@@ -181,9 +181,9 @@ class Command(BaseCommand):
         from pypdf import PdfReader
         from weasyprint import HTML
 
-        from riskreg import pdf as report_pdf
-        from riskreg.models import Report
-        from riskreg.reports import document, pdf_bytes
+        from riskreg.report import pdf as report_pdf
+        from riskreg.report.document import pdf_bytes, render
+        from riskreg.report.models import Report
 
         runs = max(3, self.opts["runs"] // 5)
 
@@ -193,10 +193,11 @@ class Command(BaseCommand):
 
         def weasyprint_only_s(report) -> float:
             """The report's own HTML, as pdf_bytes() gives it to WeasyPrint, and nothing else."""
-            rendered, _ = document(report)
+            rendered, _ = render(report)
             html = render_to_string("pdf/report.html", {
                 "body": rendered.body, "title": rendered.title, "author": rendered.author,
                 "created": rendered.created, "modified": rendered.modified,
+                "stylesheets": report_pdf.STYLESHEETS,
             })
             return seconds(lambda: HTML(
                 string=html, base_url=report_pdf.BASE_URL,

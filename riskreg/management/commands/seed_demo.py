@@ -37,8 +37,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             if not Register.objects.filter(slug="corporate").exists():
                 call_command("loaddata", "corporate_2021_10", "report_2021_10", verbosity=0)
-                from riskreg.models import Report
-                from riskreg.reports import freeze
+                from riskreg.report.document import freeze
+                from riskreg.report.models import Report
 
                 # The October 2021 paper is published: fix its text now, as publishing does.
                 for report in Report.objects.published():

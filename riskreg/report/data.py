@@ -19,10 +19,20 @@ from maturity.selfassessment import benchmark_summary
 from risks.alignment import Alignment, alignment
 from risks.heatmaps import HeatMap, heat_maps
 from risks.models import Assessment, Horizon, Progress, Rag, RiskLead, ScoreChangeSource
+from risks.text import Block, blocks
 
-from .models import Report
-from .numbers import capfirst, count_noun, has_have, is_are, join_words, number_words
-from .prose import Block, Numbered, Numberer, blocks, fill
+from .models import PROSE_FIELDS, Report
+from .text import (
+    Numbered,
+    Numberer,
+    capfirst,
+    count_noun,
+    fill,
+    has_have,
+    is_are,
+    join_words,
+    number_words,
+)
 
 # Names the team may write in braces in the prose ("information on {appendix_b_count} of the
 # risks"): the report fills in the figure, in words, so no figure is ever typed in.
@@ -44,11 +54,6 @@ TOKENS = {
         "possible options: On track; Limited; Slipped and No progress\")"
     ),
 }
-PROSE_FIELDS = [
-    "summary_purpose", "summary_notes", "key_considerations", "interdependencies",
-    "recommendations", "introduction", "position_notes", "further_notes", "maturity",
-    "equality", "financial", "legal", "risk_implications",
-]
 
 # The order of the groups of risks to note; RAG words as the report writes them.
 NOTED_GROUPS = [Progress.ON_TRACK, Progress.LIMITED, Progress.SLIPPED, Progress.NO_PROGRESS]
@@ -224,7 +229,9 @@ class Part:
 
 
 @dataclass
-class ControlRow:
+class KeyControlStatus:
+    """A key control of an Appendix B risk and its update this quarter, if it has one."""
+
     control: Control
     update: ControlUpdate | None
 
@@ -238,7 +245,7 @@ class RoadToTarget:
     """One risk of Appendix B: its appetite, key controls and overall assessment."""
 
     assessment: Assessment
-    controls: list[ControlRow]
+    controls: list[KeyControlStatus]
 
     @property
     def risk(self):
@@ -411,10 +418,10 @@ def _road_to_target(report: Report, assessments: list[Assessment], chosen: set[i
         )
         .order_by("risk_id", "order", "pk")
     )
-    by_risk: dict[int, list[ControlRow]] = {}
+    by_risk: dict[int, list[KeyControlStatus]] = {}
     for control in controls:
         update = control.period_updates[0] if control.period_updates else None
-        by_risk.setdefault(control.risk_id, []).append(ControlRow(control, update))
+        by_risk.setdefault(control.risk_id, []).append(KeyControlStatus(control, update))
     return [RoadToTarget(a, by_risk.get(a.risk_id, [])) for a in chosen_rows]
 
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from risks.models import is_planner
 
-from . import reports
+from . import document
 from .access import can_read_reports, get_report_for_user
 from .forms import SECTIONS, NewReportForm, ReportForm
 from .models import Report
@@ -25,7 +25,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     planner = is_planner(request.user)
     return render(
         request,
-        "riskreg/report_list.html",
+        "riskreg/report/report_list.html",
         {
             "reports": Report.objects.visible_to(request.user).select_related("period", "register"),
             "can_compose": planner,
@@ -53,16 +53,16 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 request, "Report started from the last report's text. Check each section."
             )
             return redirect("reports:edit", report.pk)
-    return render(request, "riskreg/report_new.html", {"form": form})
+    return render(request, "riskreg/report/report_new.html", {"form": form})
 
 
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request, pk)
     public = _wants_public(request)
-    rendered, doc = reports.document(report, public=public)
+    rendered, doc = document.render(report, public=public)
     return render(
         request,
-        "riskreg/report_detail.html",
+        "riskreg/report/report_detail.html",
         {
             "report": report,
             "rendered": rendered,
@@ -106,7 +106,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     sections = [(title, [form[name] for name in names]) for title, names in SECTIONS]
     return render(
         request,
-        "riskreg/report_form.html",
+        "riskreg/report/report_form.html",
         {"report": report, "form": form, "sections": sections, "conflict": conflict},
         status=409 if conflict else 200,
     )
@@ -133,7 +133,7 @@ def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request, pk)
     public = _wants_public(request)
-    data = reports.pdf_bytes(report, public=public)
+    data = document.pdf_bytes(report, public=public)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{report.filename(public=public)}"'
     return response

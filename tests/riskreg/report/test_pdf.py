@@ -2,14 +2,15 @@
 
 import datetime
 import io
+import logging
 import re
 
 import pytest
 from pypdf import PdfReader
 
-from riskreg import pdf
-from riskreg.models import Report
-from riskreg.reports import pdf_bytes
+from riskreg.report import pdf
+from riskreg.report.document import pdf_bytes
+from riskreg.report.models import Report
 from tests.factories import (
     make_assessment,
     make_control,
@@ -99,7 +100,10 @@ def test_references_typed_into_any_text_fetch_nothing_and_appear_as_text():
     spy = SpyFetcher()
     data = pdf_bytes(Report.objects.get(pk=report.pk), fetcher=spy)
 
-    assert spy.asked == [STATIC + "css/report.css", STATIC + "css/pdf.css"]
+    assert spy.asked == [
+        STATIC + "css/riskreg.css", STATIC + "css/heatmap.css", STATIC + "css/report.css",
+        STATIC + "css/pdf.css",
+    ]
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
     assert "See file:///etc/passwd and http://example.com/tracker.png" in text
     assert '<img src="file:///etc/passwd">' in text
@@ -108,3 +112,31 @@ def test_references_typed_into_any_text_fetch_nothing_and_appear_as_text():
     assert "OFFICIAL <b>file:///etc/passwd</b>" in text
     # Nothing from the files named came into the PDF.
     assert "root:" not in text
+
+
+@pytest.mark.django_db
+def test_rendering_logs_no_warning_about_the_page_css(caplog):
+    """The PDF loads the page CSS; WeasyPrint would warn about its browser-only properties."""
+    register = make_register(name="Corporate risk register")
+    period = make_period(start=datetime.date(2040, 1, 1))
+    make_assessment(make_risk(register), period, state="approved")
+    report = Report.objects.create(
+        register=register, period=period, meeting_date=datetime.date(2040, 4, 1)
+    )
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        pdf_bytes(report, use_cache=False)
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
+
+
+def test_the_cache_key_changes_with_each_stylesheet_the_pdf_loads(monkeypatch, tmp_path):
+    before = pdf._cache_key("<html></html>")
+    for name in pdf.STYLESHEETS:
+        changed = tmp_path / name.replace("/", "-")
+        changed.write_text("/* changed */")
+        found = pdf.finders.find
+        with monkeypatch.context() as patch:
+            patch.setattr(
+                pdf.finders, "find", lambda path, n=name, f=found, c=changed: str(c) if path == n else f(path)
+            )
+            assert pdf._cache_key("<html></html>") != before, name
+    assert pdf._cache_key("<html></html>") == before

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from riskreg.models import Report
-from riskreg.services import create_report
+from riskreg.report.models import PROSE_MAX_LENGTH, Report
+from riskreg.report.services import create_report
 from risks.models import ReportingPeriod, Risk
 from risks.services import open_period
 
@@ -153,7 +153,7 @@ def test_a_bad_meeting_date_gets_a_clear_message(client, october, planner):
 
 
 def form_data(report: Report, **changes) -> dict:
-    from riskreg.forms import FRONT_MATTER, PROSE
+    from riskreg.report.forms import FRONT_MATTER, PROSE
 
     data = {name: getattr(report, name) for name in [*FRONT_MATTER, *PROSE]}
     data |= {
@@ -204,6 +204,21 @@ def test_unknown_figures_in_the_prose_are_refused(client, draft, planner):
     assert "The report cannot fill in {eight}" in response.text
     draft.refresh_from_db()
     assert draft.version == 1
+
+
+def test_prose_longer_than_its_limit_is_refused_and_the_limit_is_accepted(client, draft, planner):
+    client.force_login(planner)
+    assert f'maxlength="{PROSE_MAX_LENGTH}"' in client.get(urls(draft)["edit"]).text
+    too_long = form_data(draft, legal="x" * (PROSE_MAX_LENGTH + 1))
+    response = client.post(urls(draft)["edit"], too_long)
+    assert response.status_code == 200
+    assert f"Ensure this value has at most {PROSE_MAX_LENGTH} characters" in response.text
+    draft.refresh_from_db()
+    assert draft.version == 1
+    response = client.post(urls(draft)["edit"], form_data(draft, legal="x" * PROSE_MAX_LENGTH))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert len(draft.legal) == PROSE_MAX_LENGTH
 
 
 def test_the_form_names_each_figure_and_accepts_the_computed_sentences(client, draft, planner):

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from risks.models import Assessment, Register, ReportingPeriod
 
+from .document import freeze
 from .models import Report
-from .reports import freeze
 
 # What a new report takes over from the last one: the front matter and every prose section.
 # The figures are never copied; they are counted again from the new period.

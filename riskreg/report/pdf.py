@@ -10,6 +10,7 @@ templates anyway; this is the second lock on the door.
 import base64
 import binascii
 import hashlib
+import logging
 import mimetypes
 import posixpath
 import ssl
@@ -115,7 +116,28 @@ def _data_url(url: str) -> URLFetcherResponse:
     return URLFetcherResponse(url, body, {"Content-Type": content_type})
 
 
-STYLESHEETS = ["css/report.css", "css/pdf.css"]
+# The preview page's own stylesheets, in its order, then the print rules. GOV.UK Frontend and
+# maturity.css stay out (pdf.css says why). The template links these and the cache key hashes
+# them, so both follow this list.
+STYLESHEETS = ["css/riskreg.css", "css/heatmap.css", "css/report.css", "css/pdf.css"]
+
+
+class _BrowserOnlyProperties(logging.Filter):
+    """The page CSS sets two properties WeasyPrint does not know, for browsers: a table's
+    sideways scrolling and keeping band fills when printing (WeasyPrint scrolls nothing and
+    prints every fill). It would warn about them on every render; other warnings stay."""
+
+    PROPERTIES = frozenset({"overflow-x", "print-color-adjust"})
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (
+            isinstance(record.msg, str) and record.msg.startswith("Ignored `%s:%s`")
+            and record.args and record.args[0] in self.PROPERTIES
+        )
+
+
+logging.getLogger("weasyprint").addFilter(_BrowserOnlyProperties())
+
 CACHE_SECONDS = 24 * 60 * 60
 
 
@@ -139,7 +161,8 @@ def render_pdf(*, body: SafeString, title: str, author: str, created: str, modif
     """
     html = render_to_string(
         "pdf/report.html",
-        {"body": body, "title": title, "author": author, "created": created, "modified": modified},
+        {"body": body, "title": title, "author": author, "created": created, "modified": modified,
+         "stylesheets": STYLESHEETS},
     )
     use_cache = use_cache and fetcher is None
     key = _cache_key(html) if use_cache else ""

@@ -13,8 +13,8 @@ from pypdf import PdfReader
 
 from controls.models import Control
 from maturity.models import PlanItem
-from riskreg.models import Report
-from riskreg.reports import freeze, pdf_bytes
+from riskreg.report.document import freeze, pdf_bytes
+from riskreg.report.models import Report
 from risks.models import Pillar, Risk
 
 

@@ -5,9 +5,9 @@ from django import forms
 from risks.formfields import ChoiceField, MultipleChoiceField
 from risks.models import Register, ReportingPeriod, Risk
 
-from .models import Report
-from .prose import unknown_tokens
-from .report_data import PROSE_FIELDS, TOKENS
+from .data import TOKENS
+from .models import PROSE_FIELDS, Report
+from .text import unknown_tokens
 
 FRONT_MATTER = [
     "organisation", "organisation_full", "panel", "title", "author", "protective_marking",
@@ -122,7 +122,7 @@ class ReportForm(MeetingDateMixin, forms.ModelForm):
             "Appendix B (Official Sensitive) sets out each one's appetite, key controls and "
             "overall assessment."
         )
-        # What each name gives is listed above the form (report_form.html).
+        # What each name gives is listed above the form (report/report_form.html).
         self.tokens = TOKENS
         tokens = ", ".join(f"{{{name}}}" for name in TOKENS)
         for name in PROSE:

@@ -12,8 +12,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from . import pdf
+from .data import ReportDocument, build
 from .models import Report
-from .report_data import ReportDocument, build
 
 SNAPSHOT_FORMAT = 1
 VARIANTS = {False: "full", True: "public"}
@@ -30,7 +30,7 @@ class Rendered:
 
 
 def render_body(doc: ReportDocument) -> str:
-    return render_to_string("riskreg/report_document.html", {"doc": doc})
+    return render_to_string("riskreg/report/document.html", {"doc": doc})
 
 
 def _from_snapshot(snapshot: dict, public: bool) -> Rendered:
@@ -65,7 +65,7 @@ def freeze(report: Report) -> dict:
     return snapshot
 
 
-def document(report: Report, *, public: bool = False) -> tuple[Rendered, ReportDocument | None]:
+def render(report: Report, *, public: bool = False) -> tuple[Rendered, ReportDocument | None]:
     """The report's HTML, and (for a draft) the data it came from, for the preview's notes."""
     if report.is_published and report.snapshot is not None:
         return _from_snapshot(report.snapshot, public), None
@@ -84,7 +84,7 @@ def document(report: Report, *, public: bool = False) -> tuple[Rendered, ReportD
 def pdf_bytes(
     report: Report, *, public: bool = False, fetcher=None, use_cache: bool = True
 ) -> bytes:
-    rendered, _ = document(report, public=public)
+    rendered, _ = render(report, public=public)
     return pdf.render_pdf(
         body=rendered.body, title=rendered.title, author=rendered.author,
         created=rendered.created, modified=rendered.modified,
