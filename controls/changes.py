@@ -23,17 +23,18 @@ class ControlChange:
     note: str
 
 
-def _control_changes(register: Register, previous: ReportingPeriod, period: ReportingPeriod):
+def _control_changes(register: Register, previous: ReportingPeriod, period: ReportingPeriod, risks):
     """The register's controls whose status in `period` differs from `previous` (or that had
     none then), as values() rows in the register's order: one query, joined not correlated.
 
     A control nobody has updated yet this quarter has not changed: it is still to do.
     """
     controls = Control.objects.filter(
-        risk__in=Risk.objects.filter(register=register).values("pk")
+        risk__in=Risk.objects.filter(register=register, pk__in=risks).values("pk")
     ).values("pk")
     return (
         ControlUpdate.objects.filter(period=period, control__in=controls)
+        .exclude(status="")
         .annotate(
             before=FilteredRelation(
                 "control__updates", condition=Q(control__updates__period=previous)
@@ -42,33 +43,39 @@ def _control_changes(register: Register, previous: ReportingPeriod, period: Repo
         .annotate(before_status=F("before__status"))
         .filter(Q(before_status__isnull=True) | ~Q(before_status=F("status")))
         .values(
-            "status", "note", "before_status", "control__title",
+            "status", "note", "before_status", "title", "control__title",
             "control__risk_id", "control__risk__ref", "control__risk__title",
         )
         .order_by("control__risk__ref", "control__order", "control_id")
     )
 
 
-def _control_change(row: dict, labels: dict[str, str]) -> ControlChange:
+def _control_change(row: dict, labels: dict[str, str], notes: bool) -> ControlChange:
     return ControlChange(
         risk_ref=row["control__risk__ref"],
         risk_title=row["control__risk__title"],
         risk_id=row["control__risk_id"],
-        control=row["control__title"],
-        before=labels[row["before_status"]] if row["before_status"] else "New this quarter",
+        # Named as the quarter records it (a record written before close may have no title).
+        control=row["title"] or row["control__title"],
+        before=(
+            "New this quarter" if row["before_status"] is None
+            else labels.get(row["before_status"], "No update that quarter")
+        ),
         after=labels[row["status"]],
-        note=row["note"],
+        note=row["note"] if notes else "",
     )
 
 
 def control_changes(
-    register: Register, period: ReportingPeriod, previous: ReportingPeriod,
-    *, page=None, per_page: int | None = None,
+    register: Register, period: ReportingPeriod, previous: ReportingPeriod, *, risks,
+    page=None, per_page: int | None = None, notes: bool = True,
 ) -> tuple[list[ControlChange], Page | None]:
-    """The register's controls whose status changed, and the page of them when `per_page` is
-    given (one query: finding a changed control means joining and comparing every control,
-    so the rows are counted once, as a window, rather than again in a subquery)."""
-    changed = _control_changes(register, previous, period)
+    """The controls of `risks` (ids, or a values() queryset of them) in the register whose
+    status changed, and the page of them when `per_page` is given (one query: finding a
+    changed control means joining and comparing every control, so the rows are counted
+    once, as a window, rather than again in a subquery). Without `notes`, the notes stay
+    out: Appendix B prints them as OFFICIAL-SENSITIVE."""
+    changed = _control_changes(register, previous, period, risks)
     found_page = None
     if per_page:
         found_page = get_page(changed, page, per_page, window=True)
@@ -76,4 +83,4 @@ def control_changes(
     else:
         rows = list(changed)
     labels = dict(ControlStatus.choices)
-    return [_control_change(row, labels) for row in rows], found_page
+    return [_control_change(row, labels, notes) for row in rows], found_page

@@ -58,11 +58,18 @@ STATUS_TAG_COLOURS = {
 
 
 class ControlUpdate(FrozenPeriodModel):
-    """A control's status and note for one reporting period."""
+    """A control's record for one reporting period: its status and note, and the control as
+    the quarter shows it.
+
+    An owner's update writes the status. When the quarter closes, every control of its risks
+    gets a record (with no status if nobody updated it), and the definition is fixed with it:
+    renaming or re-owning a control later never rewrites a past quarter.
+    """
 
     control = models.ForeignKey(Control, on_delete=models.PROTECT, related_name="updates")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="control_updates")
-    status = models.CharField(max_length=12, choices=ControlStatus.choices)
+    # Blank: nobody gave the control a status this quarter (recorded when the quarter closed).
+    status = models.CharField(max_length=12, choices=ControlStatus.choices, blank=True)
     note = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
@@ -70,15 +77,32 @@ class ControlUpdate(FrozenPeriodModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
+    # The control as this quarter shows it (Control.copy_definition_to).
+    title = models.CharField(max_length=300, blank=True)
+    owner = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    owner_name = models.CharField(max_length=200, blank=True)
+    category = models.CharField(max_length=100, blank=True)
+    is_key = models.BooleanField("key control", default=False)
+    milestone = models.CharField(max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    retired = models.BooleanField(default=False)
+
     objects = FrozenPeriodQuerySet.as_manager()
     history = HistoricalRecords()
+
+    DEFINITION_FIELDS = (
+        "title", "owner", "owner_name", "category", "is_key", "milestone", "order", "retired",
+    )
 
     class Meta:
         ordering = ["period", "control"]
         constraints = [
             models.UniqueConstraint(fields=["control", "period"], name="one_update_per_control_per_period"),
             models.CheckConstraint(
-                condition=Q(status__in=ControlStatus.values), name="control_update_status_known"
+                condition=Q(status__in=["", *ControlStatus.values]),
+                name="control_update_status_known",
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="control_update_version_positive"),
         ]
@@ -89,3 +113,18 @@ class ControlUpdate(FrozenPeriodModel):
     @property
     def status_tag_colour(self) -> str:
         return STATUS_TAG_COLOURS.get(self.status, "grey")
+
+    @property
+    def status_label(self) -> str:
+        return self.get_status_display() if self.status else "No update this quarter"
+
+    def copy_definition(self, control: Control) -> None:
+        """Take the control's definition as it stands (its owner read through control.owner)."""
+        self.title = control.title
+        self.owner_id = control.owner_id
+        self.owner_name = control.owner.name if control.owner_id else ""
+        self.category = control.category
+        self.is_key = control.is_key
+        self.milestone = control.milestone
+        self.order = control.order
+        self.retired = not control.is_active

@@ -6,7 +6,7 @@ risks.services.lock_open_period), and is refused unless the risk's update can st
 """
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from risks.locking import StaleVersion, update_if_version
@@ -39,6 +39,7 @@ def save_control_update(
         update = ControlUpdate(
             control=control, period=period, status=status, note=note, updated_by=by
         )
+        update.copy_definition(control)
         update._history_user = by
         update.save()
         return update
@@ -74,6 +75,7 @@ def add_control(
     control._history_user = by
     control.save()
     update = ControlUpdate(control=control, period=period, status=status, note=note, updated_by=by)
+    update.copy_definition(control)
     update._history_user = by
     update.save()
     return control
@@ -97,6 +99,7 @@ def carry_forward_controls(*, risk: Risk, period: ReportingPeriod, by) -> int:
             control=control, period=period, status=before.status, note=before.note,
             updated_by=by,
         )
+        update.copy_definition(control)
         update._history_user = by
         update._change_reason = "Unchanged since last quarter"
         update.save()
@@ -123,3 +126,36 @@ def missing_for_submission(risk: Risk, period: ReportingPeriod) -> dict[str, str
         "controls": f"Give this quarter's status of {len(waiting)} "
         f"control{'s' if len(waiting) != 1 else ''}: {names}"
     }
+
+
+@transaction.atomic
+def record_period(*, period: ReportingPeriod) -> int:
+    """Before the period closes: every control of its risks gets its record for the quarter,
+    with the control's definition as it stands (a control nobody updated gets a record with
+    no status), so the closed quarter shows its controls as they were. Returns how many
+    records there are."""
+    lock_open_period(period.pk)
+    assessed = Assessment.objects.filter(period=period).values("risk_id")
+    records = {
+        r.control_id: r
+        for r in ControlUpdate.objects.filter(period=period).only(
+            "pk", "control_id", "period_id", *ControlUpdate.DEFINITION_FIELDS
+        )
+    }
+    controls = (
+        Control.objects.filter(risk__in=assessed)
+        .filter(Q(is_active=True) | Q(pk__in=list(records)))
+        .select_related("owner")
+    )
+    new = []
+    for control in controls:
+        record = records.get(control.pk)
+        if record is None:
+            record = ControlUpdate(control=control, period=period, status="")
+            new.append(record)
+        record.copy_definition(control)
+    ControlUpdate.objects.bulk_update(
+        list(records.values()), ControlUpdate.DEFINITION_FIELDS, batch_size=500
+    )
+    ControlUpdate.objects.bulk_create(new, batch_size=500)
+    return len(records) + len(new)

@@ -23,6 +23,8 @@ from risks.models import (
     ReportingPeriod,
     Risk,
     RiskLead,
+    link_pillars,
+    risks_with_definitions,
 )
 
 TRENDS = ["improving", "stable", "worsening"]
@@ -99,6 +101,17 @@ def build_organisation(scale: Scale, *, seed: int = 2021) -> dict:
     )
     now = timezone.now()
     periods = []
+    # Each update records its risk as it stands (Assessment.copy_definition): read once.
+    defined = {r.pk: r for r in risks_with_definitions(Risk.objects.filter(register__in=registers))}
+
+    def recorded(a: Assessment) -> Assessment:
+        a.copy_definition(defined[a.risk_id])
+        return a
+
+    def recorded_control(record: ControlUpdate) -> ControlUpdate:
+        record.copy_definition(record.control)
+        return record
+
     for q in range(scale.quarters):
         start = quarter_start(q)
         end = quarter_start(q + 1) - datetime.timedelta(days=1)
@@ -109,19 +122,23 @@ def build_organisation(scale: Scale, *, seed: int = 2021) -> dict:
             start=start, end=end, deadline=end - datetime.timedelta(days=14),
         )
         is_last = q == scale.quarters - 1
-        Assessment.objects.bulk_create(
-            (Assessment(
+        created = Assessment.objects.bulk_create(
+            (recorded(Assessment(
                 risk=r, period=period, likelihood=rng.randint(1, 4), impact=rng.randint(1, 4),
                 trend=rng.choice(TRENDS), progress=(progress := rng.choice(PROGRESS)),
                 reasons="" if progress == "on_track" else "Synthetic reasons.",
                 commentary="Synthetic commentary for this quarter.",
                 state=rng.choice(["draft", "submitted", "approved"]) if is_last else "approved",
                 reviewed_at=now,
-            ) for r in risks),
+            )) for r in risks),
             batch_size=5000,
         )
+        link_pillars(created, defined)
         ControlUpdate.objects.bulk_create(
-            (ControlUpdate(control=c, period=period, status=rng.choice(STATUSES)) for c in controls),
+            (
+                recorded_control(ControlUpdate(control=c, period=period, status=rng.choice(STATUSES)))
+                for c in controls
+            ),
             batch_size=10000,
         )
         if not is_last:

@@ -1,7 +1,17 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from .history_admin import ReadOnlyHistoryAdmin
 from .models import Assessment, Pillar, Post, Register, ReportingPeriod, Risk, RiskLead
+from .services import record_definitions, reinstate_risk, retire_risk, start_assessment
+
+
+def _record_in_open_period(risks) -> None:
+    """Edits apply to the open quarter onward: its record of the risks follows them."""
+    period = ReportingPeriod.objects.open().first()
+    if period is not None:
+        record_definitions(period=period, risks=risks)
 
 
 @admin.register(Post)
@@ -9,6 +19,13 @@ class PostAdmin(admin.ModelAdmin):
     search_fields = ["name", "holders__username", "holders__last_name"]
     filter_horizontal = ["holders"]
     list_display = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:
+            _record_in_open_period(
+                Risk.objects.filter(Q(owner=obj) | Q(leads=obj)).values("pk")
+            )
 
 
 @admin.register(Register)
@@ -30,6 +47,10 @@ class ReportingPeriodAdmin(ReadOnlyHistoryAdmin):
     list_filter = ["state"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["state", "closed_at", "closed_by", "closed_incomplete"]
+
+    def has_add_permission(self, request):
+        # Opening a period carries every risk forward: the Periods page does it, not a row.
+        return False
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and not obj.is_open:
@@ -58,6 +79,37 @@ class RiskAdmin(ReadOnlyHistoryAdmin):
     filter_horizontal = ["pillars"]
     inlines = [RiskLeadInline]
     list_select_related = ["register", "owner"]
+    # Retiring and reinstating are recorded against the quarter: the actions below do them.
+    readonly_fields = ["is_active"]
+    actions = ["retire", "reinstate"]
+
+    def save_related(self, request, form, formsets, change):
+        # The leads and pillars are saved here, after the risk: the open quarter's record of
+        # the risk follows once all of it is saved. A new risk is on the open quarter's
+        # register at once ("new this quarter"), with a draft for its owner.
+        super().save_related(request, form, formsets, change)
+        risk = form.instance
+        period = ReportingPeriod.objects.open().first()
+        if period is not None and risk.is_active:
+            start_assessment(risk=risk, period=period, by=request.user)
+        _record_in_open_period([risk.pk])
+
+    @admin.action(description="Retire the selected risks from the open quarter onward")
+    def retire(self, request, queryset):
+        self._change_status(request, queryset, retire_risk, "retired")
+
+    @admin.action(description="Reinstate the selected risks in the open quarter")
+    def reinstate(self, request, queryset):
+        self._change_status(request, queryset, reinstate_risk, "reinstated")
+
+    def _change_status(self, request, queryset, service, done: str) -> None:
+        for risk in queryset:
+            try:
+                service(risk=risk, by=request.user)
+            except ValidationError as refused:
+                self.message_user(request, f"Risk {risk.ref}: {refused.messages[0]}", messages.ERROR)
+            else:
+                self.message_user(request, f"Risk {risk.ref} {risk.title} {done}.")
 
 
 class FrozenPeriodAdminMixin:
@@ -86,11 +138,21 @@ class FrozenPeriodAdminMixin:
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(FrozenPeriodAdminMixin, ReadOnlyHistoryAdmin):
+class AssessmentAdmin(ReadOnlyHistoryAdmin):
+    """Read only: an update changes through its owner's pages and the team's review, whose
+    services keep the workflow's rules (nobody approves their own work, a returned update
+    says why). The admin may look, never write."""
+
     list_display = ["risk", "period", "position", "trend", "progress", "state", "updated_at"]
     list_filter = ["period", "state", "progress", "trend", "risk__register"]
     search_fields = ["risk__title", "commentary", "reasons"]
     list_select_related = ["risk", "period"]
-    readonly_fields = ["version", "updated_at", "updated_by", "submitted_at", "submitted_by",
-                       "reviewed_at", "reviewed_by"]
-    raw_id_fields = ["risk"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -4,7 +4,7 @@ cell holding the numbers of the risks there (Appendix A's alignment table)."""
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import CharField, StringAgg, Value
+from django.db.models import CharField, F, StringAgg, Value
 from django.db.models.functions import Cast
 
 from .heatmaps import HeatMap, build_heat_maps, heat_map_groups, numbered
@@ -65,27 +65,34 @@ class Alignment:
         )
 
 
-def alignment(register: Register, period: ReportingPeriod, pillars=None) -> Alignment:
-    """Pillars x bands with the refs of the risks in each, as the seed's alignment table.
+def alignment(
+    register: Register, period: ReportingPeriod, pillars=None, *, rows=None
+) -> Alignment:
+    """Pillars x bands with the refs of the risks in each, as the seed's alignment table, of
+    `rows` that count (the quarter as a person may see it: AssessmentQuerySet.shown(); by
+    default, the quarter's record).
 
     Two queries (the pillars, unless given, and one aggregate); unscored risks stay out and
     are named in a note underneath.
     """
     pillars = list(Pillar.objects.all()) if pillars is None else list(pillars)
+    if rows is None:
+        rows = Assessment.objects.of_register(register).shown(period, None)
     groups = (
-        Assessment.objects.of_register(register, [period])
-        .values("risk__pillars", "likelihood", "impact")
-        .annotate(refs=StringAgg(Cast("risk__ref", CharField()), Value(",")))
+        rows.counted()
+        .annotate(pillar=F("pillar_links__pillar"))
+        .values("pillar", "likelihood", "impact")
+        .annotate(refs=StringAgg(Cast("ref", CharField()), Value(",")))
         .order_by()
     )
     return build_alignment(period, pillars, groups)
 
 
 def maps_and_alignment(
-    register: Register, period: ReportingPeriod, pillars: list[Pillar], *, link: str = ""
+    register: Register, period: ReportingPeriod, pillars: list[Pillar], *, rows, link: str = ""
 ) -> tuple[list[HeatMap], Alignment]:
     """heat_maps() and alignment() together from one aggregate query (the pillars given)."""
-    groups = list(heat_map_groups(register, period, by_pillar=True))
+    groups = list(heat_map_groups(rows, by_pillar=True))
     return build_heat_maps(register, period, groups, link=link), build_alignment(
         period, pillars, groups
     )
@@ -102,10 +109,10 @@ def build_alignment(period: ReportingPeriod, pillars: list[Pillar], groups) -> A
         refs = {int(r) for r in g["refs"].split(",")}
         if g["likelihood"] is None:
             unscored |= refs
-        elif g["risk__pillars"] is None:
+        elif g["pillar"] is None:
             unaligned |= refs
         else:
-            cells[g["risk__pillars"]][band_of_score[g["likelihood"] * g["impact"]]] |= refs
+            cells[g["pillar"]][band_of_score[g["likelihood"] * g["impact"]]] |= refs
     scored = set().union(*(refs for by_band in cells.values() for refs in by_band.values()))
     rows = [
         AlignmentRow(

@@ -74,38 +74,47 @@ class Move:
         )
 
 
-def compare_rows(
-    register: Register, before: ReportingPeriod, after: ReportingPeriod
-) -> list[dict[str, dict]]:
-    """Each risk's assessments of two periods, as values() rows {"before": .., "after": ..},
-    short-term risks first (one query, of the few columns a comparison shows)."""
+_COMPARED = (
+    "risk_id", "period_id", "likelihood", "impact", "trend", "progress", "ref", "title", "horizon",
+)
+
+
+def compare_rows(before_rows, after_rows) -> list[dict[str, dict]]:
+    """Each risk's updates in two quarters as shown (Assessment.objects.shown()), as values()
+    rows {"before": .., "after": ..}, short-term risks first: one query (a UNION), of the few
+    columns a comparison shows. Retired risks and updates not approved by a closed quarter
+    are out, as they are of every count."""
     pairs: dict[int, dict] = defaultdict(dict)
-    for row in Assessment.objects.of_register(register, [before, after]).values(
-        "risk_id", "period_id", "likelihood", "impact", "trend", "progress",
-        "risk__ref", "risk__title", "risk__horizon",
-    ).order_by():
-        pairs[row["risk_id"]]["before" if row["period_id"] == before.pk else "after"] = row
+    sides = (
+        before_rows.counted().annotate(side=Value("before")).values(*_COMPARED, "side").order_by()
+        .union(
+            after_rows.counted().annotate(side=Value("after")).values(*_COMPARED, "side")
+            .order_by(),
+            all=True,
+        )
+    )
+    for row in sides:
+        pairs[row["risk_id"]][row["side"]] = row
 
     def order(pair: dict[str, dict]) -> tuple[bool, int]:
-        row = next(iter(pair.values()))
-        return row["risk__horizon"] != Horizon.SHORT, row["risk__ref"]
+        row = pair.get("after") or pair["before"]
+        return row["horizon"] != Horizon.SHORT, row["ref"]
 
     return sorted(pairs.values(), key=order)
 
 
 def moves_of(pairs: list[dict[str, dict]]) -> list[Move]:
-    """Moves from compare_rows() pairs (a page of them): no query."""
+    """Moves from compare_rows() pairs (a page of them): no query. Each risk is named as the
+    later quarter records it."""
     moves = []
     for pair in pairs:
-        row = next(iter(pair.values()))
-        risk = Risk(
-            pk=row["risk_id"], ref=row["risk__ref"], title=row["risk__title"],
-            horizon=row["risk__horizon"],
-        )
+        row = pair.get("after") or pair["before"]
+        risk = Risk(pk=row["risk_id"], ref=row["ref"], title=row["title"], horizon=row["horizon"])
         found = {
             when: Assessment(
                 risk=risk, period_id=r["period_id"], likelihood=r["likelihood"],
                 impact=r["impact"], trend=r["trend"], progress=r["progress"],
+                ref=r["ref"], title=r["title"], horizon=r["horizon"],
             )
             for when, r in pair.items()
         }
@@ -113,9 +122,12 @@ def moves_of(pairs: list[dict[str, dict]]) -> list[Move]:
     return moves
 
 
-def compare(register: Register, before: ReportingPeriod, after: ReportingPeriod) -> list[Move]:
-    """How each risk moved between two periods (one query)."""
-    return moves_of(compare_rows(register, before, after))
+def compare(
+    register: Register, before: ReportingPeriod, after: ReportingPeriod, user=None
+) -> list[Move]:
+    """How each risk moved between two quarters, as `user` may see them (one query)."""
+    rows = Assessment.objects.of_register(register)
+    return moves_of(compare_rows(rows.shown(before, user), rows.shown(after, user)))
 
 
 # Changed since the quarter before -----------------------------------------------------------
@@ -129,16 +141,17 @@ class RiskChange:
     changes: list[AnswerChange] = field(default_factory=list)
 
 
-def _changed_assessments(register: Register, previous: ReportingPeriod, period: ReportingPeriod):
-    """The register's assessments of `period` that Assessment.changes_since() finds changed since
-    `previous` (new risks included), short-term first then by ref, each annotated with
-    before_id: one query, joined not correlated, so that the database compares and counts the
-    rows rather than Python (a register of 1,000 risks sent 2,000 rows to be compared).
+def _changed_assessments(rows, previous: ReportingPeriod):
+    """The updates among `rows` (a quarter as shown) that Assessment.changes_since() finds
+    changed since `previous` (new risks, and risks retired or reinstated, included),
+    short-term first then by ref, each annotated with before_id: one query, joined not
+    correlated, so that the database compares and counts the rows rather than Python (a
+    register of 1,000 risks sent 2,000 rows to be compared).
 
     Commentary is compared as saved: forms strip it, as Assessment.changes_since() does.
     """
     before = FilteredRelation("risk__assessments", condition=Q(risk__assessments__period=previous))
-    answers = ("likelihood", "impact", "trend", "progress", "commentary")
+    answers = ("likelihood", "impact", "trend", "progress", "commentary", "retired")
     # Read through one join: a filter() on the relation would join it again.
     then = {f"before_{name}": F(f"before__{name}") for name in answers}
     differs = Q(before_id__isnull=True)
@@ -148,8 +161,7 @@ def _changed_assessments(register: Register, previous: ReportingPeriod, period: 
             now, was = Coalesce(now, Value(0)), Coalesce(was, Value(0))
         differs |= Q(~Exact(now, was))
     return (
-        Assessment.objects.of_register(register, [period])
-        .annotate(before=before)
+        rows.annotate(before=before)
         .annotate(before_id=F("before__id"))
         .alias(**then)
         .filter(differs)
@@ -159,14 +171,14 @@ def _changed_assessments(register: Register, previous: ReportingPeriod, period: 
 
 
 def risk_changes(
-    register: Register, period: ReportingPeriod, previous: ReportingPeriod,
-    *, page=None, per_page: int | None = None,
+    rows, previous: ReportingPeriod, *, page=None, per_page: int | None = None,
 ) -> tuple[list[RiskChange], Page | None]:
-    """The register's risks whose score, trend, progress or commentary changed between
-    `previous` and `period` (new risks included), and the page of them when `per_page` is
-    given: two queries, the few columns that say which risks changed (with the count), and
-    the earlier updates of the risks shown, which alone are read in full."""
-    changed = _changed_assessments(register, previous, period)
+    """The risks among `rows` (a quarter as shown, less what a closed quarter never approved)
+    whose score, trend, progress or commentary changed since `previous`, or that are new,
+    retired or reinstated, and the page of them when `per_page` is given: two queries, the
+    few columns that say which risks changed (with the count), and the earlier updates of the
+    risks shown, which alone are read in full."""
+    changed = _changed_assessments(rows, previous)
     found_page = None
     if per_page:
         found_page = get_page(changed, page, per_page, window=True)
@@ -181,3 +193,33 @@ def risk_changes(
         rows.append(RiskChange(risk=after.risk, before=before, after=after,
                                changes=after.changes_since(before)))
     return rows, found_page
+
+
+@dataclass
+class Arrivals:
+    """Risks that came onto the register, left it or came back in a quarter."""
+
+    new: list[Assessment] = field(default_factory=list)
+    retired: list[Assessment] = field(default_factory=list)
+    reinstated: list[Assessment] = field(default_factory=list)
+
+
+def arrivals(rows, previous: ReportingPeriod) -> Arrivals:
+    """Which of `rows` (a quarter as shown) are new since `previous`, retired in it, or
+    reinstated: one query, of the few risks that did."""
+    found = Arrivals()
+    before = FilteredRelation("risk__assessments", condition=Q(risk__assessments__period=previous))
+    for a in (
+        rows.annotate(before=before)
+        .annotate(before_id=F("before__id"), before_retired=F("before__retired"))
+        .filter(Q(before_id__isnull=True) | ~Q(retired=F("before_retired")))
+        .only("ref", "title", "risk_id", "retired")
+        .in_register_order()
+    ):
+        if a.before_id is None:
+            found.new.append(a)
+        elif a.retired:
+            found.retired.append(a)
+        else:
+            found.reinstated.append(a)
+    return found

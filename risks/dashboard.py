@@ -4,7 +4,7 @@ risk's score over the quarters as a chart (plotly, drawn from a static file) bes
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
@@ -63,12 +63,15 @@ MEASURES = [
 ]
 
 
-def dashboard_counts(registers: list[Register], period: ReportingPeriod) -> list[CountTable]:
-    """Counts by RAG, progress and trend per register for one period (one aggregate query)."""
+def dashboard_counts(
+    registers: list[Register], period: ReportingPeriod, user=None
+) -> list[CountTable]:
+    """Counts by RAG, progress and trend per register for one period, of what counts as
+    `user` may see it (AssessmentQuerySet.shown and counted): one aggregate query."""
     url = {r.pk: f"{r.get_absolute_url()}?{urlencode({'period': period.slug})}" for r in registers}
     per_register: dict[int, Counter] = defaultdict(Counter)
     for row in (
-        Assessment.objects.filter(period=period, risk__register__in=registers)
+        Assessment.objects.filter(risk__register__in=registers).shown(period, user).counted()
         .values("risk__register_id", "progress", "trend")
         .annotate(n=Count("pk"))
         .order_by()
@@ -135,12 +138,13 @@ class RiskChart:
 def score_histories(risks: list[Risk], up_to: ReportingPeriod) -> list[RiskChart]:
     """Each risk's score and band over the quarters up to `up_to` (one query).
 
-    Only what was reported counts: closed periods, and approved updates of an open one.
+    Only what was reported counts: approved updates (a quarter that closed incomplete never
+    approved the rest), while the risk was on the register.
     """
     points: dict[int, list[Point]] = defaultdict(list)
     for row in (
         Assessment.objects.filter(risk__in=[r.pk for r in risks], period__start__lte=up_to.start)
-        .filter(Q(period__state=ReportingPeriod.State.CLOSED) | Q(state=Assessment.State.APPROVED))
+        .filter(state=Assessment.State.APPROVED, retired=False)
         .values("risk_id", "period__name", "likelihood", "impact")
         .order_by("risk_id", "period__start")
     ):

@@ -15,25 +15,20 @@ from .models import (
     Assessment,
     Horizon,
     Pillar,
-    Post,
     Progress,
     Rag,
-    Register,
     ReportingPeriod,
     Trend,
-    lead_names,
     short_term_first,
 )
 from .pages import url_maker
 from .scoring import Scale, bands
 
 SORTS = {
-    "ref": ("Reference", [F("risk__ref").asc()]),
-    "score": (
-        "Current score, highest first", [F("score_value").desc(nulls_last=True), "risk__ref"]
-    ),
-    "title": ("Title", ["risk__title", "risk__ref"]),
-    "owner": ("Risk owner", ["risk__owner__name", "risk__ref"]),
+    "ref": ("Reference", [F("ref").asc()]),
+    "score": ("Current score, highest first", [F("score_value").desc(nulls_last=True), "ref"]),
+    "title": ("Title", ["title", "ref"]),
+    "owner": ("Risk owner", ["owner_name", "ref"]),
 }
 
 ANY = [("", "Any")]
@@ -97,11 +92,11 @@ class RegisterFilterForm(forms.Form):
         return getattr(self, "cleaned_data", {}).get("sort") or "ref"
 
 
-def owner_choices(register: Register) -> list[tuple[int, str]]:
-    """(id, name) of each post that owns a risk of the register, by name."""
-    return list(
-        Post.objects.filter(owned_risks__register=register)
-        .distinct().order_by("name").values_list("pk", "name")
+def owner_choices(rows: QuerySet[Assessment]) -> list[tuple[int, str]]:
+    """(id, name) of each post that owns a risk among the rows (a quarter's record), by name."""
+    return sorted(
+        set(rows.exclude(owner=None).values_list("owner_id", "owner_name").order_by()),
+        key=lambda pair: (pair[1], pair[0]),
     )
 
 
@@ -109,35 +104,24 @@ def owner_choices(register: Register) -> list[tuple[int, str]]:
 # comments) stay in the database.
 REGISTER_ROW_FIELDS = [
     "risk_id", "period_id", "likelihood", "impact", "trend", "progress", "state",
-    "risk__ref", "risk__title", "risk__description", "risk__description_agreed",
-    "risk__horizon", "risk__owner_id", "risk__target_likelihood", "risk__target_impact",
-    "risk__owner__name",
+    "not_rated", "not_rated_reason", "ref", "title", "description", "description_agreed",
+    "horizon", "owner_id", "owner_name", "lead_names", "target_likelihood", "target_impact",
+    "retired",
 ]
 
 
-def register_rows(
-    register: Register, period: ReportingPeriod, filters: dict, sort: str = "ref"
-) -> QuerySet[Assessment]:
-    """The register as it stood in `period`: that period's assessments, filtered and sorted.
-
-    Short-term risks come first, as Appendix A sets them out. Each row carries its risk, the
-    risk's owner and (packed in leads_packed, see lead_names()) its working leads: a page of
-    rows is one query.
-    """
-    rows = (
-        Assessment.objects.of_register(register, [period])
-        .select_related("risk__owner")
-        .only(*REGISTER_ROW_FIELDS)
-        .with_lead_names()
-        .annotate(
-            score_value=F("likelihood") * F("impact"),
-            horizon_order=short_term_first("risk__horizon"),
-        )
+def register_rows(rows: QuerySet[Assessment], filters: dict, sort: str = "ref") -> QuerySet[Assessment]:
+    """The register as a quarter records it (`rows`: Assessment.objects.shown()), filtered
+    and sorted. Short-term risks come first, as Appendix A sets them out. A page of rows is
+    one query: each row carries the risk as its quarter recorded it."""
+    rows = rows.only(*REGISTER_ROW_FIELDS).annotate(
+        score_value=F("likelihood") * F("impact"),
+        horizon_order=short_term_first("horizon"),
     )
     if "horizon" in filters:
-        rows = rows.filter(risk__horizon=filters["horizon"])
+        rows = rows.filter(horizon=filters["horizon"])
     if "owner" in filters:
-        rows = rows.filter(risk__owner_id=filters["owner"])
+        rows = rows.filter(owner_id=filters["owner"])
     if "rag" in filters:
         rows = rows.filter(
             progress__in=[p for p, rag in RAG_FOR_PROGRESS.items() if rag == filters["rag"]]
@@ -147,7 +131,7 @@ def register_rows(
     if "trend" in filters:
         rows = rows.filter(trend=filters["trend"])
     if "pillar" in filters:
-        rows = rows.filter(risk__pillars=filters["pillar"])
+        rows = rows.filter(pillar_links__pillar=filters["pillar"])
     if "band" in filters:
         band = next(b for b in bands() if b.key == filters["band"])
         rows = rows.filter(score_value__gte=band.low, score_value__lte=band.high)
@@ -163,19 +147,36 @@ PROGRESS_LABELS = dict(Progress.choices)
 STATE_LABELS = dict(Assessment.State.choices)
 
 
-def group_by_horizon(rows) -> list[tuple[str, str, list[Assessment]]]:
+def record_note(a: Assessment, period: ReportingPeriod, periods: dict[int, str]) -> tuple[str, str]:
+    """(words, tag colour) that say where a row of `period`'s register stands, if anything
+    needs saying: retired, never approved by a closed quarter, still in progress, or the
+    last approved update of an earlier quarter (AssessmentQuerySet.shown)."""
+    if a.retired:
+        return "Retired", "grey"
+    if a.period_id != period.pk:
+        return f"Last approved in {periods.get(a.period_id, 'an earlier quarter')}", "grey"
+    if a.state == Assessment.State.APPROVED:
+        return "", ""
+    if not period.is_open:
+        return "Not approved", "red"
+    return STATE_LABELS.get(a.state, a.state), "blue"
+
+
+def group_by_horizon(
+    rows, period: ReportingPeriod, periods: list[ReportingPeriod]
+) -> list[tuple[str, str, list[Assessment]]]:
     """(horizon value, label, rows) for each horizon present, short-term first.
 
     Each row also gets what the register table shows, looked up here once rather than by
     model methods in the template (a page is 50 rows): risk_url, trend_label, progress_label,
-    state_label and, from register_rows(), lead_names (the working leads' names in order)."""
+    and a record note (record_note())."""
     groups: dict[str, list[Assessment]] = defaultdict(list)
     risk_url = url_maker("risks:risk")
+    names = {p.pk: p.name for p in periods}
     for a in rows:
         a.risk_url = risk_url(a.risk_id)
         a.trend_label = TREND_LABELS.get(a.trend, a.trend)
         a.progress_label = PROGRESS_LABELS.get(a.progress, a.progress)
-        a.state_label = STATE_LABELS.get(a.state, a.state)
-        a.lead_names = lead_names(getattr(a, "leads_packed", None))
-        groups[a.risk.horizon].append(a)
+        a.record_note, a.record_tag = record_note(a, period, names)
+        groups[a.horizon].append(a)
     return [(value, label, groups[value]) for value, label in Horizon.choices if groups[value]]

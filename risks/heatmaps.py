@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from urllib.parse import urlencode
 
-from django.db.models import CharField, StringAgg, Value
+from django.db.models import CharField, F, StringAgg, Value
 from django.db.models.functions import Cast
 from django.utils.safestring import SafeString, mark_safe
 
@@ -211,33 +211,37 @@ def _empty_rows() -> dict[tuple[int, int], Cell]:
 
 
 def heat_maps(
-    register: Register, period: ReportingPeriod, *, link: str = ""
+    register: Register, period: ReportingPeriod, *, rows=None, link: str = ""
 ) -> list[HeatMap]:
-    """Both horizons' maps for one register and period, from a single aggregate query.
+    """Both horizons' maps of `rows` (the quarter as a person may see it:
+    AssessmentQuerySet.shown(); by default, the quarter's record), from a single aggregate
+    query of those that count.
 
     `link` is the register page's URL: when given, each non-empty cell links to the register
     filtered to that period, horizon and cell. The PDF passes nothing and gets no links.
     """
-    return build_heat_maps(register, period, heat_map_groups(register, period), link=link)
+    if rows is None:
+        rows = Assessment.objects.of_register(register).shown(period, None)
+    return build_heat_maps(register, period, heat_map_groups(rows), link=link)
 
 
-def heat_map_groups(register: Register, period: ReportingPeriod, *, by_pillar: bool = False):
+def heat_map_groups(rows, *, by_pillar: bool = False):
     """The aggregate behind the heat maps: one row per (horizon, current cell, target cell),
-    at most 2 x 17 x 17 rows however many risks there are, with the refs of its risks.
+    at most 2 x 17 x 17 rows however many risks there are, with the refs of its risks, of
+    `rows` that count (AssessmentQuerySet.counted).
 
-    With `by_pillar` the rows are split by pillar as well (risk__pillars), so that the
-    alignment table can be built from the same query (risks.alignment.maps_and_alignment);
-    a risk with two pillars is then in two rows, and build_heat_maps() counts it once.
+    With `by_pillar` the rows are split by pillar as well (`pillar`), so that the alignment
+    table can be built from the same query (risks.alignment.maps_and_alignment); a risk with
+    two pillars is then in two rows, and build_heat_maps() counts it once.
     """
-    fields = [
-        "risk__horizon", "likelihood", "impact", "risk__target_likelihood", "risk__target_impact",
-    ]
+    fields = ["horizon", "likelihood", "impact", "target_likelihood", "target_impact"]
+    rows = rows.counted()
     if by_pillar:
-        fields.append("risk__pillars")
+        rows = rows.annotate(pillar=F("pillar_links__pillar"))
+        fields.append("pillar")
     return (
-        Assessment.objects.of_register(register, [period])
-        .values(*fields)
-        .annotate(refs=StringAgg(Cast("risk__ref", CharField()), Value(",")))
+        rows.values(*fields)
+        .annotate(refs=StringAgg(Cast("ref", CharField()), Value(",")))
         .order_by()
     )
 
@@ -251,13 +255,13 @@ def build_heat_maps(
     unscored: dict[str, list[int]] = defaultdict(list)
     seen: dict[str, set[int]] = defaultdict(set)
     for g in groups:
-        horizon = g["risk__horizon"]
+        horizon = g["horizon"]
         refs = [ref for ref in map(int, g["refs"].split(",")) if ref not in seen[horizon]]
         seen[horizon].update(refs)
         if g["likelihood"] is None:
             unscored[horizon].extend(refs)
         elif refs:
-            target = (g["risk__target_likelihood"], g["risk__target_impact"])
+            target = (g["target_likelihood"], g["target_impact"])
             placed[horizon].append((g["likelihood"], g["impact"], target, refs))
 
     maps = []

@@ -37,6 +37,11 @@ def reads_everything(user) -> bool:
     return is_planner(user) or is_panel(user)
 
 
+def sees_drafts(user) -> bool:
+    """Drafts belong to their risk's owner and leads and to the team; the team sees them all."""
+    return is_planner(user)
+
+
 def scale_check(prefix: str, field: str, nullable: bool = False) -> models.CheckConstraint:
     condition = Q(**{f"{field}__gte": SCALE_RANGE.start, f"{field}__lte": SCALE_RANGE.stop - 1})
     if nullable:
@@ -423,8 +428,8 @@ def lead_names(packed: str | None) -> list[str]:
 
 
 class AssessmentQuerySet(FrozenPeriodQuerySet):
-    def of_register(self, register: "Register", periods) -> "AssessmentQuerySet":
-        """The assessments of a register's risks in the given periods.
+    def of_register(self, register: "Register", periods=None) -> "AssessmentQuerySet":
+        """The assessments of a register's risks (in the given periods, if any).
 
         Filtered as risk_id IN (the register's risks), so that the database walks the
         register's index and then the one-assessment-per-risk-per-period index. SQLite keeps
@@ -432,13 +437,76 @@ class AssessmentQuerySet(FrozenPeriodQuerySet):
         assessment of the period (5,000 at scale) to keep the register's fifth: three times
         slower.
         """
-        return self.filter(
-            period__in=periods, risk__in=Risk.objects.filter(register=register).values("pk")
-        )
+        rows = self.filter(risk__in=Risk.objects.filter(register=register).values("pk"))
+        return rows if periods is None else rows.filter(period__in=periods)
 
     def in_register_order(self, *then) -> "AssessmentQuerySet":
         """Short-term risks first, as Appendix A sets them out; then `then` (default: ref)."""
-        return self.order_by(short_term_first("risk__horizon"), *(then or ["risk__ref"]))
+        return self.order_by(short_term_first("horizon"), *(then or ["ref"]))
+
+    # What a quarter shows: the one rule every page, count, chart and the report follows.
+
+    def shown(self, period: "ReportingPeriod", user) -> "AssessmentQuerySet":
+        """The updates a page of `period` shows `user` (from this queryset's registers' risks).
+
+        A closed quarter shows its record: every update, those not approved marked so (the
+        quarter closed incomplete) and kept out of counts by counted(). In the open quarter the
+        Planning & Risk Team sees every update as it stands; everyone else sees a risk's
+        update of this quarter once it is approved, or if they own or lead the risk, and
+        otherwise the risk's last approved update before it: never another person's draft.
+        A risk with nothing approved yet is not shown to them at all.
+        """
+        rows = self.filter(period=period)
+        # No user: the record itself, for code that is no page (a closed quarter's report).
+        if not period.is_open or user is None or sees_drafts(user):
+            return rows
+        own = Risk.objects.owned_or_led_by(user).values("pk")
+        last_approved = (
+            Assessment.objects.filter(
+                risk=models.OuterRef("risk"), state=Assessment.State.APPROVED,
+                period__start__lt=period.start,
+            )
+            .order_by("-period__start")
+            .values("pk")[:1]
+        )
+        shown_ids = rows.annotate(
+            shown_id=models.Case(
+                models.When(Q(state=Assessment.State.APPROVED) | Q(risk__in=own), then="pk"),
+                default=models.Subquery(last_approved),
+            )
+        ).values("shown_id")
+        return Assessment.objects.filter(pk__in=shown_ids)
+
+    def counted(self) -> "AssessmentQuerySet":
+        """The updates that count, in figures, heat maps and alignment: approved (or, in the
+        open quarter, the work in progress a person may see) and not retired. Those not rated
+        (or not yet scored) are among them, to be named under the maps, never placed."""
+        return self.filter(
+            Q(state=Assessment.State.APPROVED) | Q(period__state=ReportingPeriod.State.OPEN),
+            retired=False,
+        )
+
+    def record_definitions(self) -> int:
+        """Each update records its risk as the risk stands now (and the pillars it aligns
+        with): what a quarter shows of its risks. A closed quarter's rows refuse, as every
+        write to them does. Returns how many were recorded."""
+        rows = list(self.only("pk", "risk_id", "period_id", *Assessment.DEFINITION_FIELDS))
+        found = {
+            risk.pk: risk
+            for risk in risks_with_definitions(Risk.objects.filter(pk__in=[a.risk_id for a in rows]))
+        }
+        for a in rows:
+            a.copy_definition(found[a.risk_id])
+        Assessment.objects.bulk_update(rows, Assessment.DEFINITION_FIELDS, batch_size=1000)
+        AssessmentPillar.objects.filter(assessment__in=[a.pk for a in rows]).delete()
+        link_pillars(rows, found)
+        return len(rows)
+
+    def not_approved(self) -> "AssessmentQuerySet":
+        """A closed quarter's updates that were never approved (it closed incomplete)."""
+        return self.filter(period__state=ReportingPeriod.State.CLOSED).exclude(
+            state=Assessment.State.APPROVED
+        )
 
     def with_lead_names(self) -> "AssessmentQuerySet":
         """Each row's working leads, packed in `leads_packed` (see lead_names())."""
@@ -541,6 +609,39 @@ class Assessment(FrozenPeriodModel):
     )
     review_comment = models.TextField(blank=True)
 
+    # Not rated this quarter (for example, its description is not agreed): no score, trend or
+    # progress is asked for, and the risk stays out of every count, heat map and alignment.
+    not_rated = models.BooleanField("not rated this quarter", default=False)
+    not_rated_reason = models.CharField(
+        "why it is not rated", max_length=500, blank=True,
+        help_text='For example "The risk description is not yet agreed".',
+    )
+
+    # The risk as this quarter shows it. Copied from the risk when the update is created,
+    # kept in step with the risk while the quarter is open (risks.services.record_definition)
+    # and fixed when the quarter closes, so that editing a risk never rewrites a past quarter.
+    ref = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True)
+    description_agreed = models.BooleanField(default=True)
+    horizon = models.CharField(max_length=5, choices=Horizon.choices, blank=True)
+    owner = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    owner_name = models.CharField(max_length=200, blank=True)
+    lead_names = models.JSONField(default=list, blank=True)
+    target_likelihood = models.PositiveSmallIntegerField(
+        choices=Scale.choices, null=True, blank=True
+    )
+    target_impact = models.PositiveSmallIntegerField(choices=Scale.choices, null=True, blank=True)
+    appetite = models.TextField(blank=True)
+    retired = models.BooleanField(
+        default=False, help_text="The risk was retired (no longer active) in this quarter."
+    )
+    pillars = models.ManyToManyField(
+        Pillar, through="AssessmentPillar", related_name="+", blank=True
+    )
+
     objects = AssessmentQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -580,6 +681,21 @@ class Assessment(FrozenPeriodModel):
             models.CheckConstraint(
                 condition=Q(score_change_source__in=["", *ScoreChangeSource.values]),
                 name="assessment_score_change_source_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(not_rated=False)
+                | Q(likelihood__isnull=True, trend="", progress="", score_change_source=""),
+                name="assessment_not_rated_has_no_rating",
+            ),
+            models.CheckConstraint(
+                condition=Q(not_rated=False) | ~Q(not_rated_reason=""),
+                name="assessment_not_rated_says_why",
+            ),
+            scale_check("assessment", "target_likelihood", nullable=True),
+            scale_check("assessment", "target_impact", nullable=True),
+            both_or_neither("assessment", "target_likelihood", "target_impact"),
+            models.CheckConstraint(
+                condition=Q(horizon__in=["", *Horizon.values]), name="assessment_horizon_known"
             ),
         ]
         indexes = [models.Index(fields=["period", "state"])]
@@ -637,9 +753,61 @@ class Assessment(FrozenPeriodModel):
             self.State.RETURNED: "orange",
         }.get(self.state, "grey")
 
+    @property
+    def target_score(self) -> int | None:
+        if self.target_likelihood is None or self.target_impact is None:
+            return None
+        return self.target_likelihood * self.target_impact
+
+    @property
+    def target_position(self) -> str:
+        return position_label(self.target_likelihood, self.target_impact)
+
+    @property
+    def target_band(self) -> Band | None:
+        return band_for(self.target_score)
+
+    @property
+    def target_words(self) -> str:
+        return position_words(self.target_likelihood, self.target_impact)
+
+    def copy_definition(self, risk: Risk) -> None:
+        """Take the risk's definition as it stands (its leads read in order, through
+        risk.ordered_leads()); the pillars, a many-to-many, are set after saving."""
+        self.ref = risk.ref
+        self.title = risk.title
+        self.description = risk.description
+        self.description_agreed = risk.description_agreed
+        self.horizon = risk.horizon
+        self.owner_id = risk.owner_id
+        self.owner_name = risk.owner.name
+        self.lead_names = [post.name for post in risk.ordered_leads()]
+        self.target_likelihood = risk.target_likelihood
+        self.target_impact = risk.target_impact
+        self.appetite = risk.appetite
+        self.retired = not risk.is_active
+
+    DEFINITION_FIELDS = (
+        "ref", "title", "description", "description_agreed", "horizon", "owner", "owner_name",
+        "lead_names", "target_likelihood", "target_impact", "appetite", "retired",
+    )
+
+    def save(self, *args, **kwargs):
+        # Whatever creates an update (the services, the admin, a script), it records its risk
+        # as it stands; fixtures load raw and keep what they hold.
+        recording = self._state.adding and not self.title
+        if recording:
+            self.copy_definition(self.risk)
+        super().save(*args, **kwargs)
+        if recording:
+            AssessmentPillar.objects.bulk_create([
+                AssessmentPillar(assessment=self, pillar=pillar, period_id=self.period_id)
+                for pillar in self.risk.pillars.all()
+            ])
+
     def moves_away_from_target(self, previous: "Assessment | None") -> bool:
         """True when this score is further from the risk's target than the previous score."""
-        target = self.risk.target_score
+        target = self.target_score
         if target is None or self.score is None or previous is None or previous.score is None:
             return False
         return abs(self.score - target) > abs(previous.score - target)
@@ -687,6 +855,9 @@ class Assessment(FrozenPeriodModel):
                 self.progress_summary, previous.get_progress_display() or "Not recorded",
                 self.get_progress_display() or "Not recorded",
             ))
+        if previous.retired != self.retired:
+            was, now = ("Active", "Retired") if self.retired else ("Retired", "Reinstated")
+            found.append(AnswerChange("Status", "Status", was, now, was, now))
         if previous.commentary.strip() != self.commentary.strip():
             found.append(AnswerChange(
                 "Commentary", "Commentary", previous.commentary or "Not recorded",
@@ -712,3 +883,39 @@ class Assessment(FrozenPeriodModel):
         if not self.commentary.strip():
             missing["commentary"] = "Enter the commentary"
         return missing
+
+
+class AssessmentPillar(FrozenPeriodModel):
+    """A pillar the risk was aligned with in the assessment's quarter (Assessment.pillars)."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="pillar_links"
+    )
+    pillar = models.ForeignKey(Pillar, on_delete=models.PROTECT, related_name="+")
+    # The assessment's period, so that the row is frozen with it (FrozenPeriodModel).
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
+
+    objects = FrozenPeriodQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "pillar"], name="assessment_pillar_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} – {self.pillar}"
+
+
+def risks_with_definitions(risks):
+    """Risks with what Assessment.copy_definition reads: owner, leads in order, pillars."""
+    return risks.select_related("owner").prefetch_related(
+        models.Prefetch("risklead_set", queryset=RiskLead.objects.select_related("post")), "pillars"
+    )
+
+
+def link_pillars(assessments: list[Assessment], risks: dict[int, Risk]) -> None:
+    """Record the pillars each update's risk aligns with now (risks: prefetched pillars)."""
+    AssessmentPillar.objects.bulk_create([
+        AssessmentPillar(assessment=a, pillar=pillar, period_id=a.period_id)
+        for a in assessments for pillar in risks[a.risk_id].pillars.all()
+    ])

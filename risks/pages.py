@@ -7,13 +7,14 @@ from django.core.paginator import Page
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 
-from .models import ReportingPeriod
+from .models import ReportingPeriod, is_panel, is_planner
 
 
 def choose_period(
-    periods: list[ReportingPeriod], slug: str | None
+    periods: list[ReportingPeriod], slug: str | None, user=None
 ) -> ReportingPeriod | None:
-    """The period named in the query string, else the open one, else the latest.
+    """The period named in the query string, else the open one, else the latest; for the
+    Audit Panel, who read what was approved, the latest closed one first.
 
     Picks from an already-fetched list (newest first) so the page's period menu and its
     choice cost one query together.
@@ -23,6 +24,10 @@ def choose_period(
             if period.slug == slug:
                 return period
         raise Http404("There is no reporting period with that name.")
+    if user is not None and is_panel(user) and not is_planner(user):
+        closed = next((p for p in periods if not p.is_open), None)
+        if closed is not None:
+            return closed
     return next((p for p in periods if p.is_open), periods[0] if periods else None)
 
 

@@ -14,7 +14,14 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from .locking import StaleVersion, update_if_version
-from .models import Assessment, PeriodClosed, ReportingPeriod, Risk
+from .models import (
+    Assessment,
+    PeriodClosed,
+    ReportingPeriod,
+    Risk,
+    link_pillars,
+    risks_with_definitions,
+)
 
 
 class NotEditable(ValidationError):
@@ -132,6 +139,12 @@ def approve_assessment(*, assessment: Assessment, version: int, by) -> Assessmen
     current = current_assessment(assessment.pk)
     check_version(current, version)
     check_transition(current, Assessment.State.APPROVED, "approved")
+    if by is not None and by.pk in (current.submitted_by_id, current.updated_by_id):
+        # Nobody checks their own work: whoever submitted or last edited it cannot approve it.
+        raise InvalidTransition(
+            "You submitted or last edited this update, so another member of the Planning & "
+            "Risk Team must approve it."
+        )
     # The comment of an earlier return stays in the history; an approved update carries none.
     return _write(
         current, version=version, by=by, reason="Approved",
@@ -164,7 +177,7 @@ def check_transition(current: Assessment, to: str, verb: str) -> None:
 
 
 def _carried_forward(risk: Risk, period: ReportingPeriod, prev: Assessment | None) -> Assessment:
-    return Assessment(
+    draft = Assessment(
         risk=risk,
         period=period,
         likelihood=prev.likelihood if prev else None,
@@ -173,8 +186,12 @@ def _carried_forward(risk: Risk, period: ReportingPeriod, prev: Assessment | Non
         progress=prev.progress if prev else "",
         commentary=prev.commentary if prev else "",
         reasons=prev.reasons if prev else "",
+        not_rated=prev.not_rated if prev else False,
+        not_rated_reason=prev.not_rated_reason if prev else "",
         # No updated_by: "last saved by" means an owner's save. The history records the opener.
     )
+    draft.copy_definition(risk)
+    return draft
 
 
 @transaction.atomic
@@ -194,13 +211,18 @@ def open_period(
     for a in (
         Assessment.objects.filter(state=Assessment.State.APPROVED, period__start__lt=start)
         .order_by("risk_id", "-period__start")
-        .only("risk_id", "likelihood", "impact", "trend", "progress", "commentary", "reasons")
+        .only(
+            "risk_id", "likelihood", "impact", "trend", "progress", "commentary", "reasons",
+            "not_rated", "not_rated_reason",
+        )
     ):
         last.setdefault(a.risk_id, a)
-    drafts = [_carried_forward(risk, period, last.get(risk.pk)) for risk in Risk.objects.active()]
-    bulk_create_with_history(
+    risks = {risk.pk: risk for risk in risks_with_definitions(Risk.objects.active())}
+    drafts = [_carried_forward(risk, period, last.get(risk.pk)) for risk in risks.values()]
+    drafts = bulk_create_with_history(
         drafts, Assessment, default_user=by, default_change_reason="Carried forward"
     )
+    link_pillars(drafts, risks)
     return period
 
 
@@ -211,17 +233,67 @@ def start_assessment(*, risk: Risk, period: ReportingPeriod, by) -> Assessment:
     existing = Assessment.objects.filter(risk=risk, period=period).first()
     if existing:
         return existing
+    risk = risks_with_definitions(Risk.objects.filter(pk=risk.pk)).get()
     draft = _carried_forward(risk, period, last_approved(risk, period))
     draft._history_user = by
     draft._change_reason = "Carried forward"
     draft.save()
+    link_pillars([draft], {risk.pk: risk})
     return draft
+
+
+@transaction.atomic
+def record_definitions(*, period: ReportingPeriod, risks=None) -> int:
+    """Bring the open period's record of each risk (all, or those in `risks`) into step with
+    the risk as it stands: title, target, owner, leads, pillars and the rest. Editing a risk
+    changes the open quarter onward; a closed quarter keeps what it recorded.
+
+    Returns how many updates were brought into step.
+    """
+    period = lock_open_period(period.pk)
+    rows = Assessment.objects.filter(period=period)
+    if risks is not None:
+        rows = rows.filter(risk__in=risks)
+    return rows.record_definitions()
+
+
+@transaction.atomic
+def retire_risk(*, risk: Risk, by) -> Risk:
+    """Retire a risk from the open quarter onward: its record this quarter says so, and the
+    next quarter carries it no further. Closed quarters keep it as they showed it."""
+    return _set_active(risk, active=False, by=by, reason="Retired")
+
+
+@transaction.atomic
+def reinstate_risk(*, risk: Risk, by) -> Risk:
+    """Bring a retired risk back into the open quarter (with a draft to update)."""
+    return _set_active(risk, active=True, by=by, reason="Reinstated")
+
+
+def _set_active(risk: Risk, *, active: bool, by, reason: str) -> Risk:
+    period = ReportingPeriod.objects.open().first()
+    if period is None:
+        raise ValidationError("No reporting period is open: open one to retire or reinstate a risk.")
+    lock_open_period(period.pk)
+    risk = Risk.objects.select_for_update().get(pk=risk.pk)
+    if risk.is_active == active:
+        raise ValidationError(f"Risk {risk.ref} is already {'active' if active else 'retired'}.")
+    risk.is_active = active
+    risk._history_user = by
+    risk._change_reason = reason
+    risk.save()
+    start_assessment(risk=risk, period=period, by=by)
+    record_definitions(period=period, risks=[risk.pk])
+    return risk
 
 
 @transaction.atomic
 def close_period(*, period: ReportingPeriod, by, incomplete: bool = False) -> ReportingPeriod:
     """Close the quarter. Unless every update is approved, the team must say so (incomplete)."""
     period = lock_open_period(period.pk)
+    # Whatever changed the risks meanwhile (the admin, a script), the quarter keeps the risks
+    # as they stand now that it closes.
+    record_definitions(period=period)
     waiting = period.assessments.exclude(state=Assessment.State.APPROVED).count()
     if waiting and not incomplete:
         raise ValidationError(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import periods, registers, risks
+from .views import registers, risks
 
 app_name = "risks"
 
@@ -11,7 +11,4 @@ urlpatterns = [
     path("dashboard/", registers.dashboard, name="dashboard"),
     path("risks/<int:pk>/", risks.risk_detail, name="risk"),
     path("my-risks/", risks.my_risks, name="my-risks"),
-    path("periods/", periods.period_list, name="periods"),
-    path("periods/open/", periods.period_open, name="period-open"),
-    path("periods/<slug:slug>/close/", periods.period_close, name="period-close"),
 ]

@@ -1,7 +1,7 @@
 """/registers/<slug>/changes/: what changed in a quarter since the one before, risks and
 controls together (risks.changes and controls.changes, composed here)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse
@@ -9,8 +9,8 @@ from django.shortcuts import render
 
 from controls.changes import ControlChange, control_changes
 from risks.access import get_register_for_user
-from risks.changes import RiskChange, risk_changes
-from risks.models import Register, ReportingPeriod
+from risks.changes import RiskChange, arrivals, risk_changes
+from risks.models import Assessment, Register, ReportingPeriod, reads_everything
 from risks.pages import choose_period, pagination, previous_period
 
 RISKS_PAGE_SIZE = 25  # a table each
@@ -25,10 +25,22 @@ class Changes:
     controls: list[ControlChange]  # those of control_page, when paginated
     risk_page: Page | None = None
     control_page: Page | None = None
+    new: list[Assessment] = field(default_factory=list)
+    retired: list[Assessment] = field(default_factory=list)
+    reinstated: list[Assessment] = field(default_factory=list)
+    not_approved: list[Assessment] = field(default_factory=list)
 
     @property
     def risk_count(self) -> int:
         return self.risk_page.paginator.count if self.risk_page else len(self.risks)
+
+    @property
+    def arrival_groups(self) -> list[tuple[str, list[Assessment]]]:
+        return [
+            ("New this quarter", self.new),
+            ("Retired this quarter", self.retired),
+            ("Reinstated this quarter", self.reinstated),
+        ]
 
     @property
     def control_count(self) -> int:
@@ -39,34 +51,45 @@ def changes_since_previous(
     register: Register,
     period: ReportingPeriod,
     *,
+    user=None,
     previous: ReportingPeriod | None | object = ...,
     risks_page=None,
     controls_page=None,
     risks_per_page: int | None = None,
     controls_per_page: int | None = None,
+    control_notes: bool = True,
 ) -> Changes:
     """Risks whose score, trend, progress or commentary changed, and controls whose status
-    changed, between `period` and the quarter before it (`previous`, found if not given).
+    changed, between `period` and the quarter before it (`previous`, found if not given), as
+    `user` may see them (None: the record itself, drafts of the open quarter included).
 
+    Risks that came, went or came back this quarter are listed by name; a closed quarter's
+    updates that were never approved are named, and compared with nothing.
     Given page sizes, risks and controls are paginated (risks_page and controls_page are the
     page numbers asked for): a register of 1,000 risks and 5,000 controls may change almost
-    all of them in a quarter. Four queries at most, whatever the size: the previous period
-    (unless given), the few columns that say which risks changed, the changed risks of the
-    page, and a page of changed controls with their count.
+    all of them in a quarter.
     """
     if previous is ...:
         previous = period.previous()
+    rows = Assessment.objects.of_register(register).shown(period, user)
+    not_approved = []
+    if period.closed_incomplete:
+        not_approved = list(rows.not_approved().in_register_order().only("ref", "title", "risk_id"))
+        rows = rows.exclude(pk__in=[a.pk for a in not_approved])
     if previous is None:
-        return Changes(period=period, previous=None, risks=[], controls=[])
-    risks, risk_page = risk_changes(
-        register, period, previous, page=risks_page, per_page=risks_per_page
-    )
+        return Changes(period=period, previous=None, risks=[], controls=[],
+                       not_approved=not_approved)
+    risks, risk_page = risk_changes(rows, previous, page=risks_page, per_page=risks_per_page)
+    # Controls of the risks whose update of this quarter the person may see.
     controls, control_page = control_changes(
-        register, period, previous, page=controls_page, per_page=controls_per_page
+        register, period, previous, risks=rows.filter(period=period).values("risk_id"),
+        page=controls_page, per_page=controls_per_page, notes=control_notes,
     )
+    came = arrivals(rows, previous)
     return Changes(
         period=period, previous=previous, risks=risks, controls=controls,
-        risk_page=risk_page, control_page=control_page,
+        risk_page=risk_page, control_page=control_page, new=came.new, retired=came.retired,
+        reinstated=came.reinstated, not_approved=not_approved,
     )
 
 
@@ -74,14 +97,16 @@ def register_changes(request: HttpRequest, slug: str) -> HttpResponse:
     """What changed in a period since the quarter before it."""
     register = get_register_for_user(request, slug)
     periods = list(ReportingPeriod.objects.all())
-    period = choose_period(periods, request.GET.get("period"))
+    period = choose_period(periods, request.GET.get("period"), request.user)
     context = {"register": register, "periods": periods, "period": period}
     if period:
         changes = changes_since_previous(
-            register, period, previous=previous_period(periods, period),
+            register, period, user=request.user, previous=previous_period(periods, period),
             risks_page=request.GET.get("page"), risks_per_page=RISKS_PAGE_SIZE,
             controls_page=request.GET.get("controls_page"),
             controls_per_page=CONTROLS_PAGE_SIZE,
+            # A control's note is what Appendix B prints as OFFICIAL-SENSITIVE.
+            control_notes=reads_everything(request.user),
         )
         context["changes"] = changes
         if changes.risk_page is not None:

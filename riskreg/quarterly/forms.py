@@ -88,7 +88,11 @@ class ScoreForm(forms.Form):
             return None
         if likelihood not in Scale.values or impact not in Scale.values:
             return None
-        return Assessment(risk=self.assessment.risk, likelihood=likelihood, impact=impact)
+        return Assessment(
+            risk=self.assessment.risk, likelihood=likelihood, impact=impact,
+            target_likelihood=self.assessment.target_likelihood,
+            target_impact=self.assessment.target_impact,
+        )
 
     def changes(self) -> dict:
         return {

@@ -3,11 +3,12 @@
 from django.db import transaction
 
 from controls import services as controls
-from risks.models import Assessment
+from risks.models import Assessment, ReportingPeriod
 from risks.services import (
     IncompleteUpdate,
     check_transition,
     check_version,
+    close_period,
     current_assessment,
     last_approved,
     lock_open_period,
@@ -38,3 +39,13 @@ def submit_update(*, assessment: Assessment, version: int, by) -> Assessment:
     if missing:
         raise IncompleteUpdate(missing)
     return submit_assessment(assessment=current, version=version, by=by)
+
+
+@transaction.atomic
+def close_quarter(*, period: ReportingPeriod, by, incomplete: bool = False) -> ReportingPeriod:
+    """Close the quarter, its record complete: every risk and every control as it stands now
+    (controls.services.record_period, then risks.services.close_period, which refuses unless
+    every update is approved or the team says to close with what is there)."""
+    lock_open_period(period.pk)
+    controls.record_period(period=period)
+    return close_period(period=period, by=by, incomplete=incomplete)

@@ -4,7 +4,7 @@ The paths are older than this module: people bookmark them, so they stay as they
 
 from django.urls import path
 
-from . import changes, review, update, update_controls
+from . import changes, periods, review, update, update_controls
 
 app_name = "quarterly"
 
@@ -30,6 +30,9 @@ urlpatterns = [
     ),
     path("risks/<int:pk>/update/check/", update.update_check, name="update-check"),
     path("registers/<slug:slug>/changes/", changes.register_changes, name="register-changes"),
+    path("periods/", periods.period_list, name="periods"),
+    path("periods/open/", periods.period_open, name="period-open"),
+    path("periods/<slug:slug>/close/", periods.period_close, name="period-close"),
     path("review/", review.review_queue, name="review"),
     path("review/<int:pk>/", review.review_detail, name="review-detail"),
     path("review/<int:pk>/approve/", review.review_approve, name="review-approve"),

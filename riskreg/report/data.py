@@ -438,6 +438,8 @@ def build(report: Report, *, public: bool = False) -> ReportDocument:
         .annotate(product=F("likelihood") * F("impact"))
         .values("product")[:1]
     )
+    # The quarter's record, as every page shows it (AssessmentQuerySet.shown).
+    shown = Assessment.objects.of_register(register).shown(period, None)
     assessments = list(
         Assessment.objects.filter(period=period, risk__register=register)
         .annotate(previous_score=Subquery(previous_score))
@@ -520,8 +522,8 @@ def build(report: Report, *, public: bool = False) -> ReportDocument:
         risk_implications=blocks(fill(report.risk_implications, tokens)),
         appendices=appendices,
         by_horizon=[h for h in horizons if h[2]],
-        heat_maps=heat_maps(register, period),
-        alignment=alignment(register, period),
+        heat_maps=heat_maps(register, period, rows=shown),
+        alignment=alignment(register, period, rows=shown),
         road_to_target=road,
         plan=plan,
         plan_rows=plan_rows,

@@ -12,7 +12,7 @@ from ..changes import compare_rows, moves_of
 from ..dashboard import dashboard_counts, score_histories
 from ..filters import RegisterFilterForm, group_by_horizon, owner_choices, register_rows
 from ..heatmaps import heat_maps
-from ..models import Pillar, Register, ReportingPeriod, Risk, short_term_first
+from ..models import Assessment, Pillar, Register, ReportingPeriod, Risk, short_term_first
 from ..pages import choose_period, is_partial, pagination, previous_period
 from ..pagination import get_page
 
@@ -43,9 +43,14 @@ def _clean_url(request: HttpRequest) -> str:
 def register_detail(request: HttpRequest, slug: str) -> HttpResponse:
     register = get_register_for_user(request, slug)
     periods = list(ReportingPeriod.objects.all())
-    period = choose_period(periods, request.GET.get("period"))
+    period = choose_period(periods, request.GET.get("period"), request.user)
     pillars = list(Pillar.objects.all())
-    form = RegisterFilterForm(request.GET, owners=owner_choices(register), pillars=pillars)
+    # The quarter as this person may see it: the one rule (AssessmentQuerySet.shown).
+    rows = (
+        Assessment.objects.of_register(register).shown(period, request.user)
+        if period else Assessment.objects.none()
+    )
+    form = RegisterFilterForm(request.GET, owners=owner_choices(rows), pillars=pillars)
     context = {
         "register": register,
         "period": period,
@@ -63,18 +68,22 @@ def register_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if period is None:
         return render(request, "risks/register_detail.html", context)
 
-    rows = register_rows(register, period, context["filters"], form.sort_key)
-    page = get_page(rows, request.GET.get("page"), REGISTER_PAGE_SIZE)
+    page = get_page(
+        register_rows(rows, context["filters"], form.sort_key), request.GET.get("page"),
+        REGISTER_PAGE_SIZE,
+    )
     context.update(
         page=page,
         pages=pagination(request, page),
-        groups=group_by_horizon(page.object_list),
+        groups=group_by_horizon(page.object_list, period, periods),
     )
     if is_partial(request):
         response = render(request, "risks/register_detail.html#results", context)
         # The form sends every field, empty ones too; share the address without them.
         return push_url(response, _clean_url(request))
-    maps, aligned = maps_and_alignment(register, period, pillars, link=register.get_absolute_url())
+    maps, aligned = maps_and_alignment(
+        register, period, pillars, rows=rows, link=register.get_absolute_url()
+    )
     context.update(heatmaps=maps, alignment=aligned)
     return render(request, "risks/register_detail.html", context)
 
@@ -83,11 +92,13 @@ def heatmaps(request: HttpRequest) -> HttpResponse:
     registers = list(Register.objects.visible_to(request.user))
     register = _choose_register(registers, request.GET.get("register"))
     periods = list(ReportingPeriod.objects.all())
-    period = choose_period(periods, request.GET.get("period"))
+    period = choose_period(periods, request.GET.get("period"), request.user)
     context = {"registers": registers, "register": register, "periods": periods, "period": period}
     if register and period:
         maps, aligned = maps_and_alignment(
-            register, period, list(Pillar.objects.all()), link=register.get_absolute_url()
+            register, period, list(Pillar.objects.all()),
+            rows=Assessment.objects.of_register(register).shown(period, request.user),
+            link=register.get_absolute_url(),
         )
         context.update(heatmaps=maps, alignment=aligned, previous=previous_period(periods, period))
     return render(request, "risks/heatmaps.html", context)
@@ -97,7 +108,7 @@ def register_compare(request: HttpRequest, slug: str) -> HttpResponse:
     """Two periods side by side: how each risk moved from one to the other."""
     register = get_register_for_user(request, slug)
     periods = list(ReportingPeriod.objects.all())
-    after = choose_period(periods, request.GET.get("to"))
+    after = choose_period(periods, request.GET.get("to"), request.user)
     before = choose_period(periods, request.GET.get("from")) if request.GET.get("from") else (
         previous_period(periods, after) if after else None
     )
@@ -107,15 +118,17 @@ def register_compare(request: HttpRequest, slug: str) -> HttpResponse:
             before, after = after, before
             context.update(before=before, after=after)
         link = register.get_absolute_url()
+        rows = Assessment.objects.of_register(register)
+        before_rows, after_rows = rows.shown(before, request.user), rows.shown(after, request.user)
         page = get_page(
-            compare_rows(register, before, after), request.GET.get("page"), COMPARE_PAGE_SIZE
+            compare_rows(before_rows, after_rows), request.GET.get("page"), COMPARE_PAGE_SIZE
         )
         context.update(
             page=page,
             pages=pagination(request, page),
             moves=moves_of(page.object_list),
-            before_maps=heat_maps(register, before, link=link),
-            after_maps=heat_maps(register, after, link=link),
+            before_maps=heat_maps(register, before, rows=before_rows, link=link),
+            after_maps=heat_maps(register, after, rows=after_rows, link=link),
         )
         context["map_pairs"] = list(
             zip(context["before_maps"], context["after_maps"], strict=True)
@@ -126,15 +139,15 @@ def register_compare(request: HttpRequest, slug: str) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     registers = list(Register.objects.visible_to(request.user))
     periods = list(ReportingPeriod.objects.all())
-    period = choose_period(periods, request.GET.get("period"))
+    period = choose_period(periods, request.GET.get("period"), request.user)
     register = _choose_register(registers, request.GET.get("register"))
     context = {"registers": registers, "register": register, "periods": periods, "period": period}
     if period and registers:
-        context["count_tables"] = dashboard_counts(registers, period)
+        context["count_tables"] = dashboard_counts(registers, period, request.user)
     if period and register:
-        risks = (
-            Risk.objects.filter(register=register, assessments__period=period)
-            .order_by(short_term_first(), "ref")
+        shown = Assessment.objects.of_register(register).shown(period, request.user).counted()
+        risks = Risk.objects.filter(pk__in=shown.values("risk_id")).order_by(
+            short_term_first(), "ref"
         )
         page = get_page(risks, request.GET.get("page"), CHARTS_PAGE_SIZE)
         context.update(

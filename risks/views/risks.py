@@ -59,9 +59,8 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
     editor = can_edit_risk(request.user, risk)
     # Readers (the Audit Panel, other owners) see what was approved, not work in progress.
     quarters = _quarters(risk, approved_only=not editor)
-    entries = timeline.for_risk(risk)
-    if not editor:
-        entries = [e for e in entries if not e.in_open_period]
+    # The history holds drafts and the team's return comments: it is the editors' alone.
+    entries = timeline.for_risk(risk) if editor else []
     return render(
         request,
         "risks/risk_detail.html",
@@ -75,6 +74,7 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "open_period": quarters.open_period,
             "can_update": quarters.open_period is not None and editor,
             "timeline": entries,
+            "shows_history": editor,
         },
     )
 

@@ -13,19 +13,20 @@ def admin_client_(client, db):
     return client, user
 
 
-def test_admin_edit_of_an_open_assessment_bumps_its_version(admin_client_):
-    client, user = admin_client_
-    a = make_assessment(period=make_period(), commentary="Before")
+def test_the_admin_shows_an_open_assessment_but_never_writes_it(admin_client_):
+    """Every change of an update goes through the owner's pages and the team's review, whose
+    rules (segregation of duties, comments on return) the admin would go around."""
+    client, _ = admin_client_
+    a = make_assessment(period=make_period(), commentary="Before", state="submitted")
     url = f"/admin/risks/assessment/{a.pk}/change/"
-    form = client.get(url).context["adminform"].form
-    data = {k: ("" if v is None else v) for k, v in form.initial.items() if k in form.fields}
-    data.update(risk=a.risk_id, period=a.period_id, commentary="Edited in the admin")
-    response = client.post(url, data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
+    page = client.get(url)
+    assert page.status_code == 200 and "Before" in page.text
+    assert 'name="state"' not in page.text and 'name="commentary"' not in page.text
+    response = client.post(url, {"state": "approved", "commentary": "Edited in the admin"})
+    assert response.status_code == 403
     a.refresh_from_db()
-    assert a.commentary == "Edited in the admin"
-    assert a.version == 2
-    assert a.updated_by == user
+    assert (a.commentary, a.state, a.version) == ("Before", "submitted", 1)
+    assert client.get("/admin/risks/assessment/add/").status_code == 403
 
 
 def test_admin_cannot_change_a_closed_periods_assessment(admin_client_):

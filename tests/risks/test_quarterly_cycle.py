@@ -20,8 +20,8 @@ def url(name, *args):
 def test_the_whole_cycle(client, seed, owner, planner, risk1):  # noqa: F811
     # The team opens 2021/22 Q3 with the form: every active risk is carried forward.
     client.force_login(planner)
-    assert client.get(url("risks:period-open")).status_code == 200
-    response = client.post(url("risks:period-open"), {k: str(v) for k, v in Q3.items()})
+    assert client.get(url("quarterly:period-open")).status_code == 200
+    response = client.post(url("quarterly:period-open"), {k: str(v) for k, v in Q3.items()})
     assert response.status_code == 302
     period = ReportingPeriod.objects.get(slug="2021-22-q3")
     assert period.is_open
@@ -163,7 +163,7 @@ def test_the_whole_cycle(client, seed, owner, planner, risk1):  # noqa: F811
     assert (draft.state, draft.reviewed_by, draft.review_comment) == ("approved", planner, "")
 
     # Closing needs everything approved, or the team's say-so, which is recorded.
-    close_url = url("risks:period-close", period.slug)
+    close_url = url("quarterly:period-close", period.slug)
     assert "10 updates are not approved" in client.get(close_url).text
     response = client.post(close_url, {})
     assert response.status_code == 200 and "not approved yet" in response.text
@@ -215,7 +215,7 @@ def test_the_whole_cycle(client, seed, owner, planner, risk1):  # noqa: F811
 def test_closing_when_everything_is_approved_is_not_recorded_as_incomplete(client, q3, planner):  # noqa: F811
     Assessment.objects.filter(period=q3).update(state="approved", reviewed_at=timezone.now())
     client.force_login(planner)
-    response = client.post(reverse("risks:period-close", args=[q3.slug]), {})
+    response = client.post(reverse("quarterly:period-close", args=[q3.slug]), {})
     assert response.status_code == 302
     q3.refresh_from_db()
     assert q3.state == "closed" and not q3.closed_incomplete
@@ -224,7 +224,7 @@ def test_closing_when_everything_is_approved_is_not_recorded_as_incomplete(clien
 def test_opening_a_period_while_one_is_open_is_refused(client, q3, planner):  # noqa: F811
     client.force_login(planner)
     response = client.post(
-        reverse("risks:period-open"),
+        reverse("quarterly:period-open"),
         {"name": "2021/22 Q4", "slug": "2021-22-q4", "start": "2022-01-01", "end": "2022-03-31",
          "deadline": "2022-03-01"},
     )

@@ -36,9 +36,9 @@ MATRIX = [
     ("GET", "quarterly:review-detail", TEAM),
     ("GET", "quarterly:review-return", TEAM),
     ("POST", "quarterly:review-approve", TEAM_POST),
-    ("GET", "risks:periods", TEAM),
-    ("GET", "risks:period-open", TEAM),
-    ("GET", "risks:period-close", TEAM),
+    ("GET", "quarterly:periods", TEAM),
+    ("GET", "quarterly:period-open", TEAM),
+    ("GET", "quarterly:period-close", TEAM),
 ]
 
 
@@ -51,7 +51,7 @@ def _args(name, risk, assessment, control, period):
         return [risk.pk, control.pk]
     if name in ("quarterly:review-detail", "quarterly:review-return", "quarterly:review-approve"):
         return [assessment.pk]
-    if name == "risks:period-close":
+    if name == "quarterly:period-close":
         return [period.slug]
     return []
 

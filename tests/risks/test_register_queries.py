@@ -51,6 +51,7 @@ def build_register(n: int):
             )
             for i, r in enumerate(risks)
         )
+        Assessment.objects.filter(period=period).record_definitions()
         ControlUpdate.objects.bulk_create(
             ControlUpdate(control=c, period=period, status=status) for c in controls
         )
@@ -84,8 +85,9 @@ PAGES = [
     ("/heatmaps/?register=big&period=q2", 4),
     # register, periods, both periods' assessments, two heat maps
     ("/registers/big/compare/?from=q1&to=q2", 5),
-    # register, periods, previous period, assessments of both, control updates of both
-    ("/registers/big/changes/?period=q2", 5),
+    # register, periods, changed risks (with their count), the earlier updates of those
+    # shown, changed controls, and which risks came onto or went off the register
+    ("/registers/big/changes/?period=q2", 6),
     # registers, periods, counts, risks page (with its count), their histories
     ("/dashboard/?register=big&period=q2", 5),
 ]

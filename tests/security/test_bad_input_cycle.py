@@ -69,12 +69,12 @@ def test_open_period_form(w):
     dates = ["2022-01-01", "2022-03-31", "2022-03-01", "2021-12-31", "2022-02-29", "1900-01-01"]
     client = client_for(w, "planner")
     check_form(
-        client, reverse("risks:period-open"),
+        client, reverse("quarterly:period-open"),
         {"name": ["2021/22 Q4", "2021/22 Q3", "Q4"], "slug": ["2021-22-q4", "2021-22-q3", "q 4"],
          "start": dates, "end": dates, "deadline": dates},
     )
     # Valid dates are a small corner of those combinations: show one is accepted, explicitly.
-    response = client.post(reverse("risks:period-open"), {
+    response = client.post(reverse("quarterly:period-open"), {
         "name": "2021/22 Q4", "slug": "2021-22-q4",
         "start": "2022-01-01", "end": "2022-03-31", "deadline": "2022-03-01",
     })
@@ -82,7 +82,7 @@ def test_open_period_form(w):
 
 
 def test_close_period_form(w):
-    report = check_form(client_for(w, "planner"), reverse("risks:period-close", args=[w.q3]),
+    report = check_form(client_for(w, "planner"), reverse("quarterly:period-close", args=[w.q3]),
                         {"incomplete": ["on", "", "false"]})
     assert 302 in report.statuses
 

@@ -49,7 +49,7 @@ def test_every_post_without_a_csrf_token_is_refused_and_writes_nothing(w):
 def test_a_wrong_csrf_token_is_refused(w):
     client = client_for(w, "admin", csrf=False)
     before = digest()
-    for key in ("quarterly:update-score", "quarterly:review-approve", "risks:period-close",
+    for key in ("quarterly:update-score", "quarterly:review-approve", "quarterly:period-close",
                 "maturity:action_status", "reports:edit", "admin:risks_risk_change"):
         response = client.post(path_for(key, w), post_data(key, w),
                                HTTP_X_CSRFTOKEN="x" * len(CSRF_SECRET))

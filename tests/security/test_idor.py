@@ -103,7 +103,7 @@ def test_review_pages_of_any_update_are_the_teams_only(w, role):
                            {"version": version}).status_code == 403
         assert client.post(reverse("quarterly:review-return", args=[pk]),
                            {"version": version, "comment": "x"}).status_code == 403
-    assert client.post(reverse("risks:period-close", args=[w.q3]),
+    assert client.post(reverse("quarterly:period-close", args=[w.q3]),
                        {"incomplete": "on"}).status_code == 403
     assert digest() == before
 
@@ -118,8 +118,8 @@ def test_objects_that_do_not_exist_are_not_found_for_the_team(w):
         reverse("quarterly:control-update", args=[w.risk1, missing]),
         reverse("quarterly:review-detail", args=[missing]),
         reverse("quarterly:review-return", args=[missing]),
-        reverse("risks:period-close", args=["no-such-period"]),
-        reverse("risks:period-close", args=[w.q2]),  # closed already
+        reverse("quarterly:period-close", args=["no-such-period"]),
+        reverse("quarterly:period-close", args=[w.q2]),  # closed already
         reverse("maturity:item", args=[missing]),
         reverse("maturity:item_edit", args=[missing]),
         reverse("maturity:action_edit", args=[missing]),

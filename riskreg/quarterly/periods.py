@@ -1,4 +1,5 @@
-"""Reporting periods: the list, opening the next quarter, and closing the open one."""
+"""Reporting periods: the list, opening the next quarter, and closing the open one (which
+records its risks and their controls as they stand: riskreg.quarterly.services.close_quarter)."""
 
 import datetime
 
@@ -10,10 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from ..access import require_planner
-from ..forms import ClosePeriodForm, OpenPeriodForm
-from ..models import Assessment, PeriodClosed, ReportingPeriod
-from ..services import close_period, open_period
+from risks.access import require_planner
+from risks.forms import ClosePeriodForm, OpenPeriodForm
+from risks.models import Assessment, PeriodClosed, ReportingPeriod
+from risks.services import open_period
+
+from .services import close_quarter
 
 
 def period_list(request: HttpRequest) -> HttpResponse:
@@ -24,7 +27,7 @@ def period_list(request: HttpRequest) -> HttpResponse:
     ).select_related("closed_by")
     return render(
         request,
-        "risks/reportingperiod_list.html",
+        "riskreg/quarterly/reportingperiod_list.html",
         {"periods": periods, "open_period": next((p for p in periods if p.is_open), None)},
     )
 
@@ -49,7 +52,7 @@ def period_open(request: HttpRequest) -> HttpResponse:
                 return redirect("quarterly:review")
     else:
         form = OpenPeriodForm(initial=_next_quarter())
-    return render(request, "risks/reportingperiod_form.html", {"form": form})
+    return render(request, "riskreg/quarterly/reportingperiod_form.html", {"form": form})
 
 
 def _next_quarter() -> dict:
@@ -80,7 +83,7 @@ def period_close(request: HttpRequest, slug: str) -> HttpResponse:
         form = ClosePeriodForm(request.POST)
         if form.is_valid():
             try:
-                close_period(period=period, by=request.user, incomplete=form.cleaned_data["incomplete"])
+                close_quarter(period=period, by=request.user, incomplete=form.cleaned_data["incomplete"])
             except (ValidationError, PeriodClosed) as refused:
                 form.add_error("incomplete", refused.messages[0])
             else:
@@ -91,7 +94,7 @@ def period_close(request: HttpRequest, slug: str) -> HttpResponse:
                        if waiting else ": every update was approved.")
                     + " Its data can no longer change.",
                 )
-                return redirect("risks:periods")
+                return redirect("quarterly:periods")
     else:
         form = ClosePeriodForm()
     states = [
@@ -99,7 +102,7 @@ def period_close(request: HttpRequest, slug: str) -> HttpResponse:
     ]
     return render(
         request,
-        "risks/reportingperiod_confirm_close.html",
+        "riskreg/quarterly/reportingperiod_confirm_close.html",
         {
             "period": period, "form": form, "states": states, "waiting": waiting,
             "review_url": reverse("quarterly:review") + f"?period={period.slug}",
