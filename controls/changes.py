@@ -9,7 +9,7 @@ from django.db.models import F, FilteredRelation, Q
 from risks.models import Register, ReportingPeriod, Risk
 from risks.pagination import get_page
 
-from .models import Control, ControlStatus, ControlUpdate
+from .models import ControlStatus, ControlUpdate
 
 
 @dataclass
@@ -26,35 +26,39 @@ class ControlChange:
 def _control_changes(register: Register, previous: ReportingPeriod, period: ReportingPeriod, risks):
     """The register's controls whose status in `period` differs from `previous` (or that had
     none then), as values() rows in the register's order: one query, joined not correlated.
+    Each is named, with its risk, as `period` records them (the control may have moved since).
 
     A control nobody has updated yet this quarter has not changed: it is still to do.
     """
-    controls = Control.objects.filter(
-        risk__in=Risk.objects.filter(register=register, pk__in=risks).values("pk")
-    ).values("pk")
     return (
-        ControlUpdate.objects.filter(period=period, control__in=controls)
+        ControlUpdate.objects.filter(
+            period=period,
+            risk__in=Risk.objects.filter(register=register, pk__in=risks).values("pk"),
+        )
         .exclude(status="")
         .annotate(
             before=FilteredRelation(
                 "control__updates", condition=Q(control__updates__period=previous)
-            )
+            ),
+            risk_record=FilteredRelation(
+                "risk__assessments", condition=Q(risk__assessments__period=period)
+            ),
         )
         .annotate(before_status=F("before__status"))
         .filter(Q(before_status__isnull=True) | ~Q(before_status=F("status")))
         .values(
-            "status", "note", "before_status", "title", "control__title",
-            "control__risk_id", "control__risk__ref", "control__risk__title",
+            "status", "note", "before_status", "title", "control__title", "risk_id",
+            "risk_record__ref", "risk_record__title",
         )
-        .order_by("control__risk__ref", "control__order", "control_id")
+        .order_by("risk_record__ref", "order", "control_id")
     )
 
 
 def _control_change(row: dict, labels: dict[str, str], notes: bool) -> ControlChange:
     return ControlChange(
-        risk_ref=row["control__risk__ref"],
-        risk_title=row["control__risk__title"],
-        risk_id=row["control__risk_id"],
+        risk_ref=row["risk_record__ref"],
+        risk_title=row["risk_record__title"],
+        risk_id=row["risk_id"],
         # Named as the quarter records it (a record written before close may have no title).
         control=row["title"] or row["control__title"],
         before=(

@@ -77,7 +77,10 @@ class ControlUpdate(FrozenPeriodModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    # The control as this quarter shows it (Control.copy_definition_to).
+    # The control as this quarter shows it (copy_definition): the risk it belonged to too.
+    risk = models.ForeignKey(
+        Risk, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     title = models.CharField(max_length=300, blank=True)
     owner = models.ForeignKey(
         Post, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -93,7 +96,7 @@ class ControlUpdate(FrozenPeriodModel):
     history = HistoricalRecords()
 
     DEFINITION_FIELDS = (
-        "title", "owner", "owner_name", "category", "is_key", "milestone", "order", "retired",
+        "risk", "title", "owner", "owner_name", "category", "is_key", "milestone", "order", "retired",
     )
 
     class Meta:
@@ -110,6 +113,13 @@ class ControlUpdate(FrozenPeriodModel):
     def __str__(self) -> str:
         return f"{self.control} — {self.period}: {self.get_status_display()}"
 
+    def save(self, *args, **kwargs):
+        # Whatever creates a record (the services, the admin, a script), it records its
+        # control as it stands; fixtures load raw and keep what they hold.
+        if self._state.adding and not self.title:
+            self.copy_definition(self.control)
+        super().save(*args, **kwargs)
+
     @property
     def status_tag_colour(self) -> str:
         return STATUS_TAG_COLOURS.get(self.status, "grey")
@@ -120,6 +130,7 @@ class ControlUpdate(FrozenPeriodModel):
 
     def copy_definition(self, control: Control) -> None:
         """Take the control's definition as it stands (its owner read through control.owner)."""
+        self.risk_id = control.risk_id
         self.title = control.title
         self.owner_id = control.owner_id
         self.owner_name = control.owner.name if control.owner_id else ""

@@ -83,7 +83,7 @@ def control_rows(risk: Risk, period: ReportingPeriod) -> list[ControlRow]:
     controls it recorded, as it recorded them."""
     if not period.is_open:
         records = list(
-            ControlUpdate.objects.filter(period=period, control__risk=risk, retired=False)
+            ControlUpdate.objects.filter(period=period, risk=risk, retired=False)
             .select_related("control__added_in", "updated_by")
             .order_by("order", "control_id")
         )

@@ -121,13 +121,17 @@ class Point:
 
 @dataclass
 class RiskChart:
-    risk: Risk
+    risk: Risk | Assessment  # the risk, or a quarter's record of it (its ref, title, target)
     points: list[Point]
     figure: dict
 
     @property
+    def risk_id(self) -> int:
+        return self.risk.risk_id if isinstance(self.risk, Assessment) else self.risk.pk
+
+    @property
     def element_id(self) -> str:
-        return f"chart-risk-{self.risk.pk}"
+        return f"chart-risk-{self.risk_id}"
 
     @property
     def figure_script(self) -> SafeString:
@@ -135,15 +139,17 @@ class RiskChart:
         return json_script(self.element_id, self.figure)
 
 
-def score_histories(risks: list[Risk], up_to: ReportingPeriod) -> list[RiskChart]:
-    """Each risk's score and band over the quarters up to `up_to` (one query).
+def score_histories(risks: list[Risk | Assessment], up_to: ReportingPeriod) -> list[RiskChart]:
+    """Each risk's score and band over the quarters up to `up_to` (one query). A risk may be
+    given as a quarter's record of it, whose ref, title and target the chart then shows.
 
     Only what was reported counts: approved updates (a quarter that closed incomplete never
     approved the rest), while the risk was on the register.
     """
     points: dict[int, list[Point]] = defaultdict(list)
+    ids = [r.risk_id if isinstance(r, Assessment) else r.pk for r in risks]
     for row in (
-        Assessment.objects.filter(risk__in=[r.pk for r in risks], period__start__lte=up_to.start)
+        Assessment.objects.filter(risk__in=ids, period__start__lte=up_to.start)
         .filter(state=Assessment.State.APPROVED, retired=False)
         .values("risk_id", "period__name", "likelihood", "impact")
         .order_by("risk_id", "period__start")
@@ -161,12 +167,12 @@ def score_histories(risks: list[Risk], up_to: ReportingPeriod) -> list[RiskChart
             )
         )
     return [
-        RiskChart(risk=r, points=points[r.pk], figure=score_figure(r, points[r.pk]))
-        for r in risks
+        RiskChart(risk=r, points=points[pk], figure=score_figure(r, points[pk]))
+        for r, pk in zip(risks, ids, strict=True)
     ]
 
 
-def score_figure(risk: Risk, points: list[Point]) -> dict:
+def score_figure(risk: Risk | Assessment, points: list[Point]) -> dict:
     """A plotly figure of one risk's score by quarter, as the plain dict json_script writes.
 
     Written straight in plotly's JSON schema: building it with plotly.graph_objects (the

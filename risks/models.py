@@ -580,6 +580,7 @@ class Assessment(FrozenPeriodModel):
     # The fields an owner or lead may write; review fields are never among them.
     OWNER_FIELDS = (
         "likelihood", "impact", "score_change_source", "trend", "progress", "commentary", "reasons",
+        "not_rated", "not_rated_reason",
     )
 
     risk = models.ForeignKey(Risk, on_delete=models.PROTECT, related_name="assessments")
@@ -868,6 +869,13 @@ class Assessment(FrozenPeriodModel):
     def missing_for_submission(self, previous: "Assessment | None") -> dict[str, str]:
         """What an owner must still answer before submitting: field name to message."""
         missing = {}
+        if self.not_rated:
+            # Nothing to score or rate: why not, and the commentary.
+            if not self.not_rated_reason.strip():
+                missing["not_rated_reason"] = "Say why the risk is not rated this quarter"
+            if not self.commentary.strip():
+                missing["commentary"] = "Enter the commentary"
+            return missing
         if self.score is None and self.risk.description_agreed:
             missing["likelihood"] = "Choose the current likelihood and impact"
         elif self.score_changed_since(previous) and not self.score_change_source:

@@ -139,11 +139,11 @@ def approve_assessment(*, assessment: Assessment, version: int, by) -> Assessmen
     current = current_assessment(assessment.pk)
     check_version(current, version)
     check_transition(current, Assessment.State.APPROVED, "approved")
-    if by is not None and by.pk in (current.submitted_by_id, current.updated_by_id):
-        # Nobody checks their own work: whoever submitted or last edited it cannot approve it.
+    if by is not None and by.pk in _authors(current):
+        # Nobody checks their own work: whoever wrote or submitted it cannot approve it.
         raise InvalidTransition(
-            "You submitted or last edited this update, so another member of the Planning & "
-            "Risk Team must approve it."
+            "You wrote or submitted this update, so another member of the Planning & Risk "
+            "Team must approve it."
         )
     # The comment of an earlier return stays in the history; an approved update carries none.
     return _write(
@@ -167,6 +167,14 @@ def return_assessment(*, assessment: Assessment, version: int, by, comment: str)
         state=Assessment.State.RETURNED, reviewed_at=timezone.now(), reviewed_by=by,
         review_comment=comment,
     )
+
+
+def _authors(assessment: Assessment) -> set[int]:
+    """Whoever saved or submitted the update, as its history records them."""
+    written = Assessment.history.filter(
+        id=assessment.pk, history_change_reason__in=["Saved draft", "Submitted"]
+    ).values_list("history_user_id", flat=True)
+    return {assessment.submitted_by_id, assessment.updated_by_id, *written} - {None}
 
 
 def check_transition(current: Assessment, to: str, verb: str) -> None:

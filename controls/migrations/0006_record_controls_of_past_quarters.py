@@ -19,6 +19,7 @@ def record_controls(apps, schema_editor):
     controls = {c.pk: c for c in Control.objects.select_related("owner", "added_in")}
 
     def copy(record, control):
+        record.risk_id = control.risk_id
         record.title, record.category = control.title, control.category
         record.owner_id = control.owner_id
         record.owner_name = control.owner.name if control.owner_id else ""
@@ -28,7 +29,7 @@ def record_controls(apps, schema_editor):
     records = list(ControlUpdate.objects.all())
     for record in records:
         copy(record, controls[record.control_id])
-    fields = ["title", "owner", "owner_name", "category", "is_key", "milestone", "order", "retired"]
+    fields = ["risk", "title", "owner", "owner_name", "category", "is_key", "milestone", "order", "retired"]
     with triggers_lifted(schema_editor, "controls_controlupdate"):
         ControlUpdate.objects.bulk_update(records, fields, batch_size=500)
 

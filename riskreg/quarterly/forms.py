@@ -40,6 +40,16 @@ class ScoreForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Choose controls implemented or a re-assessment"},
     )
+    not_rated = forms.BooleanField(
+        label="Not rated this quarter",
+        help_text="For example while its description is not agreed. The risk then stays out "
+        "of the figures, heat maps and alignment table, and no trend or progress is asked for.",
+        required=False,
+    )
+    not_rated_reason = forms.CharField(
+        label="Why is it not rated this quarter?", required=False, max_length=500,
+        widget=forms.TextInput(attrs={"class": "govuk-!-width-full"}),
+    )
     version = VersionField()
 
     def __init__(self, *args, assessment: Assessment, previous: Assessment | None, **kwargs):
@@ -52,6 +62,19 @@ class ScoreForm(forms.Form):
         likelihood, impact = data.get("likelihood"), data.get("impact")
         if "likelihood" in self.errors or "impact" in self.errors:
             return data
+        if data.get("not_rated"):
+            if likelihood not in (None, "") or impact not in (None, ""):
+                self.add_error(
+                    "not_rated",
+                    "A risk that is not rated has no likelihood or impact: clear them, or untick "
+                    "not rated",
+                )
+            if not (data.get("not_rated_reason") or "").strip():
+                self.add_error("not_rated_reason", "Say why the risk is not rated this quarter")
+            data["likelihood"] = data["impact"] = None
+            data["score_change_source"] = ""
+            return data
+        data["not_rated_reason"] = ""
         if likelihood in (None, "") and impact in (None, ""):
             data["likelihood"] = data["impact"] = None
             if self.assessment.risk.description_agreed:
@@ -95,10 +118,15 @@ class ScoreForm(forms.Form):
         )
 
     def changes(self) -> dict:
-        return {
+        changes = {
             name: self.cleaned_data[name]
-            for name in ("likelihood", "impact", "score_change_source")
+            for name in ("likelihood", "impact", "score_change_source", "not_rated",
+                         "not_rated_reason")
         }
+        if changes["not_rated"]:
+            # Not rated means no trend or progress either (a database rule).
+            changes.update(trend="", progress="", reasons="")
+        return changes
 
 
 class ProgressForm(forms.Form):
@@ -138,8 +166,18 @@ class ProgressForm(forms.Form):
     )
     version = VersionField()
 
+    def __init__(self, *args, not_rated: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.not_rated = not_rated
+        if not_rated:
+            # Nothing to rate: the commentary alone.
+            for name in ("trend", "progress", "reasons"):
+                del self.fields[name]
+
     def clean(self):
         data = super().clean()
+        if self.not_rated:
+            return data
         progress = data.get("progress")
         if progress and progress != Progress.ON_TRACK and not data.get("reasons", "").strip():
             self.add_error(
@@ -152,7 +190,7 @@ class ProgressForm(forms.Form):
         return data
 
     def changes(self) -> dict:
-        return {name: self.cleaned_data[name] for name in ("trend", "progress", "reasons", "commentary")}
+        return {name: self.cleaned_data[name] for name in self.fields if name != "version"}
 
 
 class ActionForm(forms.Form):

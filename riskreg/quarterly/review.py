@@ -28,10 +28,10 @@ QUEUE_LISTS = {
     "approved": Assessment.State.APPROVED,
     "not_submitted": None,  # drafts, and active risks not started
 }
-# What a row shows: the risk and its owner, and who submitted or reviewed it (whoever last
-# saved a draft is only tested for, by id). The period is the page's.
-_QUEUE_RELATED = ("risk__owner", "submitted_by", "reviewed_by")
-_QUEUE_ORDER = ("risk__register__name", "risk__ref")
+# What a row shows: the risk and its owner as the quarter records them, and who submitted or
+# reviewed it (whoever last saved a draft is only tested for, by id). The period is the page's.
+_QUEUE_RELATED = ("submitted_by", "reviewed_by")
+_QUEUE_ORDER = ("risk__register__name", "ref")
 _PAGE = "riskreg/quarterly/review_queue.html"
 
 

@@ -49,16 +49,18 @@ def _tasks(update: OpenUpdate, rows: list[ControlRow], previous: Assessment | No
     def url(name):
         return reverse(name, args=[risk.pk]) if editable else None
 
-    score_missing = {"likelihood", "score_change_source"} & missing.keys()
+    score_missing = {"likelihood", "score_change_source", "not_rated_reason"} & missing.keys()
     progress_missing = {"trend", "progress", "reasons", "commentary"} & missing.keys()
     tasks = [
         Task(
             "Current score", url("quarterly:update-score"),
             "Incomplete" if score_missing else "Completed",
-            f"{a.position} ({a.band.label})" if a.band else "Not scored", "score",
+            "Not rated this quarter" if a.not_rated
+            else f"{a.position} ({a.band.label})" if a.band else "Not scored", "score",
         ),
         Task(
-            "Trend, progress and commentary", url("quarterly:update-progress"),
+            "Commentary" if a.not_rated else "Trend, progress and commentary",
+            url("quarterly:update-progress"),
             "Incomplete" if progress_missing else "Completed",
             " · ".join(x for x in [a.get_trend_display(), a.get_progress_display()] if x),
             "progress",
@@ -142,6 +144,7 @@ def _saved(request: HttpRequest, update: OpenUpdate, assessment: Assessment, wha
 
 _LABELS = {
     "likelihood": "Likelihood", "impact": "Impact",
+    "not_rated": "Not rated this quarter", "not_rated_reason": "Why it is not rated",
     "score_change_source": "Why the score changed", "trend": "Trend",
     "progress": "Progress towards the target", "reasons": "Reasons",
     "commentary": "Commentary",
@@ -154,8 +157,10 @@ _CHOICES = {
 
 
 def _shown(name: str, value) -> str:
-    if value in (None, ""):
+    if value in (None, "", False):
         return "—"
+    if value is True:
+        return "Yes"
     return str(_CHOICES.get(name, {}).get(value, value))
 
 
@@ -241,7 +246,9 @@ def update_score(request: HttpRequest, pk: int) -> HttpResponse:
             return render(request, f"{template}#band" if request.htmx else template, context)
         if form.is_valid():
             return _save_section(
-                request, update, form, fields=["likelihood", "impact", "score_change_source"],
+                request, update, form,
+                fields=["likelihood", "impact", "score_change_source", "not_rated",
+                        "not_rated_reason"],
                 what="The score was", next_url=reverse("quarterly:update-progress", args=[pk]),
             )
     else:
@@ -250,6 +257,8 @@ def update_score(request: HttpRequest, pk: int) -> HttpResponse:
                 "likelihood": assessment.likelihood,
                 "impact": assessment.impact,
                 "score_change_source": assessment.score_change_source,
+                "not_rated": assessment.not_rated,
+                "not_rated_reason": assessment.not_rated_reason,
                 "version": assessment.version,
             },
             assessment=assessment,
@@ -265,10 +274,10 @@ def update_progress(request: HttpRequest, pk: int) -> HttpResponse:
         return update
     assessment = update.assessment
     if request.method == "POST":
-        form = ProgressForm(request.POST)
+        form = ProgressForm(request.POST, not_rated=assessment.not_rated)
         if form.is_valid():
             return _save_section(
-                request, update, form, fields=["trend", "progress", "reasons", "commentary"],
+                request, update, form, fields=[n for n in form.fields if n != "version"],
                 what="The trend, progress and commentary were",
                 next_url=reverse("quarterly:update-controls", args=[pk]),
             )
@@ -280,7 +289,8 @@ def update_progress(request: HttpRequest, pk: int) -> HttpResponse:
                 "reasons": assessment.reasons,
                 "commentary": assessment.commentary,
                 "version": assessment.version,
-            }
+            },
+            not_rated=assessment.not_rated,
         )
     return render(
         request,
@@ -298,6 +308,7 @@ def update_progress(request: HttpRequest, pk: int) -> HttpResponse:
 # Where the check page sends the person to answer what is missing.
 SECTION_OF_FIELD = {
     "likelihood": "quarterly:update-score",
+    "not_rated_reason": "quarterly:update-score",
     "score_change_source": "quarterly:update-score",
     "trend": "quarterly:update-progress",
     "progress": "quarterly:update-progress",

@@ -17,8 +17,9 @@ from maturity.models import ActionPlan, SelfAssessment, assessment_year_for
 from maturity.plan import ThemeRows, appendix_c
 from maturity.selfassessment import benchmark_summary
 from risks.alignment import Alignment, alignment
+from risks.changes import Arrivals, arrivals
 from risks.heatmaps import HeatMap, heat_maps
-from risks.models import Assessment, Horizon, Progress, Rag, RiskLead, ScoreChangeSource
+from risks.models import Assessment, Horizon, Progress, Rag, ScoreChangeSource
 from risks.text import Block, blocks
 
 from .models import PROSE_FIELDS, Report
@@ -230,14 +231,34 @@ class Part:
 
 @dataclass
 class KeyControlStatus:
-    """A key control of an Appendix B risk and its update this quarter, if it has one."""
+    """A key control of an Appendix B risk and its update this quarter, if it has one; named
+    and described as the quarter recorded it once the quarter is closed (`record`)."""
 
     control: Control
     update: ControlUpdate | None
+    record: ControlUpdate | None = None
 
     @property
     def status_label(self) -> str:
         return self.update.get_status_display() if self.update else "No update this quarter"
+
+    @property
+    def title(self) -> str:
+        return self.record.title if self.record else self.control.title
+
+    @property
+    def category(self) -> str:
+        return self.record.category if self.record else self.control.category
+
+    @property
+    def milestone(self) -> str:
+        return self.record.milestone if self.record else self.control.milestone
+
+    @property
+    def owner_name(self) -> str:
+        if self.record:
+            return self.record.owner_name
+        return self.control.owner.name if self.control.owner_id else ""
 
 
 @dataclass
@@ -356,17 +377,47 @@ def metadata_dates(report: Report) -> tuple[str, str]:
 
 
 def _noted_item(numberer: Numberer, a: Assessment) -> Numbered:
-    risk = a.risk
-    where = f"risk {risk.ref} – {risk.get_horizon_display().lower()}"
+    where = f"risk {a.ref} – {a.get_horizon_display().lower()}"
     found = blocks(a.commentary)
     if not a.progress:
-        # Not yet scored (risk 10): its name stands as a heading, the commentary below it.
-        return Numbered(numberer.next(), found, lead=f"{risk_name(risk.title)} ({where})",
+        # Not rated (risk 10): its name stands as a heading, the commentary below it.
+        return Numbered(numberer.next(), found, lead=f"{risk_name(a.title)} ({where})",
                         lead_alone=True)
-    return Numbered(numberer.next(), found, lead=f"{risk_name(risk.title)} ({where}):")
+    return Numbered(numberer.next(), found, lead=f"{risk_name(a.title)} ({where}):")
 
 
-def _section1(report: Report, figures: Figures, tokens, noted_on_track, others, unscored):
+def _named(rows: list[Assessment]) -> str:
+    """ "risk 3 (Public and Local Engagement) and risk 5 (People)" """
+    return join_words([f"risk {a.ref} ({risk_name(a.title)})" for a in rows])
+
+
+def record_sentences(
+    period, *, not_approved: list[Assessment], came: Arrivals
+) -> list[str]:
+    """What the quarter's record itself says: that it closed before every update was
+    approved (and which), and which risks came onto, left or came back to the register."""
+    sentences = []
+    if not_approved:
+        n = len(not_approved)
+        sentences.append(
+            f"{period.name} closed before every update was approved: the "
+            f"{'update' if n == 1 else 'updates'} of {_named(not_approved)} "
+            f"{'was' if n == 1 else 'were'} not approved, so {'it is' if n == 1 else 'they are'} "
+            "left out of the figures, the heat maps and the alignment table."
+        )
+    for rows, done in ((came.new, "added to the register"), (came.retired, "retired"),
+                       (came.reinstated, "reinstated")):
+        if rows:
+            n = len(rows)
+            sentences.append(
+                capfirst(f"{_named(rows)} {'was' if n == 1 else 'were'} {done} this quarter.")
+            )
+    return sentences
+
+
+def _section1(
+    report: Report, figures: Figures, tokens, noted_on_track, others, unscored, record=()
+):
     numberer = Numberer(1)
     parts = [Part("heading", "Corporate risk update")]
     parts += [Part("numbered", item=n) for n in numberer.paragraphs(fill(report.introduction, tokens))]
@@ -377,6 +428,8 @@ def _section1(report: Report, figures: Figures, tokens, noted_on_track, others, 
     if notes and notes[0].kind == "p":
         opening = f"{opening} {notes.pop(0).text}"
     parts.append(Part("numbered", item=Numbered(numberer.next(), [Block("p", opening), *notes])))
+    if record:
+        parts.append(Part("numbered", item=Numbered(numberer.next(), [Block("p", " ".join(record))])))
 
     if noted_on_track:
         parts.append(Part("subheading", f"'{Progress.ON_TRACK.label}' risks to note are:"))
@@ -406,6 +459,21 @@ def _road_to_target(report: Report, assessments: list[Assessment], chosen: set[i
     if not chosen_rows:
         return []
     period = report.period
+    by_risk: dict[int, list[KeyControlStatus]] = {}
+    if not period.is_open:
+        # A closed quarter's key controls, as it recorded them: whatever became of them since.
+        for record in (
+            ControlUpdate.objects.filter(
+                period=period, risk__in=[a.risk_id for a in chosen_rows],
+                is_key=True, retired=False,
+            )
+            .select_related("control")
+            .order_by("risk_id", "order", "control_id")
+        ):
+            by_risk.setdefault(record.risk_id, []).append(
+                KeyControlStatus(record.control, record if record.status else None, record)
+            )
+        return [RoadToTarget(a, by_risk.get(a.risk_id, [])) for a in chosen_rows]
     controls = (
         Control.objects.filter(risk_id__in=[a.risk_id for a in chosen_rows], is_key=True,
                                is_active=True)
@@ -418,7 +486,6 @@ def _road_to_target(report: Report, assessments: list[Assessment], chosen: set[i
         )
         .order_by("risk_id", "order", "pk")
     )
-    by_risk: dict[int, list[KeyControlStatus]] = {}
     for control in controls:
         update = control.period_updates[0] if control.period_updates else None
         by_risk.setdefault(control.risk_id, []).append(KeyControlStatus(control, update))
@@ -438,16 +505,12 @@ def build(report: Report, *, public: bool = False) -> ReportDocument:
         .annotate(product=F("likelihood") * F("impact"))
         .values("product")[:1]
     )
-    # The quarter's record, as every page shows it (AssessmentQuerySet.shown).
+    # The quarter's record, as every page shows it (AssessmentQuerySet.shown): the risks as
+    # the quarter recorded them, those retired this quarter named, not listed.
     shown = Assessment.objects.of_register(register).shown(period, None)
     assessments = list(
-        Assessment.objects.filter(period=period, risk__register=register)
-        .annotate(previous_score=Subquery(previous_score))
-        .select_related("risk__owner")
-        .prefetch_related(
-            Prefetch("risk__risklead_set", queryset=RiskLead.objects.select_related("post"))
-        )
-        .order_by("risk__ref")
+        shown.filter(retired=False).annotate(previous_score=Subquery(previous_score))
+        .order_by("ref")
     )
     noted_ids = set(report.noted_risks.values_list("pk", flat=True))
     appendix_b_ids = set(report.appendix_b_risks.values_list("pk", flat=True))
@@ -465,7 +528,7 @@ def build(report: Report, *, public: bool = False) -> ReportDocument:
         register_words=register_words(register.name),
     )
     score_changes = [
-        ScoreChange(a.risk.ref, a.risk.horizon, a.previous_score, a.score, a.score_change_source)
+        ScoreChange(a.ref, a.horizon, a.previous_score, a.score, a.score_change_source)
         for a in approved
         if a.score is not None and a.previous_score is not None and a.score != a.previous_score
     ]
@@ -480,6 +543,13 @@ def build(report: Report, *, public: bool = False) -> ReportDocument:
     noted_on_track = [a for a in approved if a.progress == Progress.ON_TRACK and a.risk_id in noted_ids]
     others = [a for a in approved if a.progress and a.progress != Progress.ON_TRACK]
     unscored = [a for a in approved if not a.progress]
+
+    pending = [a for a in assessments if a.state != Assessment.State.APPROVED]
+    previous = period.previous()
+    came = arrivals(shown, previous) if previous else Arrivals()
+    record = record_sentences(
+        period, not_approved=[] if period.is_open else pending, came=came
+    )
 
     summary_figures = [Block("p", figures.summary_sentence)]
     notes = blocks(fill(report.summary_notes, tokens))
@@ -501,7 +571,7 @@ def build(report: Report, *, public: bool = False) -> ReportDocument:
     ]
     created, modified = metadata_dates(report)
     horizons = [
-        (value, label, [a for a in assessments if a.risk.horizon == value])
+        (value, label, [a for a in assessments if a.horizon == value])
         for value, label in Horizon.choices
     ]
     return ReportDocument(
@@ -515,7 +585,9 @@ def build(report: Report, *, public: bool = False) -> ReportDocument:
         key_considerations=blocks(fill(report.key_considerations, tokens)),
         interdependencies=blocks(fill(report.interdependencies, tokens)),
         recommendations=blocks(fill(report.recommendations, tokens)),
-        section1=_section1(report, figures, tokens, noted_on_track, others, unscored),
+        section1=_section1(
+            report, figures, tokens, noted_on_track, others, unscored, record=record
+        ),
         equality=blocks(fill(report.equality, tokens)),
         financial=blocks(fill(report.financial, tokens)),
         legal=blocks(fill(report.legal, tokens)),
@@ -527,7 +599,7 @@ def build(report: Report, *, public: bool = False) -> ReportDocument:
         road_to_target=road,
         plan=plan,
         plan_rows=plan_rows,
-        pending=[a for a in assessments if a.state != Assessment.State.APPROVED],
+        pending=pending,
         score_changes=score_changes,
     )
 

@@ -108,6 +108,11 @@ def test_the_update_form_works_with_the_keyboard_alone(chromium, live_server, pe
     expect(page.locator("#id_score_change_source_1")).to_be_checked()
     # The band follows the answers (htmx, on change) and is announced (aria-live).
     expect(page.locator("#band")).to_contain_text("further from the target")
+    # Past "not rated this quarter" and its reason, both left as they are.
+    page.keyboard.press("Tab")
+    expect(page.locator("#id_not_rated")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.locator("#id_not_rated_reason")).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.locator("button:has-text('Save and continue')")).to_be_focused()
     page.keyboard.press("Enter")

@@ -53,7 +53,10 @@ def build_register(n: int):
         )
         Assessment.objects.filter(period=period).record_definitions()
         ControlUpdate.objects.bulk_create(
-            ControlUpdate(control=c, period=period, status=status) for c in controls
+            ControlUpdate(
+                control=c, period=period, status=status, risk_id=c.risk_id, title=c.title
+            )
+            for c in controls
         )
 
     fill(before, 0, "in_progress")

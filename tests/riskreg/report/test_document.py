@@ -258,13 +258,18 @@ def test_a_published_report_of_a_closed_period_renders_identically_forever(octob
 
 
 @pytest.mark.django_db
-def test_a_draft_follows_the_live_data(october):
+def test_a_draft_follows_its_prose_but_its_closed_quarter_keeps_its_record(october):
+    """Issue 13: a closed quarter shows its risks as it recorded them, in every report drawn
+    from it; a draft follows only what is still the team's to write: its prose."""
     report = load_october()
-    Report.objects.filter(pk=1).update(published_at=None, snapshot=None)
+    Report.objects.filter(pk=1).update(
+        published_at=None, snapshot=None, recommendations="A NEW RECOMMENDATION."
+    )
     Risk.objects.filter(ref=1).update(title="RENAMED RISK")
     report.refresh_from_db()
     text = " ".join(page_texts(pdf_bytes(report, public=True, use_cache=False)))
-    assert "RENAMED RISK" in text
+    assert "A NEW RECOMMENDATION." in text
+    assert "RENAMED RISK" not in text and "VIOLENT CRIME" in text
 
 
 @pytest.mark.django_db
