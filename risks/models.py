@@ -1,3 +1,4 @@
+import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -192,6 +193,46 @@ class ReportingPeriod(models.Model):
 
     def previous(self) -> "ReportingPeriod | None":
         return ReportingPeriod.objects.filter(start__lt=self.start).order_by("-start").first()
+
+    # A quarter is a quarter: a period longer than this is a typing slip (9999-12-31).
+    LONGEST = datetime.timedelta(days=200)
+    DEADLINE_AFTER_END = datetime.timedelta(days=92)
+
+    @classmethod
+    def timeline_problems(
+        cls, start: datetime.date, end: datetime.date, deadline: datetime.date,
+        *, exclude_pk: int | None = None,
+    ) -> list[str]:
+        """Why these dates cannot join the timeline of periods, in words (none: they can).
+
+        Periods make one timeline: none overlaps another, none starts on or before the end of
+        a closed period, and each is about a quarter long with its deadline near its end. The
+        database refuses overlaps and back-dating too (migration 0008's triggers).
+        """
+        problems = []
+        if end <= start:
+            problems.append("The last day must be after the first day")
+        elif end - start > cls.LONGEST:
+            problems.append(
+                f"A reporting period is a quarter: it cannot last more than {cls.LONGEST.days} days"
+            )
+        if deadline < start:
+            problems.append("The deadline must be on or after the first day")
+        elif deadline - end > cls.DEADLINE_AFTER_END:
+            problems.append("The deadline must be within three months of the last day")
+        others = cls.objects.exclude(pk=exclude_pk) if exclude_pk else cls.objects.all()
+        overlapping = others.filter(start__lte=end, end__gte=start).order_by("start").first()
+        if overlapping:
+            problems.append(
+                f"These dates overlap {overlapping} ({overlapping.start:%-d %B %Y} to "
+                f"{overlapping.end:%-d %B %Y})"
+            )
+        last_closed = others.closed().order_by("-end").first()
+        if last_closed and start <= last_closed.end:
+            problems.append(
+                f"{last_closed} is closed: a new period must start after {last_closed.end:%-d %B %Y}"
+            )
+        return problems
 
     def save(self, *args, **kwargs):
         if self.pk and ReportingPeriod.objects.filter(pk=self.pk, state=self.State.CLOSED).exists():

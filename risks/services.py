@@ -211,6 +211,9 @@ def open_period(
     still_open = ReportingPeriod.objects.select_for_update().open().first()
     if still_open:
         raise ValidationError(f"{still_open} is still open: close it before opening another period.")
+    problems = ReportingPeriod.timeline_problems(start, end, deadline)
+    if problems:
+        raise ValidationError(problems)
     period = ReportingPeriod(name=name, slug=slug, start=start, end=end, deadline=deadline)
     period._history_user = by
     period.save()

@@ -58,7 +58,7 @@ def make_period(slug=None, *, start=None, state="open", **fields):
         name=fields.pop("name", slug),
         slug=slug,
         start=start,
-        end=fields.pop("end", start + datetime.timedelta(days=90)),
+        end=fields.pop("end", start + datetime.timedelta(days=89)),  # a quarter, its last day inclusive
         deadline=fields.pop("deadline", start + datetime.timedelta(days=60)),
         **fields,
     )
