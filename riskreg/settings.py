@@ -188,6 +188,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 LANGUAGE_CODE = "en-gb"
+# Dates and times are written as riskreg/formats/en_GB/formats.py says, in pages, PDF and Python.
+FORMAT_MODULE_PATH = "riskreg.formats"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
