@@ -10,6 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from risks.scoring import band_css_version
+
 
 def _walk(resolver, prefix="", namespace=""):
     for p in resolver.url_patterns:
@@ -75,6 +77,8 @@ def path_for(key: str, world) -> str:
                   "quarterly:controls-unchanged")
     if key in risk_pages:
         return reverse(key, args=[w.risk1])
+    if key == "bands-css":
+        return reverse(key, args=[band_css_version()])
     simple = {
         "home": [], "healthz": [], "login": [], "logout": [],
         "risks:register": ["corporate"],

@@ -42,6 +42,7 @@ EXPECTED = {
     # (URL pattern, method):                 anon  owner other lead  team  panel admin inactive
     ("home", "GET"):                          (302, 200, 200, 200, 200, 200, 200, 302),
     ("healthz", "GET"):                       (200, 200, 200, 200, 200, 200, 200, 200),
+    ("bands-css", "GET"):                     (200, 200, 200, 200, 200, 200, 200, 200),
     ("login", "GET"):                         (200, 302, 302, 302, 302, 302, 302, 200),
     ("logout", "GET"):                        (302, 405, 405, 405, 405, 405, 405, 302),
     ("logout", "POST"):                       (302, 302, 302, 302, 302, 302, 302, 302),
