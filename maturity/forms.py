@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from risks.formfields import ChoiceField, MultipleChoiceField
 from risks.govuk_forms import GovukDateField
 from risks.models import Post
+from risks.text import TEXT_HELP
 
 from .models import (
     FIRST_YEAR,
@@ -70,8 +71,7 @@ class PlanItemForm(forms.ModelForm):
         }
         help_texts = {
             "owners": "",
-            "update": "Shown in the Update column of Appendix C. Start a line with “- ” "
-                      "for a bullet.",
+            "update": f"Shown in the Update column of Appendix C. {TEXT_HELP}",
         }
         widgets = {
             "ref": forms.NumberInput(attrs={"class": "govuk-input--width-3"}),

@@ -5,6 +5,7 @@ changes costs two queries per model (and one per many-to-many field), however lo
 """
 
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.text import Truncator
 
 from risks.history import HistoryEntry, latest_entries, tracked_fields
@@ -42,7 +43,7 @@ def _action_title(record) -> str:
 
 
 def _log_title(record) -> str:
-    return f"Update log entry of {record.date.day} {record.date:%B %Y}"
+    return f"Update log entry of {date_format(record.date)}"
 
 
 def item_changes(item: PlanItem) -> list[HistoryEntry]:

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
 from risks.history import AS_LOADED
@@ -191,8 +192,7 @@ class PlanAction(KeepsBaseline):
         if self.milestone:
             return self.milestone
         if self.milestone_date:
-            d = self.milestone_date
-            return f"{d.day} {d:%B %Y}"
+            return date_format(self.milestone_date)
         return ""
 
     def save(self, *args, **kwargs):

@@ -4,6 +4,7 @@ from django.db.models import Max, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from risks.models import is_planner
@@ -212,7 +213,7 @@ def item_log_add(request: HttpRequest, pk: int) -> HttpResponse:
     entry.item = item
     entry.author = request.user
     entry.save()
-    messages.success(request, f"Update of {entry.date.day} {entry.date:%B %Y} added to item {item.ref}.")
+    messages.success(request, f"Update of {date_format(entry.date)} added to item {item.ref}.")
     return redirect(f"{item.get_absolute_url()}#log")
 
 

@@ -188,6 +188,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 LANGUAGE_CODE = "en-gb"
+# Dates and times are written as riskreg/formats/en_GB/formats.py says, in pages, PDF and Python.
+FORMAT_MODULE_PATH = "riskreg.formats"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
@@ -237,13 +239,23 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
-# Score bands: score = likelihood x impact. Keep them here, in one place.
+# Score bands: score = likelihood x impact. Keep them here, in one place: the pages' and the
+# PDF's band CSS (risks.scoring.band_css), the charts' band regions and the band tags all read
+# their colours from here.
+# - fill: behind a band's cells and chart region. Pale, so text (#0b0c0c) on it keeps a contrast
+#   of at least 13:1 (WCAG AA needs 4.5:1).
+# - bar: an inset line along the bottom of a filled cell, a second, darker cue for the pale
+#   fills (at least 3:1 against white). Colour is never the only cue: cells carry their text.
+# - tag: the GOV.UK tag colour of the band's word (govuk-tag--<tag>).
 RISK_BANDS = [
-    # (key, label, lowest score, highest score)
-    ("low", "Low", 1, 3),
-    ("medium", "Medium", 4, 4),
-    ("high", "High", 6, 9),
-    ("very_high", "Very high", 12, 16),
+    {"key": "low", "label": "Low", "low": 1, "high": 3,
+     "fill": "#cce2d8", "bar": "#00703c", "tag": "green"},
+    {"key": "medium", "label": "Medium", "low": 4, "high": 4,
+     "fill": "#fff7bf", "bar": "#705f00", "tag": "yellow"},
+    {"key": "high", "label": "High", "low": 6, "high": 9,
+     "fill": "#fcd6c3", "bar": "#a04500", "tag": "orange"},
+    {"key": "very_high", "label": "Very high", "low": 12, "high": 16,
+     "fill": "#f4cdc6", "bar": "#942514", "tag": "red"},
 ]
 
 LOGGING = {

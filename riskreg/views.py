@@ -1,9 +1,15 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
 from risks.models import Register, ReportingPeriod, Risk
+from risks.scoring import band_css, band_css_version
+
+from .middleware import holds_no_register_data
+
+A_YEAR = 365 * 24 * 60 * 60
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -27,3 +33,21 @@ def home(request: HttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> HttpResponse:
     """For load balancers; also the benchmark's floor (a trivial view in the same process)."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_not_required
+@holds_no_register_data
+@require_GET
+def bands_css(request: HttpRequest, version: str) -> HttpResponse:
+    """The score bands' colours as CSS, made from settings.RISK_BANDS: a stylesheet, because the
+    CSP allows no inline styles. Its address names its version, so the browser may keep it for a
+    year (private: the response may carry the session cookie, which no shared cache may keep);
+    an old address leads to the current one, uncached."""
+    current = band_css_version()
+    if version != current:
+        response = redirect("bands-css", current)
+        patch_cache_control(response, no_store=True)
+        return response
+    response = HttpResponse(band_css(), content_type="text/css; charset=utf-8")
+    patch_cache_control(response, private=True, max_age=A_YEAR, immutable=True)
+    return response

@@ -107,10 +107,6 @@ def dashboard_counts(
 
 # Charts of each risk's score over the quarters ----------------------------------------------
 
-# Light tints of the GOV.UK tag colours, so the band regions stay behind the line.
-BAND_FILLS = {"low": "#cce2d8", "medium": "#fff7bf", "high": "#fcd6c3", "very_high": "#f4cdc6"}
-
-
 @dataclass
 class Point:
     period: str
@@ -197,7 +193,7 @@ def score_figure(risk: Risk | Assessment, points: list[Point]) -> dict:
         y0, y1 = band.low - 0.5, band.high + 0.5
         shapes.append({
             "type": "rect", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": y0, "y1": y1,
-            "fillcolor": BAND_FILLS.get(band.key, "#f3f2f1"), "opacity": 0.6,
+            "fillcolor": band.fill, "opacity": 0.6,
             "line": {"width": 0}, "layer": "below",
         })
         annotations.append({

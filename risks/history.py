@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, OuterRef, QuerySet, Subquery
+from django.utils.formats import date_format
 from django.utils.text import Truncator
 from simple_history.utils import get_m2m_reverse_field_name
 
@@ -114,7 +115,7 @@ def display(record, tracked: Tracked, names: dict[str, dict] | None = None) -> s
         except ObjectDoesNotExist:
             return _removed(model_field)
     if isinstance(value, datetime.date):
-        return f"{value.day} {value:%B %Y}"
+        return date_format(value)
     if isinstance(value, int | float):
         return str(value)
     if tracked.long:

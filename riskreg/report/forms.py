@@ -1,8 +1,7 @@
-import datetime
-
 from django import forms
 
 from risks.formfields import ChoiceField, MultipleChoiceField
+from risks.govuk_forms import GovukDateField
 from risks.models import Register, ReportingPeriod, Risk
 
 from .data import TOKENS
@@ -25,34 +24,21 @@ SECTIONS = [
 ]
 
 
-class MeetingDateMixin:
-    """The meeting date as GOV.UK's date input: day, month and year boxes."""
-
-    def add_date_fields(self, initial: datetime.date | None) -> None:
-        box = {"class": "govuk-input govuk-date-input__input", "inputmode": "numeric"}
-        for name, label, width in (("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4)):
-            self.fields[f"meeting_{name}"] = forms.IntegerField(
-                label=label, required=False,
-                widget=forms.TextInput(attrs={**box, "class": f"{box['class']} govuk-input--width-{width}"}),
-                initial=getattr(initial, name, None),
-            )
-
-    def clean_meeting_date(self, cleaned: dict) -> datetime.date | None:
-        parts = [cleaned.get(f"meeting_{n}") for n in ("day", "month", "year")]
-        if all(p is None for p in parts):
-            self.add_error("meeting_day", "Enter the date of the meeting")
-            return None
-        if any(p is None for p in parts):
-            self.add_error("meeting_day", "The date of the meeting must include a day, month and year")
-            return None
-        try:
-            return datetime.date(parts[2], parts[1], parts[0])
-        except (ValueError, OverflowError):  # 31 February; a month of 2147483648
-            self.add_error("meeting_day", "The date of the meeting must be a real date")
-            return None
+def meeting_field() -> GovukDateField:
+    """The meeting date: GOV.UK's date input, whose boxes post meeting_day, meeting_month and
+    meeting_year. The forms give it to the services as cleaned_data["meeting_date"]."""
+    return GovukDateField(
+        label="Date of the meeting",
+        help_text="For example, 4 10 2021",
+        error_messages={
+            "required": "Enter the date of the meeting",
+            "incomplete": "The date of the meeting must include a day, month and year",
+            "invalid": "The date of the meeting must be a real date",
+        },
+    )
 
 
-class NewReportForm(MeetingDateMixin, forms.Form):
+class NewReportForm(forms.Form):
     register = ChoiceField(
         queryset=Register.objects.none(), empty_label=None, label="Register",
     )
@@ -60,26 +46,25 @@ class NewReportForm(MeetingDateMixin, forms.Form):
         queryset=ReportingPeriod.objects.none(), empty_label=None, label="Reporting period",
         help_text="The quarter whose updates the report sets out.",
     )
+    meeting = meeting_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["register"].queryset = Register.objects.filter(parent__isnull=True)
         self.fields["period"].queryset = ReportingPeriod.objects.order_by("-start")
-        for name in ("register", "period"):
-            self.fields[name].widget.attrs["class"] = "govuk-select"
-        self.add_date_fields(None)
 
     def clean(self):
         cleaned = super().clean()
-        cleaned["meeting_date"] = self.clean_meeting_date(cleaned)
+        cleaned["meeting_date"] = cleaned.get("meeting")
         register, period = cleaned.get("register"), cleaned.get("period")
         if register and period and Report.objects.filter(register=register, period=period).exists():
             self.add_error("period", f"There is already a report for {period}. Open it from the list.")
         return cleaned
 
 
-class ReportForm(MeetingDateMixin, forms.ModelForm):
+class ReportForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+    meeting = meeting_field()
 
     class Meta:
         model = Report
@@ -92,19 +77,15 @@ class ReportForm(MeetingDateMixin, forms.ModelForm):
             "title": "Title of the report",
             "author": "Report by",
         }
-        widgets = {
-            name: forms.Textarea(attrs={"class": "govuk-textarea", "rows": 5}) for name in PROSE
-        } | {
-            "noted_risks": forms.CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes__input"}),
-            "appendix_b_risks": forms.CheckboxSelectMultiple(
-                attrs={"class": "govuk-checkboxes__input"}
-            ),
+        widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in PROSE} | {
+            name: forms.CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes--small"})
+            for name in ("noted_risks", "appendix_b_risks")
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         report: Report = self.instance
-        self.add_date_fields(report.meeting_date)
+        self.fields["meeting"].initial = report.meeting_date
         self.fields["version"].initial = report.version
         in_period = (
             Risk.objects.filter(register=report.register_id, assessments__period=report.period_id)
@@ -128,12 +109,10 @@ class ReportForm(MeetingDateMixin, forms.ModelForm):
         for name in PROSE:
             field = self.fields[name]
             field.help_text = f"{field.help_text} Figures: write {tokens} and the report fills them in."
-        for name in FRONT_MATTER:
-            self.fields[name].widget.attrs.setdefault("class", "govuk-input")
 
     def clean(self):
         cleaned = super().clean()
-        cleaned["meeting_date"] = self.clean_meeting_date(cleaned)
+        cleaned["meeting_date"] = cleaned.get("meeting")
         for name in PROSE:
             unknown = unknown_tokens(cleaned.get(name) or "", set(TOKENS))
             if unknown:

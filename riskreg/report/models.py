@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
+from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
 from risks.models import Register, ReportingPeriod, Risk, is_panel, is_planner
@@ -178,7 +179,7 @@ class Report(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} – {self.meeting_date:%-d %B %Y}"
+        return f"{self.title} – {date_format(self.meeting_date)}"
 
     def get_absolute_url(self) -> str:
         return reverse("reports:detail", args=[self.pk])

@@ -28,6 +28,8 @@ from django.utils.safestring import SafeString
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from risks.scoring import band_css
+
 # The document's base URL. ".invalid" can never resolve (RFC 6761), and nothing is ever
 # requested from it: the fetcher maps its /static/ paths to files on disk.
 BASE_URL = "https://riskreg.invalid/"
@@ -122,6 +124,15 @@ def _data_url(url: str) -> URLFetcherResponse:
 STYLESHEETS = ["css/riskreg.css", "css/heatmap.css", "css/report.css", "css/pdf.css"]
 
 
+def stylesheet_hrefs() -> list[str]:
+    """What the PDF's page links: STYLESHEETS, with the band colours (settings.RISK_BANDS)
+    right after riskreg.css, where base.html links them. They come as a data: URL, which the
+    fetcher serves and the page's HTML, hashed for the cache key, carries."""
+    static = [f"{settings.STATIC_URL}{name}" for name in STYLESHEETS]
+    bands = "data:text/css;base64," + base64.b64encode(band_css().encode()).decode("ascii")
+    return [static[0], bands, *static[1:]]
+
+
 class _BrowserOnlyProperties(logging.Filter):
     """The page CSS sets two properties WeasyPrint does not know, for browsers: a table's
     sideways scrolling and keeping band fills when printing (WeasyPrint scrolls nothing and
@@ -162,7 +173,7 @@ def render_pdf(*, body: SafeString, title: str, author: str, created: str, modif
     html = render_to_string(
         "pdf/report.html",
         {"body": body, "title": title, "author": author, "created": created, "modified": modified,
-         "stylesheets": STYLESHEETS},
+         "stylesheets": stylesheet_hrefs()},
     )
     use_cache = use_cache and fetcher is None
     key = _cache_key(html) if use_cache else ""

@@ -10,6 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from risks.scoring import band_css_version
+
 
 def _walk(resolver, prefix="", namespace=""):
     for p in resolver.url_patterns:
@@ -75,6 +77,8 @@ def path_for(key: str, world) -> str:
                   "quarterly:controls-unchanged")
     if key in risk_pages:
         return reverse(key, args=[w.risk1])
+    if key == "bands-css":
+        return reverse(key, args=[band_css_version()])
     simple = {
         "home": [], "healthz": [], "login": [], "logout": [],
         "risks:register": ["corporate"],
@@ -88,11 +92,11 @@ def path_for(key: str, world) -> str:
         "quarterly:periods": [], "quarterly:period-open": [],
         "quarterly:period-close": [w.q3],
         "quarterly:control-update": [w.risk1, w.control1],
-        "maturity:plan": [], "maturity:appendix_c": [], "maturity:changes": [],
-        "maturity:theme_create": [], "maturity:item_create": [],
-        "maturity:item": [w.item9], "maturity:item_edit": [w.item9],
-        "maturity:item_log_add": [w.item9], "maturity:action_create": [w.item9],
-        "maturity:action_edit": [w.action9], "maturity:action_status": [w.action9],
+        "maturity:plan": [], "maturity:appendix-c": [], "maturity:changes": [],
+        "maturity:theme-create": [], "maturity:item-create": [],
+        "maturity:item": [w.item9], "maturity:item-edit": [w.item9],
+        "maturity:item-log-add": [w.item9], "maturity:action-create": [w.item9],
+        "maturity:action-edit": [w.action9], "maturity:action-status": [w.action9],
         "maturity:results": [],
         "maturity:unit": [w.unit],
         "maturity:assess": [w.unit, w.year],

@@ -25,7 +25,7 @@ YEARS = ["2021", "2022", "1999", "2101"]
 
 def test_theme_form(w):
     taken = Theme.objects.first().title
-    report = check_form(client_for(w, "planner"), reverse("maturity:theme_create"),
+    report = check_form(client_for(w, "planner"), reverse("maturity:theme-create"),
                         {"title": ["Assurance", taken, taken.lower(), ""],
                          "order": ["1", "4", "-1", "32768"]})
     assert 302 in report.statuses
@@ -45,12 +45,12 @@ def _item_fields(w):
 
 
 def test_plan_item_form_new(w):
-    report = check_form(client_for(w, "planner"), reverse("maturity:item_create"), _item_fields(w))
+    report = check_form(client_for(w, "planner"), reverse("maturity:item-create"), _item_fields(w))
     assert 302 in report.statuses
 
 
 def test_plan_item_form_edit(w):
-    report = check_form(client_for(w, "planner"), reverse("maturity:item_edit", args=[w.item9]),
+    report = check_form(client_for(w, "planner"), reverse("maturity:item-edit", args=[w.item9]),
                         _item_fields(w))
     assert 302 in report.statuses
 
@@ -58,7 +58,7 @@ def test_plan_item_form_edit(w):
 def test_plan_item_update_text_form(w):
     """The item's owner (AC Professionalism) may change its update text only."""
     report = check_form(client_for(w, "other_owner"),
-                        reverse("maturity:item_edit", args=[w.item9]),
+                        reverse("maturity:item-edit", args=[w.item9]),
                         {"update": TEXT, "issue": ["Tampered issue", None],
                          "owners": ["Tampered owners", None]})
     assert 302 in report.statuses
@@ -78,13 +78,13 @@ def _action_fields():
 
 def test_plan_action_form_new(w):
     report = check_form(client_for(w, "planner"),
-                        reverse("maturity:action_create", args=[w.item9]), _action_fields())
+                        reverse("maturity:action-create", args=[w.item9]), _action_fields())
     assert 302 in report.statuses
 
 
 def test_plan_action_form_edit(w):
     report = check_form(client_for(w, "planner"),
-                        reverse("maturity:action_edit", args=[w.action9]), _action_fields())
+                        reverse("maturity:action-edit", args=[w.action9]), _action_fields())
     assert 302 in report.statuses
 
 
@@ -92,7 +92,7 @@ def test_action_status_form(w):
     """The item's owner sets an action's status; the prefix names the action."""
     name = f"action-{w.action9}-status"
     report = check_form(client_for(w, "other_owner"),
-                        reverse("maturity:action_status", args=[w.action9]),
+                        reverse("maturity:action-status", args=[w.action9]),
                         {name: ["not_started", "in_progress", "complete"],
                          "status": ["complete", None]}, htmx=True)
     assert 302 in report.statuses
@@ -100,7 +100,7 @@ def test_action_status_form(w):
 
 def test_plan_item_update_form(w):
     report = check_form(client_for(w, "other_owner"),
-                        reverse("maturity:item_log_add", args=[w.item9]),
+                        reverse("maturity:item-log-add", args=[w.item9]),
                         {"date_day": DAYS, "date_month": MONTHS, "date_year": YEARS,
                          "text": TEXT})
     assert 302 in report.statuses

@@ -50,7 +50,7 @@ def test_a_wrong_csrf_token_is_refused(w):
     client = client_for(w, "admin", csrf=False)
     before = digest()
     for key in ("quarterly:update-score", "quarterly:review-approve", "quarterly:period-close",
-                "maturity:action_status", "reports:edit", "admin:risks_risk_change"):
+                "maturity:action-status", "reports:edit", "admin:risks_risk_change"):
         response = client.post(path_for(key, w), post_data(key, w),
                                HTTP_X_CSRFTOKEN="x" * len(CSRF_SECRET))
         assert response.status_code == 403 and CSRF_FAILED in response.text, key

@@ -121,8 +121,8 @@ def test_objects_that_do_not_exist_are_not_found_for_the_team(w):
         reverse("quarterly:period-close", args=["no-such-period"]),
         reverse("quarterly:period-close", args=[w.q2]),  # closed already
         reverse("maturity:item", args=[missing]),
-        reverse("maturity:item_edit", args=[missing]),
-        reverse("maturity:action_edit", args=[missing]),
+        reverse("maturity:item-edit", args=[missing]),
+        reverse("maturity:action-edit", args=[missing]),
         reverse("maturity:unit", args=[missing]),
         reverse("maturity:assess", args=[w.unit, 1999]),
         reverse("maturity:assess", args=[w.unit, w.year + 1]),
@@ -139,20 +139,20 @@ def test_an_item_owner_updates_their_item_only(w):
     item1 = PlanItem.objects.get(ref=1)
     action1 = PlanAction.objects.filter(item=item1).order_by("pk").first()
     before = digest()
-    assert client.get(reverse("maturity:item_edit", args=[item1.pk])).status_code == 403
-    assert client.post(reverse("maturity:item_edit", args=[item1.pk]),
+    assert client.get(reverse("maturity:item-edit", args=[item1.pk])).status_code == 403
+    assert client.post(reverse("maturity:item-edit", args=[item1.pk]),
                        {"update": "x"}).status_code == 403
-    assert client.post(reverse("maturity:item_log_add", args=[item1.pk]),
+    assert client.post(reverse("maturity:item-log-add", args=[item1.pk]),
                        {"date_day": "1", "date_month": "10", "date_year": "2021",
                         "text": "x"}).status_code == 403
-    assert client.post(reverse("maturity:action_status", args=[action1.pk]),
+    assert client.post(reverse("maturity:action-status", args=[action1.pk]),
                        {f"action-{action1.pk}-status": "complete"}).status_code == 403
     # Item-owner or not, the text and milestones of actions are the team's.
-    assert client.get(reverse("maturity:action_edit", args=[w.action9])).status_code == 403
-    assert client.get(reverse("maturity:action_create", args=[w.item9])).status_code == 403
+    assert client.get(reverse("maturity:action-edit", args=[w.action9])).status_code == 403
+    assert client.get(reverse("maturity:action-create", args=[w.item9])).status_code == 403
     assert digest() == before
     with rolled_back():
-        assert client.post(reverse("maturity:action_status", args=[w.action9]),
+        assert client.post(reverse("maturity:action-status", args=[w.action9]),
                            {f"action-{w.action9}-status": "complete"}).status_code == 302
 
 

@@ -197,7 +197,7 @@ class Command(BaseCommand):
             html = render_to_string("pdf/report.html", {
                 "body": rendered.body, "title": rendered.title, "author": rendered.author,
                 "created": rendered.created, "modified": rendered.modified,
-                "stylesheets": report_pdf.STYLESHEETS,
+                "stylesheets": report_pdf.stylesheet_hrefs(),
             })
             return seconds(lambda: HTML(
                 string=html, base_url=report_pdf.BASE_URL,

@@ -1,5 +1,7 @@
 """The PDF renderer fetches the project's own static files and data: URLs, and nothing else."""
 
+import base64
+import copy
 import datetime
 import io
 import logging
@@ -11,6 +13,7 @@ from pypdf import PdfReader
 from riskreg.report import pdf
 from riskreg.report.document import pdf_bytes
 from riskreg.report.models import Report
+from risks.scoring import band_css
 from tests.factories import (
     make_assessment,
     make_control,
@@ -100,9 +103,10 @@ def test_references_typed_into_any_text_fetch_nothing_and_appear_as_text():
     spy = SpyFetcher()
     data = pdf_bytes(Report.objects.get(pk=report.pk), fetcher=spy)
 
+    band_colours = "data:text/css;base64," + base64.b64encode(band_css().encode()).decode()
     assert spy.asked == [
-        STATIC + "css/riskreg.css", STATIC + "css/heatmap.css", STATIC + "css/report.css",
-        STATIC + "css/pdf.css",
+        STATIC + "css/riskreg.css", band_colours, STATIC + "css/heatmap.css",
+        STATIC + "css/report.css", STATIC + "css/pdf.css",
     ]
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
     assert "See file:///etc/passwd and http://example.com/tracker.png" in text
@@ -140,3 +144,16 @@ def test_the_cache_key_changes_with_each_stylesheet_the_pdf_loads(monkeypatch, t
             )
             assert pdf._cache_key("<html></html>") != before, name
     assert pdf._cache_key("<html></html>") == before
+
+
+def test_the_pdf_links_the_band_colours_where_the_pages_do_and_its_fetcher_serves_them(settings):
+    hrefs = pdf.stylesheet_hrefs()
+    assert hrefs[0] == "/static/css/riskreg.css" and hrefs[2:] == [
+        f"/static/{name}" for name in pdf.STYLESHEETS[1:]
+    ]
+    assert pdf.StaticOnlyFetcher().fetch(hrefs[1]).read().decode() == band_css()
+
+    bands = copy.deepcopy(settings.RISK_BANDS)
+    bands[1]["fill"] = "#abcdef"
+    settings.RISK_BANDS = bands
+    assert b"#abcdef" in pdf.StaticOnlyFetcher().fetch(pdf.stylesheet_hrefs()[1]).read()

@@ -1,0 +1,45 @@
+"""The band colours' stylesheet (riskreg.views.bands_css): linked by every page, made from
+settings.RISK_BANDS, kept by the browser under an address that names its version."""
+
+import copy
+
+from django.test import override_settings
+from django.urls import reverse
+
+from risks.scoring import band_css, band_css_version
+
+
+def _link(html: str) -> str:
+    url = reverse("bands-css", args=[band_css_version()])
+    assert f'<link rel="stylesheet" href="{url}">' in html
+    return url
+
+
+@override_settings(SECURE_SSL_REDIRECT=False)
+def test_every_page_links_the_band_colours_which_anyone_may_fetch(client, db):
+    url = _link(client.get(reverse("login")).text)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/css; charset=utf-8"
+    assert response.text == band_css()
+    # The browser alone may keep it (it may carry the session cookie), for a year.
+    assert set(response["Cache-Control"].split(", ")) == {
+        "private", "max-age=31536000", "immutable"
+    }
+
+
+def test_an_old_address_leads_to_the_current_colours_uncached(client, db):
+    response = client.get(reverse("bands-css", args=["0123456789abcdef"]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("bands-css", args=[band_css_version()])
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_new_colours_get_a_new_address(client, db, settings):
+    before = _link(client.get(reverse("login")).text)
+    bands = copy.deepcopy(settings.RISK_BANDS)
+    bands[3]["fill"] = "#fedcba"
+    settings.RISK_BANDS = bands
+    after = _link(client.get(reverse("login")).text)
+    assert after != before
+    assert ".rr-band--very_high { background-color: #fedcba;" in client.get(after).text
