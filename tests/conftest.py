@@ -1,17 +1,38 @@
+"""Fixtures every test package shares: the seed, the people, and the October 2021 seed's next
+quarter (2021/22 Q3) opened by the team. A package's own fixtures are in its conftest.py."""
+
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
-from risks.models import Post
+from controls.models import Control
+from risks.models import Assessment, Post, Risk
+from risks.services import open_period
 
-from .factories import make_panel, make_planner, make_user
+from .factories import Q3, make_panel, make_planner, make_user
 
 SEED_FIXTURE = "corporate_2021_10"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """make_user hashes a password; the default hasher costs most of a test's setup time.
+
+    For the whole session, so that module-scoped worlds (tests/security/conftest.py) and the
+    browser tests' live server hash with it too. No test measures the real hasher's cost:
+    one that needs the real hashers sets settings.PASSWORD_HASHERS back itself.
+    """
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture
 def seed(db):
     """The October 2021 register as the fixture holds it (2021/22 Q2 closed)."""
     call_command("loaddata", SEED_FIXTURE, verbosity=0)
+
+
+# People -------------------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -29,6 +50,12 @@ def lead(seed):
 
 
 @pytest.fixture
+def other_owner(seed):
+    """Owns risk 2 (NEW SYSTEMS): can read the register, but not update risk 1."""
+    return make_user("other_owner", posts=[Post.objects.get(name="Deputy Commissioner")])
+
+
+@pytest.fixture
 def planner(db):
     return make_planner()
 
@@ -42,3 +69,30 @@ def panel(db):
 def outsider(db):
     """Signed in, but holds no post and no role."""
     return make_user("outsider")
+
+
+# The quarterly cycle ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def q3(seed, planner):
+    """The October 2021 seed with 2021/22 Q3 opened by the team: drafts carried forward."""
+    return open_period(**Q3, by=planner)
+
+
+@pytest.fixture
+def risk1(seed):
+    """VIOLENT CRIME: owned by AC Frontline Policing, led by the `lead` fixture's post."""
+    return Risk.objects.get(register__slug="corporate", ref=1)
+
+
+@pytest.fixture
+def draft(q3, risk1):
+    """Risk 1's Q3 update, as carried forward: a draft at version 1."""
+    return Assessment.objects.get(risk=risk1, period=q3)
+
+
+@pytest.fixture
+def control(risk1):
+    """Risk 1's first control (Op Orochi)."""
+    return Control.objects.filter(risk=risk1).order_by("order", "pk").first()

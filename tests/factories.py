@@ -1,4 +1,5 @@
-"""Plain make_* helpers: each makes one valid row, with keyword overrides."""
+"""Plain make_* helpers: each makes one valid row, with keyword overrides; and the constants
+several test packages share."""
 
 import datetime
 import itertools
@@ -18,13 +19,26 @@ from risks.models import (
     Risk,
 )
 
+# Every test user's password. Hashing it is cheap in tests: see fast_password_hashing in
+# tests/conftest.py.
+PASSWORD = "a-long-test-password-1"
+
+# The quarter after the October 2021 seed, as the team opens it (risks.services.open_period).
+Q3 = {
+    "name": "2021/22 Q3",
+    "slug": "2021-22-q3",
+    "start": datetime.date(2021, 10, 1),
+    "end": datetime.date(2021, 12, 31),
+    "deadline": datetime.date(2021, 12, 3),
+}
+
 _seq = itertools.count(1)
 
 
 def make_user(username=None, *, posts=(), groups=(), **fields):
     username = username or f"user{next(_seq)}"
     user = get_user_model().objects.create_user(
-        username=username, password="a-long-test-password-1", **fields
+        username=username, password=PASSWORD, **fields
     )
     for name in groups:
         user.groups.add(Group.objects.get_or_create(name=name)[0])

@@ -9,20 +9,9 @@ from riskreg.quarterly.services import submit_update
 from risks import timeline
 from risks.models import Assessment, PeriodClosed
 from risks.services import IncompleteUpdate, NotEditable, StaleVersion, close_period
-from tests.risks.quarterly_fixtures import fast_password_hashing, q3, risk1  # noqa: F401
 
 
-@pytest.fixture
-def draft(q3, risk1):  # noqa: F811
-    return Assessment.objects.get(risk=risk1, period=q3)
-
-
-@pytest.fixture
-def control(risk1):  # noqa: F811
-    return Control.objects.filter(risk=risk1).order_by("order", "pk").first()
-
-
-def test_a_control_update_is_versioned(q3, control, owner, lead):  # noqa: F811
+def test_a_control_update_is_versioned(q3, control, owner, lead):
     first = save_control_update(control=control, period=q3, by=owner, status="complete",
                                 note="Done.", version=0)
     assert first.version == 1
@@ -43,7 +32,7 @@ def test_a_control_update_is_versioned(q3, control, owner, lead):  # noqa: F811
     assert users == ["owner", "lead"]
 
 
-def test_controls_cannot_change_once_the_update_is_submitted(q3, draft, control, owner):  # noqa: F811
+def test_controls_cannot_change_once_the_update_is_submitted(q3, draft, control, owner):
     Assessment.objects.filter(pk=draft.pk).update(state="submitted")
     with pytest.raises(NotEditable):
         save_control_update(control=control, period=q3, by=owner, status="complete", note="",
@@ -54,7 +43,7 @@ def test_controls_cannot_change_once_the_update_is_submitted(q3, draft, control,
     assert not ControlUpdate.objects.filter(period=q3).exists()
 
 
-def test_a_new_control_belongs_to_the_period_it_was_added_in(q3, risk1, owner):  # noqa: F811
+def test_a_new_control_belongs_to_the_period_it_was_added_in(q3, risk1, owner):
     control = add_control(risk=risk1, period=q3, by=owner, title="Safer streets", description="",
                           milestone="end of November", status="in_progress", note="Started.")
     assert control.added_in == q3
@@ -64,7 +53,7 @@ def test_a_new_control_belongs_to_the_period_it_was_added_in(q3, risk1, owner): 
     assert Control.history.get(id=control.pk).history_user == owner
 
 
-def test_submission_needs_every_control_and_every_answer(q3, draft, risk1, owner):  # noqa: F811
+def test_submission_needs_every_control_and_every_answer(q3, draft, risk1, owner):
     Assessment.objects.filter(pk=draft.pk).update(commentary="")
     with pytest.raises(IncompleteUpdate) as incomplete:
         submit_update(assessment=draft, version=1, by=owner)
@@ -74,14 +63,14 @@ def test_submission_needs_every_control_and_every_answer(q3, draft, risk1, owner
     assert draft.state == "draft"
 
 
-def test_keeping_last_quarters_statuses(q3, draft, risk1, owner):  # noqa: F811
+def test_keeping_last_quarters_statuses(q3, draft, risk1, owner):
     assert carry_forward_controls(risk=risk1, period=q3, by=owner) == 2
     assert carry_forward_controls(risk=risk1, period=q3, by=owner) == 0
     submitted = submit_update(assessment=draft, version=1, by=owner)
     assert submitted.state == "submitted"
 
 
-def test_a_closed_periods_control_updates_are_frozen(q3, control, owner, planner):  # noqa: F811
+def test_a_closed_periods_control_updates_are_frozen(q3, control, owner, planner):
     update = save_control_update(control=control, period=q3, by=owner, status="complete",
                                  note="", version=0)
     close_period(period=q3, by=planner, incomplete=True)
@@ -100,7 +89,7 @@ def test_a_closed_periods_control_updates_are_frozen(q3, control, owner, planner
         )
 
 
-def test_the_admin_cannot_change_a_closed_periods_rows(admin_client, q3, draft, control, owner, planner):  # noqa: F811, E501
+def test_the_admin_cannot_change_a_closed_periods_rows(admin_client, q3, draft, control, owner, planner):
     update = save_control_update(control=control, period=q3, by=owner, status="complete",
                                  note="", version=0)
     close_period(period=q3, by=planner, incomplete=True)
@@ -115,7 +104,7 @@ def test_the_admin_cannot_change_a_closed_periods_rows(admin_client, q3, draft, 
     assert draft.commentary != "via the admin"
 
 
-def test_control_changes_appear_on_the_risk_timeline(q3, control, owner):  # noqa: F811
+def test_control_changes_appear_on_the_risk_timeline(q3, control, owner):
     save_control_update(control=control, period=q3, by=owner, status="delayed",
                         note="Waiting for funds.", version=0)
     entries = timeline.for_risk(control.risk)
@@ -124,7 +113,7 @@ def test_control_changes_appear_on_the_risk_timeline(q3, control, owner):  # noq
     assert [(c.label, c.new) for c in entry.changes][0] == ("Status", "Delayed")
 
 
-def test_the_controls_page_shows_last_quarter_beside_this_one(client, q3, risk1, owner):  # noqa: F811
+def test_the_controls_page_shows_last_quarter_beside_this_one(client, q3, risk1, owner):
     client.force_login(owner)
     page = client.get(reverse("quarterly:update-controls", args=[risk1.pk])).text
     assert "Op Orochi – disrupting and closing County Lines" in page

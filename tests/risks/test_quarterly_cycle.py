@@ -9,15 +9,14 @@ from django.utils import timezone
 from controls.models import Control, ControlUpdate
 from risks.models import Assessment, PeriodClosed, ReportingPeriod
 from risks.services import save_assessment
-
-from .quarterly_fixtures import Q3, fast_password_hashing, q3, risk1  # noqa: F401
+from tests.factories import Q3
 
 
 def url(name, *args):
     return reverse(name, args=args)
 
 
-def test_the_whole_cycle(client, seed, owner, planner, risk1):  # noqa: F811
+def test_the_whole_cycle(client, seed, owner, planner, risk1):
     # The team opens 2021/22 Q3 with the form: every active risk is carried forward.
     client.force_login(planner)
     assert client.get(url("quarterly:period-open")).status_code == 200
@@ -212,7 +211,7 @@ def test_the_whole_cycle(client, seed, owner, planner, risk1):  # noqa: F811
     assert "2021/22 Q2" in page
 
 
-def test_closing_when_everything_is_approved_is_not_recorded_as_incomplete(client, q3, planner):  # noqa: F811
+def test_closing_when_everything_is_approved_is_not_recorded_as_incomplete(client, q3, planner):
     Assessment.objects.filter(period=q3).update(state="approved", reviewed_at=timezone.now())
     client.force_login(planner)
     response = client.post(reverse("quarterly:period-close", args=[q3.slug]), {})
@@ -221,7 +220,7 @@ def test_closing_when_everything_is_approved_is_not_recorded_as_incomplete(clien
     assert q3.state == "closed" and not q3.closed_incomplete
 
 
-def test_opening_a_period_while_one_is_open_is_refused(client, q3, planner):  # noqa: F811
+def test_opening_a_period_while_one_is_open_is_refused(client, q3, planner):
     client.force_login(planner)
     response = client.post(
         reverse("quarterly:period-open"),

@@ -7,20 +7,13 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from controls.models import Control, ControlUpdate
+from controls.models import ControlUpdate
 from risks.models import Assessment
-
-from .quarterly_fixtures import fast_password_hashing, q3, risk1  # noqa: F401
 
 HX = {"HX-Request": "true"}
 
 
-@pytest.fixture
-def control(risk1):  # noqa: F811
-    return Control.objects.filter(risk=risk1).order_by("order", "pk").first()
-
-
-def test_change_link_opens_the_control_form_in_place(client, owner, q3, risk1, control):  # noqa: F811
+def test_change_link_opens_the_control_form_in_place(client, owner, q3, risk1, control):
     client.force_login(owner)
     url = reverse("quarterly:control-update", args=[risk1.pk, control.pk])
     page = client.get(reverse("quarterly:update-controls", args=[risk1.pk])).text
@@ -39,7 +32,7 @@ def test_change_link_opens_the_control_form_in_place(client, owner, q3, risk1, c
     assert "Not updated yet" in cancel.text and "<form" not in cancel.text
 
 
-def test_saving_a_control_in_place_returns_its_card(client, owner, q3, risk1, control):  # noqa: F811
+def test_saving_a_control_in_place_returns_its_card(client, owner, q3, risk1, control):
     client.force_login(owner)
     url = reverse("quarterly:control-update", args=[risk1.pk, control.pk])
     response = client.post(url, {"status": "complete", "note": "Done.", "version": 0}, headers=HX)
@@ -56,7 +49,7 @@ def test_saving_a_control_in_place_returns_its_card(client, owner, q3, risk1, co
     assert 'hx-post="' in response.text
 
 
-def test_keeping_last_quarters_statuses_confirms_every_waiting_control(client, owner, q3, risk1):  # noqa: F811
+def test_keeping_last_quarters_statuses_confirms_every_waiting_control(client, owner, q3, risk1):
     client.force_login(owner)
     response = client.post(reverse("quarterly:controls-unchanged", args=[risk1.pk]), follow=True)
     assert "2 controls marked unchanged since last quarter." in response.text
@@ -65,7 +58,7 @@ def test_keeping_last_quarters_statuses_confirms_every_waiting_control(client, o
     assert set(updates.values_list("status", flat=True)) == {"in_progress"}
 
 
-def test_the_band_and_warning_show_before_saving_with_or_without_htmx(client, owner, q3, risk1):  # noqa: F811
+def test_the_band_and_warning_show_before_saving_with_or_without_htmx(client, owner, q3, risk1):
     client.force_login(owner)
     url = reverse("quarterly:update-score", args=[risk1.pk])
     data = {"likelihood": "4", "impact": "4", "version": "1", "preview": "1"}
@@ -80,7 +73,7 @@ def test_the_band_and_warning_show_before_saving_with_or_without_htmx(client, ow
     assert Assessment.objects.get(risk=risk1, period=q3).version == 1  # nothing saved
 
 
-def test_review_queue_returns_in_place(client, planner, q3, risk1):  # noqa: F811
+def test_review_queue_returns_in_place(client, planner, q3, risk1):
     a = Assessment.objects.get(risk=risk1, period=q3)
     Assessment.objects.filter(pk=a.pk).update(state="submitted")
     client.force_login(planner)
@@ -99,7 +92,7 @@ def test_review_queue_returns_in_place(client, planner, q3, risk1):  # noqa: F81
     assert "Returned" in done and "Add the Q3 numbers." in done and "<form" not in done
 
 
-def test_queue_lists_who_has_not_submitted(client, planner, q3, risk1):  # noqa: F811
+def test_queue_lists_who_has_not_submitted(client, planner, q3, risk1):
     client.force_login(planner)
     page = client.get(reverse("quarterly:review")).text
     assert "Not yet submitted" in page
@@ -107,9 +100,8 @@ def test_queue_lists_who_has_not_submitted(client, planner, q3, risk1):  # noqa:
     assert "Not touched since carried forward" in page
 
 
-
 def test_queue_counts_active_risks_without_an_update_and_ignores_inactive_ones(
-    client, planner, q3, seed  # noqa: F811
+    client, planner, q3, seed
 ):
     """Q3 carried a draft forward for each of the 11 risks. A new risk has no update yet; an
     inactive risk with none is not waiting for anyone; one made inactive after its draft was

@@ -13,13 +13,6 @@ from risks.services import (
 )
 from tests.factories import make_control
 
-from .quarterly_fixtures import fast_password_hashing, q3, risk1  # noqa: F401
-
-
-@pytest.fixture
-def draft(q3, risk1):  # noqa: F811
-    return Assessment.objects.get(risk=risk1, period=q3)
-
 
 def snapshot(assessment):
     assessment.refresh_from_db()
@@ -39,7 +32,7 @@ SCORE_CASES = [
 
 
 @pytest.mark.parametrize(("data", "message"), SCORE_CASES)
-def test_bad_score_is_refused_with_a_message(client, owner, draft, risk1, data, message):  # noqa: F811
+def test_bad_score_is_refused_with_a_message(client, owner, draft, risk1, data, message):
     client.force_login(owner)
     before = snapshot(draft)
     response = client.post(reverse("quarterly:update-score", args=[risk1.pk]), data | {"version": 1})
@@ -60,7 +53,7 @@ PROGRESS_CASES = [
 
 
 @pytest.mark.parametrize(("change", "message"), PROGRESS_CASES)
-def test_bad_progress_is_refused_with_a_message(client, owner, draft, risk1, change, message):  # noqa: F811
+def test_bad_progress_is_refused_with_a_message(client, owner, draft, risk1, change, message):
     client.force_login(owner)
     before = snapshot(draft)
     data = PROGRESS | change | {"version": 1}
@@ -79,7 +72,7 @@ def test_bad_progress_is_refused_with_a_message(client, owner, draft, risk1, cha
         ("-3", "The page sent an impossible version"),
     ],
 )
-def test_a_tampered_version_is_refused_with_a_message(client, owner, draft, risk1, version, message):  # noqa: F811
+def test_a_tampered_version_is_refused_with_a_message(client, owner, draft, risk1, version, message):
     client.force_login(owner)
     before = snapshot(draft)
     response = client.post(
@@ -90,7 +83,7 @@ def test_a_tampered_version_is_refused_with_a_message(client, owner, draft, risk
     assert snapshot(draft) == before
 
 
-def test_a_version_from_the_future_is_a_conflict_not_a_save(client, owner, draft, risk1):  # noqa: F811
+def test_a_version_from_the_future_is_a_conflict_not_a_save(client, owner, draft, risk1):
     client.force_login(owner)
     before = snapshot(draft)
     response = client.post(
@@ -100,7 +93,7 @@ def test_a_version_from_the_future_is_a_conflict_not_a_save(client, owner, draft
     assert snapshot(draft) == before
 
 
-def test_a_control_of_another_risk_is_not_found(client, owner, q3, risk1):  # noqa: F811
+def test_a_control_of_another_risk_is_not_found(client, owner, q3, risk1):
     other = Control.objects.exclude(risk=risk1).first()
     client.force_login(owner)
     response = client.post(
@@ -111,7 +104,7 @@ def test_a_control_of_another_risk_is_not_found(client, owner, q3, risk1):  # no
     assert not ControlUpdate.objects.filter(period=q3).exists()
 
 
-def test_a_bad_control_status_is_refused(client, owner, q3, risk1):  # noqa: F811
+def test_a_bad_control_status_is_refused(client, owner, q3, risk1):
     control = Control.objects.filter(risk=risk1).first()
     client.force_login(owner)
     response = client.post(
@@ -123,7 +116,7 @@ def test_a_bad_control_status_is_refused(client, owner, q3, risk1):  # noqa: F81
     assert not ControlUpdate.objects.filter(period=q3).exists()
 
 
-def test_a_duplicate_control_name_is_refused(client, owner, q3, risk1):  # noqa: F811
+def test_a_duplicate_control_name_is_refused(client, owner, q3, risk1):
     existing = Control.objects.filter(risk=risk1).first()
     client.force_login(owner)
     response = client.post(
@@ -171,7 +164,7 @@ def test_the_services_refuse_transitions_the_workflow_does_not_have(owner, plann
         save_assessment(assessment=draft, version=1, by=owner, changes={"state": "draft"})
 
 
-def test_an_approve_from_a_stale_queue_is_refused_in_the_row(client, planner, owner, draft, risk1):  # noqa: F811
+def test_an_approve_from_a_stale_queue_is_refused_in_the_row(client, planner, owner, draft, risk1):
     Assessment.objects.filter(pk=draft.pk).update(state="submitted", version=5)
     client.force_login(planner)
     response = client.post(
@@ -187,7 +180,7 @@ def test_an_approve_from_a_stale_queue_is_refused_in_the_row(client, planner, ow
 # Conflicts: nothing lost -----------------------------------------------------------------------
 
 
-def test_a_stale_save_shows_both_versions_and_can_keep_mine(client, owner, lead, draft, risk1):  # noqa: F811
+def test_a_stale_save_shows_both_versions_and_can_keep_mine(client, owner, lead, draft, risk1):
     url = reverse("quarterly:update-progress", args=[risk1.pk])
     # Both open the page at version 1; the lead saves first.
     save_assessment(assessment=draft, version=1, by=lead,
@@ -211,7 +204,7 @@ def test_a_stale_save_shows_both_versions_and_can_keep_mine(client, owner, lead,
     assert draft.commentary == "The owner's words." and draft.version == 3
 
 
-def test_a_stale_control_save_shows_both_answers(client, owner, lead, q3, risk1):  # noqa: F811
+def test_a_stale_control_save_shows_both_answers(client, owner, lead, q3, risk1):
     from controls.services import save_control_update
 
     control = Control.objects.filter(risk=risk1).first()
@@ -230,7 +223,7 @@ def test_a_stale_control_save_shows_both_answers(client, owner, lead, q3, risk1)
     assert f'id="control-{control.pk}"' in response.text and "Saved now" in response.text
 
 
-def test_risk_10_may_be_submitted_without_a_score(client, q3, planner):  # noqa: F811
+def test_risk_10_may_be_submitted_without_a_score(client, q3, planner):
     """Risk 10 (LEGITIMACY) is still to be finalised: no agreed description, no scores."""
     risk10 = Risk.objects.get(register__slug="corporate", ref=10)
     a = Assessment.objects.get(risk=risk10, period=q3)
@@ -241,7 +234,7 @@ def test_risk_10_may_be_submitted_without_a_score(client, q3, planner):  # noqa:
     assert a.score is None
 
 
-def test_a_new_risk_starts_its_draft_on_first_use(client, q3, owner, risk1):  # noqa: F811
+def test_a_new_risk_starts_its_draft_on_first_use(client, q3, owner, risk1):
     from tests.factories import make_risk
 
     late = make_risk(risk1.register, owner=risk1.owner, ref=50, title="LATE")

@@ -14,8 +14,6 @@ from tests.factories import (
     make_user,
 )
 
-from .quarterly_fixtures import fast_password_hashing, q3, risk1  # noqa: F401
-
 # Every page: session and user (2), the user's groups (1), and saving the session on every
 # request (savepoint, update, release: 3). Then the page's own:
 MY_RISKS_QUERIES = 6 + 4  # open period, its assessments, risks not started, the user's posts
@@ -122,7 +120,7 @@ def test_a_large_queue_shows_the_first_rows_of_each_table_and_counts_them_all(
 
 @pytest.mark.parametrize("extra", [0, 8])
 def test_the_risk_page_costs_a_fixed_number_of_queries(
-    client, q3, risk1, owner, django_assert_num_queries, extra  # noqa: F811
+    client, q3, risk1, owner, django_assert_num_queries, extra
 ):
     from controls.services import save_control_update
     from tests.factories import make_control
@@ -136,7 +134,7 @@ def test_the_risk_page_costs_a_fixed_number_of_queries(
         assert client.get(reverse("risks:risk", args=[risk1.pk])).status_code == 200
 
 
-def test_the_risk_page_and_update_pages_do_not_grow_with_controls_or_history(client, q3, risk1, owner):  # noqa: F811, E501
+def test_the_risk_page_and_update_pages_do_not_grow_with_controls_or_history(client, q3, risk1, owner):
     """The timeline and the controls cost a fixed number of queries, however many rows."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -6,10 +6,8 @@ from controls.services import add_control, save_control_update
 from risks.models import Assessment
 from risks.services import close_period, save_assessment, submit_assessment
 
-from .quarterly_fixtures import fast_password_hashing, q3, risk1  # noqa: F401
 
-
-def submitted_update(q3, risk1, owner):  # noqa: F811
+def submitted_update(q3, risk1, owner):
     a = Assessment.objects.get(risk=risk1, period=q3)
     a = save_assessment(assessment=a, version=1, by=owner, changes={
         "likelihood": 3, "score_change_source": "reassessment", "trend": "worsening",
@@ -24,7 +22,7 @@ def submitted_update(q3, risk1, owner):  # noqa: F811
     return submit_assessment(assessment=a, version=a.version, by=owner)
 
 
-def test_review_page_compares_the_quarters_and_the_controls(client, q3, risk1, owner, planner):  # noqa: F811
+def test_review_page_compares_the_quarters_and_the_controls(client, q3, risk1, owner, planner):
     a = submitted_update(q3, risk1, owner)
     client.force_login(planner)
     page = client.get(reverse("quarterly:review-detail", args=[a.pk])).text
@@ -43,7 +41,7 @@ def test_review_page_compares_the_quarters_and_the_controls(client, q3, risk1, o
     assert a.state == "approved"
 
 
-def test_a_closed_quarter_is_read_only_in_the_review_pages(client, q3, risk1, owner, planner):  # noqa: F811
+def test_a_closed_quarter_is_read_only_in_the_review_pages(client, q3, risk1, owner, planner):
     a = submitted_update(q3, risk1, owner)
     close_period(period=q3, by=planner, incomplete=True)
     client.force_login(planner)
@@ -59,7 +57,7 @@ def test_a_closed_quarter_is_read_only_in_the_review_pages(client, q3, risk1, ow
     assert client.get(reverse("quarterly:period-close", args=[q3.slug])).status_code == 404
 
 
-def test_periods_page_records_who_closed_and_whether_incomplete(client, q3, planner):  # noqa: F811
+def test_periods_page_records_who_closed_and_whether_incomplete(client, q3, planner):
     close_period(period=q3, by=planner, incomplete=True)
     client.force_login(planner)
     page = client.get(reverse("quarterly:periods")).text
@@ -69,7 +67,7 @@ def test_periods_page_records_who_closed_and_whether_incomplete(client, q3, plan
     assert 'value="2022-01-01"' in form and 'value="2022-03-31"' in form  # the next quarter
 
 
-def test_risk_page_offers_the_update_to_editors_only(client, q3, risk1, owner, panel):  # noqa: F811
+def test_risk_page_offers_the_update_to_editors_only(client, q3, risk1, owner, panel):
     client.force_login(owner)
     assert "2021/22 Q3 update</a>" in client.get(reverse("risks:risk", args=[risk1.pk])).text
     client.force_login(panel)
@@ -79,7 +77,7 @@ def test_risk_page_offers_the_update_to_editors_only(client, q3, risk1, owner, p
     assert 'id="history"' not in page and "2021/22 Q3 update: carried forward" not in page
 
 
-def test_readers_see_approved_quarters_but_not_work_in_progress(client, q3, risk1, owner, panel):  # noqa: F811
+def test_readers_see_approved_quarters_but_not_work_in_progress(client, q3, risk1, owner, panel):
     a = Assessment.objects.get(risk=risk1, period=q3)
     save_assessment(assessment=a, version=1, by=owner, changes={"commentary": "Draft thoughts."})
     client.force_login(owner)
