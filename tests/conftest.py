@@ -3,6 +3,7 @@ quarter (2021/22 Q3) opened by the team. A package's own fixtures are in its con
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.test import override_settings
 
 from controls.models import Control
@@ -30,6 +31,17 @@ def fast_password_hashing():
 def seed(db):
     """The October 2021 register as the fixture holds it (2021/22 Q2 closed)."""
     call_command("loaddata", SEED_FIXTURE, verbosity=0)
+
+
+@pytest.fixture(scope="module")
+def seed_once(django_db_setup, django_db_blocker):
+    """The seed loaded once for a whole module and rolled back after it, so other modules never
+    see it: for modules whose tests each run in a savepoint on top of it (`db`). Never with
+    `seed`, which would load the fixture a second time."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("loaddata", SEED_FIXTURE, verbosity=0)
+        yield
+        transaction.set_rollback(True)
 
 
 # People -------------------------------------------------------------------------------------------
