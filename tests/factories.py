@@ -118,3 +118,34 @@ def make_control_update(control=None, period=None, **fields):
     return ControlUpdate.objects.create(
         control=control or make_control(), period=period or make_period(), **fields
     )
+
+
+# Many rows at once, for the tests that count a page's queries ---------------------------------
+
+# The states of the current quarter's updates that make_risks_of_one_person gives, in turn.
+UPDATE_STATES = ["draft", "submitted", "returned", "approved"]
+
+
+def make_risks_of_one_person(n: int):
+    """n risks, half owned and half led by one person, with an approved quarter behind them."""
+    register = make_register("corporate")
+    owner_post, lead_post = make_post("Owner post"), make_post("Lead post")
+    person = make_user("person", posts=[owner_post, lead_post])
+    last = make_period("last", start=timezone.now().date().replace(month=1, day=1))
+    risks = []
+    for i in range(n):
+        owned = i % 2 == 0
+        risk = make_risk(register, owner=owner_post if owned else make_post(), ref=i + 1,
+                         leads=() if owned else [lead_post])
+        risks.append(risk)
+        make_assessment(risk, last, state="approved", likelihood=2, impact=3)
+    ReportingPeriod.objects.filter(pk=last.pk).update(state="closed", closed_at=timezone.now())
+    now = make_period("now", start=last.end.replace(day=1).replace(month=(last.end.month % 12) + 1))
+    for i, risk in enumerate(risks[:-1]):  # the last risk has not started its update
+        state = UPDATE_STATES[i % 4]
+        make_assessment(
+            risk, now, state=state, likelihood=3, impact=3, reasons="Because.",
+            progress="limited", review_comment="Fix it." if state == "returned" else "",
+            submitted_by=person if state != "draft" else None, updated_by=person,
+        )
+    return person

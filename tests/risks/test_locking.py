@@ -1,10 +1,11 @@
-"""Two people saving the same assessment, on two real database connections at once.
+"""Optimistic locking (risks/locking.py, as risks.services.save_assessment uses it): two people
+saving the same assessment, on two real database connections at once.
 
 Each thread has its own connection (Django's connections are per thread). On PostgreSQL they
 are connections to the test database. SQLite's in-memory test database cannot serve concurrent
 writers (its shared cache locks tables and never waits), so there the threads work on a file
 copy of it, in WAL mode with IMMEDIATE transactions, as the application runs in production.
-Runs on both: `DATABASE_URL=postgres://... pytest tests/risks/test_concurrency.py`.
+Runs on both: `DATABASE_URL=postgres://... pytest tests/risks/test_locking.py`.
 """
 
 import sqlite3
