@@ -1,5 +1,8 @@
-"""Fixtures every test package shares: the seed, the people, and the October 2021 seed's next
-quarter (2021/22 Q3) opened by the team. A package's own fixtures are in its conftest.py."""
+"""Fixtures every test package shares: the seed, the people, the October 2021 seed's next
+quarter (2021/22 Q3) opened by the team or with changes since Q2, and a big register. A
+package's own fixtures are in its conftest.py."""
+
+import datetime
 
 import pytest
 from django.core.management import call_command
@@ -10,7 +13,16 @@ from controls.models import Control
 from risks.models import Assessment, Post, Risk
 from risks.services import open_period
 
-from .factories import Q3, make_panel, make_planner, make_user
+from .factories import (
+    Q3,
+    make_big_register,
+    make_control,
+    make_control_update,
+    make_panel,
+    make_period,
+    make_planner,
+    make_user,
+)
 
 SEED_FIXTURE = "corporate_2021_10"
 
@@ -108,3 +120,46 @@ def draft(q3, risk1):
 def control(risk1):
     """Risk 1's first control (Op Orochi)."""
     return Control.objects.filter(risk=risk1).order_by("order", "pk").first()
+
+
+# Reading registers --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def q3_with_changes(seed):
+    """2021/22 Q3 carried forward from Q2, then: risk 1 scored down, risk 2 worsening,
+    risk 3 slipped, risk 4 new commentary; one control completed, one new control."""
+    period = make_period("2021-22-q3", name="2021/22 Q3", start=datetime.date(2021, 10, 1))
+    for a in Assessment.objects.filter(period__slug="2021-22-q2").select_related("risk"):
+        Assessment.objects.create(
+            risk=a.risk, period=period, likelihood=a.likelihood, impact=a.impact,
+            trend=a.trend, progress=a.progress, commentary=a.commentary, reasons=a.reasons,
+        )
+    Assessment.objects.filter(period=period, risk__ref=1).update(
+        likelihood=1, impact=3, score_change_source="controls"
+    )
+    Assessment.objects.filter(period=period, risk__ref=2).update(trend="worsening")
+    Assessment.objects.filter(period=period, risk__ref=3).update(
+        progress="slipped", reasons="The campaign slipped to January."
+    )
+    Assessment.objects.filter(period=period, risk__ref=4).update(commentary="Recruitment rose.")
+    op_orochi = Control.objects.get(title__startswith="Op Orochi")
+    make_control_update(op_orochi, period, status="complete", note="County Lines closed.")
+    vawg = Control.objects.get(title__startswith="Violence against women")
+    make_control_update(vawg, period, status="in_progress")  # unchanged
+    new = make_control(Risk.objects.get(ref=9), title="Community panels", added_in=period)
+    make_control_update(new, period, status="not_started")
+    return period
+
+
+SIZES = [10, 500]
+
+
+@pytest.fixture(params=SIZES, ids=[f"{n}-risks" for n in SIZES])
+def big_register(request, db, client):
+    """The register "big" of 10, then of 500 risks (make_big_register: Q1 closed, Q2 open) and
+    a client signed in as the team: (client, number of risks). For the tests that a page costs
+    the same number of queries whatever the register's size."""
+    make_big_register(request.param)
+    client.force_login(make_planner())
+    return client, request.param

@@ -13,10 +13,12 @@ from risks.models import (
     AUDIT_PANEL,
     PLANNING_TEAM,
     Assessment,
+    Pillar,
     Post,
     Register,
     ReportingPeriod,
     Risk,
+    RiskLead,
 )
 
 # Every test user's password. Hashing it is cheap in tests: see fast_password_hashing in
@@ -149,3 +151,53 @@ def make_risks_of_one_person(n: int):
             submitted_by=person if state != "draft" else None, updated_by=person,
         )
     return person
+
+
+def make_big_register(n: int):
+    """A register of n risks with leads, pillars, controls and two quarters of history,
+    written with bulk_create so that building 500 stays quick."""
+    register = make_register("big")
+    posts = Post.objects.bulk_create([Post(name=f"Post {i}") for i in range(8)])
+    pillars = Pillar.objects.bulk_create([Pillar(name=f"Pillar {i}", order=i) for i in range(4)])
+    # Q1 is filled while open, then closed (closed periods refuse writes); Q2 stays open.
+    before = make_period("q1", name="Q1", start=datetime.date(2030, 1, 1))
+    positions = list(itertools.product(range(1, 5), range(1, 5)))
+    risks = Risk.objects.bulk_create(
+        Risk(
+            register=register, ref=i + 1, title=f"RISK {i + 1}", description="A description",
+            horizon="short" if i % 3 == 0 else "long", owner=posts[i % 8],
+            target_likelihood=1, target_impact=1 + i % 2,
+        )
+        for i in range(n)
+    )
+    RiskLead.objects.bulk_create(
+        RiskLead(risk=r, post=posts[(i + k) % 8], order=k)
+        for i, r in enumerate(risks) for k in range(2)
+    )
+    Risk.pillars.through.objects.bulk_create(
+        Risk.pillars.through(risk=r, pillar=pillars[i % 4]) for i, r in enumerate(risks)
+    )
+    controls = Control.objects.bulk_create(Control(risk=r, title="Control") for r in risks)
+    stamp = timezone.now()
+
+    def fill(period, shift, status):
+        Assessment.objects.bulk_create(
+            Assessment(
+                risk=r, period=period, likelihood=positions[(i + shift) % 16][0],
+                impact=positions[(i + shift) % 16][1],
+                trend=["improving", "stable", "worsening"][i % 3],
+                progress=["on_track", "limited", "slipped"][i % 3], reasons="Why",
+                commentary=f"Commentary {shift}", state="approved", reviewed_at=stamp,
+            )
+            for i, r in enumerate(risks)
+        )
+        Assessment.objects.filter(period=period).record_definitions()
+        ControlUpdate.objects.bulk_create(
+            ControlUpdate(control=c, period=period, status=status) for c in controls
+        )
+
+    fill(before, 0, "in_progress")
+    ReportingPeriod.objects.filter(pk=before.pk).update(state="closed", closed_at=stamp)
+    after = make_period("q2", name="Q2", start=datetime.date(2030, 4, 1))
+    fill(after, 1, "complete")
+    return register, before, after
