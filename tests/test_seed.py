@@ -554,6 +554,7 @@ DARA = "DARA audit"
 CULTURE = "Achieving an embedded risk culture"
 GOVERNANCE = "Improving governance"
 LEARNING = "Improving organisational learning"
+THEMES = [CULTURE, GOVERNANCE, LEARNING]
 PLAN_TABLE = [
     (1, CULTURE, [BAU], "Risk & Assurance Board", ["January 2022 & annually thereafter"]),
     (2, CULTURE, [BAU, SELF], "Planning & Risk Team", ["Nov-21", "Dec-21", "Ongoing", "Oct-21"]),
@@ -620,6 +621,13 @@ def test_action_plan_has_three_themes_in_order():
         datetime.date(2021, 9, 1),
     )
     assert list(plan.themes.values_list("title", flat=True)) == [CULTURE, GOVERNANCE, LEARNING]
+
+
+def test_seed_has_three_themes_nine_items_and_every_action_has_a_milestone():
+    assert list(Theme.objects.values_list("title", flat=True)) == THEMES
+    assert list(PlanItem.objects.values_list("ref", flat=True)) == list(range(1, 10))
+    assert PlanAction.objects.count() == 24
+    assert not PlanAction.objects.filter(milestone="", milestone_date=None).exists()
 
 
 @pytest.mark.parametrize("ref, theme, sources, owners, milestones", PLAN_TABLE)
