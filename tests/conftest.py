@@ -1,17 +1,62 @@
+"""Fixtures every test package shares: the seed, the people, the October 2021 seed's next
+quarter (2021/22 Q3) opened by the team or with changes since Q2, and a big register. A
+package's own fixtures are in its conftest.py."""
+
+import datetime
+
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
-from risks.models import Post
+from controls.models import Control
+from risks.models import Assessment, Post, Risk
+from risks.services import open_period
 
-from .factories import make_panel, make_planner, make_user
+from .factories import (
+    Q3,
+    make_big_register,
+    make_control,
+    make_control_update,
+    make_panel,
+    make_period,
+    make_planner,
+    make_user,
+)
 
 SEED_FIXTURE = "corporate_2021_10"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """make_user hashes a password; the default hasher costs most of a test's setup time.
+
+    For the whole session, so that module-scoped worlds (tests/security/conftest.py) and the
+    browser tests' live server hash with it too. No test measures the real hasher's cost:
+    one that needs the real hashers sets settings.PASSWORD_HASHERS back itself.
+    """
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture
 def seed(db):
     """The October 2021 register as the fixture holds it (2021/22 Q2 closed)."""
     call_command("loaddata", SEED_FIXTURE, verbosity=0)
+
+
+@pytest.fixture(scope="module")
+def seed_once(django_db_setup, django_db_blocker):
+    """The seed loaded once for a whole module and rolled back after it, so other modules never
+    see it: for modules whose tests each run in a savepoint on top of it (`db`). Never with
+    `seed`, which would load the fixture a second time."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("loaddata", SEED_FIXTURE, verbosity=0)
+        yield
+        transaction.set_rollback(True)
+
+
+# People -------------------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -29,6 +74,12 @@ def lead(seed):
 
 
 @pytest.fixture
+def other_owner(seed):
+    """Owns risk 2 (NEW SYSTEMS): can read the register, but not update risk 1."""
+    return make_user("other_owner", posts=[Post.objects.get(name="Deputy Commissioner")])
+
+
+@pytest.fixture
 def planner(db):
     return make_planner()
 
@@ -42,3 +93,73 @@ def panel(db):
 def outsider(db):
     """Signed in, but holds no post and no role."""
     return make_user("outsider")
+
+
+# The quarterly cycle ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def q3(seed, planner):
+    """The October 2021 seed with 2021/22 Q3 opened by the team: drafts carried forward."""
+    return open_period(**Q3, by=planner)
+
+
+@pytest.fixture
+def risk1(seed):
+    """VIOLENT CRIME: owned by AC Frontline Policing, led by the `lead` fixture's post."""
+    return Risk.objects.get(register__slug="corporate", ref=1)
+
+
+@pytest.fixture
+def draft(q3, risk1):
+    """Risk 1's Q3 update, as carried forward: a draft at version 1."""
+    return Assessment.objects.get(risk=risk1, period=q3)
+
+
+@pytest.fixture
+def control(risk1):
+    """Risk 1's first control (Op Orochi)."""
+    return Control.objects.filter(risk=risk1).order_by("order", "pk").first()
+
+
+# Reading registers --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def q3_with_changes(seed):
+    """2021/22 Q3 carried forward from Q2, then: risk 1 scored down, risk 2 worsening,
+    risk 3 slipped, risk 4 new commentary; one control completed, one new control."""
+    period = make_period("2021-22-q3", name="2021/22 Q3", start=datetime.date(2021, 10, 1))
+    for a in Assessment.objects.filter(period__slug="2021-22-q2").select_related("risk"):
+        Assessment.objects.create(
+            risk=a.risk, period=period, likelihood=a.likelihood, impact=a.impact,
+            trend=a.trend, progress=a.progress, commentary=a.commentary, reasons=a.reasons,
+        )
+    Assessment.objects.filter(period=period, risk__ref=1).update(
+        likelihood=1, impact=3, score_change_source="controls"
+    )
+    Assessment.objects.filter(period=period, risk__ref=2).update(trend="worsening")
+    Assessment.objects.filter(period=period, risk__ref=3).update(
+        progress="slipped", reasons="The campaign slipped to January."
+    )
+    Assessment.objects.filter(period=period, risk__ref=4).update(commentary="Recruitment rose.")
+    op_orochi = Control.objects.get(title__startswith="Op Orochi")
+    make_control_update(op_orochi, period, status="complete", note="County Lines closed.")
+    vawg = Control.objects.get(title__startswith="Violence against women")
+    make_control_update(vawg, period, status="in_progress")  # unchanged
+    new = make_control(Risk.objects.get(ref=9), title="Community panels", added_in=period)
+    make_control_update(new, period, status="not_started")
+    return period
+
+
+SIZES = [10, 500]
+
+
+@pytest.fixture(params=SIZES, ids=[f"{n}-risks" for n in SIZES])
+def big_register(request, db, client):
+    """The register "big" of 10, then of 500 risks (make_big_register: Q1 closed, Q2 open) and
+    a client signed in as the team: (client, number of risks). For the tests that a page costs
+    the same number of queries whatever the register's size."""
+    make_big_register(request.param)
+    client.force_login(make_planner())
+    return client, request.param

@@ -21,7 +21,6 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-PASSWORD = "a-long-test-password-1"
 
 
 @pytest.fixture(scope="session")

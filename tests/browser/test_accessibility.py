@@ -32,9 +32,8 @@ AXE_OPTIONS = {
 
 
 @pytest.fixture
-def site(settings):
+def site():
     """The October 2021 register with Q3 open, its published report and a draft Q3 report."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("loaddata", "corporate_2021_10", "report_2021_10", verbosity=0)
     planner = make_user("planner", first_name="Priya", last_name="Planner",
                         groups=[PLANNING_TEAM])

@@ -11,16 +11,15 @@ from playwright.sync_api import Page, expect
 
 from risks.models import AUDIT_PANEL, PLANNING_TEAM, Assessment, Post, Risk
 from risks.services import open_period
-from tests.factories import make_user
+from tests.factories import PASSWORD, make_user
 
-from .conftest import PASSWORD, open_page
+from .conftest import open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def people(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def people():
     call_command("loaddata", "corporate_2021_10", "report_2021_10", verbosity=0)
     return {
         "panel": make_user("panel", first_name="Pat", last_name="Panel", groups=[AUDIT_PANEL]),

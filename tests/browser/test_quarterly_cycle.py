@@ -10,7 +10,7 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect, sync_playwright
 
 from risks.models import PLANNING_TEAM, Assessment, Post, ReportingPeriod, Risk
-from tests.factories import make_user
+from tests.factories import PASSWORD, make_user
 
 # Playwright's sync API runs an event loop in this thread; Django would refuse the ORM here.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -22,7 +22,6 @@ CHROMIUM_ARGS = [
     "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-sandbox",
 ]
-PASSWORD = "a-long-test-password-1"
 
 
 def launch(playwright):
@@ -32,8 +31,7 @@ def launch(playwright):
 
 
 @pytest.fixture
-def people(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def people():
     call_command("loaddata", "corporate_2021_10", verbosity=0)
     return {
         "owner": make_user("owner", first_name="Olive", last_name="Owner",

@@ -3,12 +3,12 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from risks.models import Assessment, ReportingPeriod
-from tests.factories import make_assessment, make_period
+from tests.factories import PASSWORD, make_assessment, make_period
 
 
 @pytest.fixture
 def admin_client_(client, db):
-    user = get_user_model().objects.create_superuser("root", password="a-long-test-password-1")
+    user = get_user_model().objects.create_superuser("root", password=PASSWORD)
     client.force_login(user)
     return client, user
 

@@ -8,7 +8,7 @@ import pytest
 
 from risks.dashboard import dashboard_counts, score_histories
 from risks.models import Register, ReportingPeriod
-from tests.factories import make_period, make_user
+from tests.factories import make_period
 
 Q2 = "2021-22-q2"
 
@@ -95,40 +95,3 @@ def test_chart_figure_is_a_figure_plotly_itself_accepts(corporate):
     validated = go.Figure(figure, skip_invalid=False).to_plotly_json()
     assert validated["data"][0]["y"] == [6, 6]
     assert len(validated["layout"]["shapes"]) == 5
-
-
-def test_dashboard_charts_are_started_from_static_files_with_a_table_beside_each(
-    client, planner, corporate
-):
-    client.force_login(planner)
-    response = client.get("/dashboard/", {"period": Q2, "register": "corporate"})
-    assert response.status_code == 200
-    html = response.text
-    risk1 = Register.objects.get(slug="corporate").risks.get(ref=1)
-    element = f"chart-risk-{risk1.pk}"
-    assert f'<div class="rr-chart" data-plotly-chart data-chart-src="{element}"' in html
-    data = re.search(rf'<script id="{element}" type="application/json">(.*?)</script>', html, re.S)
-    assert json.loads(data.group(1))["data"][0]["y"] == [6, 6]  # Q1 and Q2
-    assert '<script src="/static/vendor/plotly-strict.min.js"></script>' in html
-    for script in re.findall(r"<script[^>]*>", html):
-        assert "src=" in script or 'type="application/json"' in script, script
-    assert not re.search(r"\son\w+=", html) and "hx-on" not in html and "style=" not in html
-    assert "Risk 1: score by quarter" in html
-    table = re.search(r"Risk 1: score by quarter.*?</table>", html, re.S).group(0)
-    assert "2021/22 Q2" in table and "M v H" in table and ">6<" in table and "High" in table
-
-
-def test_an_unscored_risk_is_charted_as_not_scored(client, planner, corporate):
-    client.force_login(planner)
-    html = client.get("/dashboard/", {"period": Q2}).text
-    section = re.search(r"Risk 10 LEGITIMACY.*?</section>", html, re.S).group(0)
-    assert "Not scored" in section
-
-
-def test_dashboard_scope(client, corporate):
-    assert client.get("/dashboard/").status_code == 302
-    client.force_login(make_user("stranger"))
-    response = client.get("/dashboard/")
-    assert response.status_code == 200
-    assert "no registers to show" in response.text
-    assert client.get("/dashboard/", {"register": "corporate"}).status_code == 404

@@ -8,7 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from risks.history_admin import ReadOnlyHistoryAdmin
 from risks.models import Risk
-from tests.factories import make_register, make_risk
+from tests.factories import PASSWORD, make_register, make_risk
 
 
 def test_every_registered_history_admin_is_read_only():
@@ -28,7 +28,7 @@ def test_every_registered_history_admin_is_read_only():
 
 @pytest.fixture
 def superuser_client(client, db):
-    user = get_user_model().objects.create_superuser("root", password="a-long-test-password-1")
+    user = get_user_model().objects.create_superuser("root", password=PASSWORD)
     client.force_login(user)
     return client
 

@@ -37,14 +37,9 @@ from riskreg.report.models import Report
 from riskreg.report.services import create_report
 from risks.models import AUDIT_PANEL, PLANNING_TEAM, Assessment, Post, ReportingPeriod, Risk
 from risks.services import open_period, start_assessment
-from tests.factories import make_control, make_register, make_risk
+from tests.factories import PASSWORD, Q3, make_control, make_register, make_risk
 
-PASSWORD = "a-long-test-password-1"
 ROLES = ("anonymous", "owner", "other_owner", "lead", "planner", "panel", "admin", "inactive")
-Q3 = {
-    "name": "2021/22 Q3", "slug": "2021-22-q3", "start": datetime.date(2021, 10, 1),
-    "end": datetime.date(2021, 12, 31), "deadline": datetime.date(2021, 12, 3),
-}
 # The tables whose rows are the application's state: a refused request must leave all of
 # them as they were, and no GET may change any of them.
 STATE_APPS = ("risks", "controls", "maturity", "riskreg")
@@ -191,26 +186,10 @@ def world(django_db_setup, django_db_blocker):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            with _fast_hasher():
-                yield build_world()
+            yield build_world()
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
-
-
-class _fast_hasher:
-    """create_user hashes a password per role; the default hasher would cost seconds."""
-
-    def __enter__(self):
-        from django.test.utils import override_settings
-
-        self.override = override_settings(
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-        )
-        self.override.enable()
-
-    def __exit__(self, *exc):
-        self.override.disable()
 
 
 @pytest.fixture

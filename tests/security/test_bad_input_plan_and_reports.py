@@ -11,9 +11,10 @@ from riskreg.report.forms import FRONT_MATTER, PROSE
 from riskreg.report.models import Report
 from risks.models import Post, ReportingPeriod, Risk
 from risks.services import close_period
+from tests.factories import PASSWORD
 
 from .badinput import check_form
-from .conftest import PASSWORD, client_for
+from .conftest import client_for
 
 TEXT = ["Lessons are shared each quarter.", "", "   ", "- a bullet\n- another"]
 # A day or month too big for the C int that datetime.date takes is a distinct failure

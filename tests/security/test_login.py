@@ -3,9 +3,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
-from tests.factories import make_user
+from tests.factories import PASSWORD, make_user
 
-PASSWORD = "a-long-test-password-1"
+# Passwords are hashed with the session's fast hasher (tests/conftest.py): nothing checked here
+# (lockout, messages, session keys, the validators) depends on what a hash costs.
 
 
 def attempt(client, username, password):

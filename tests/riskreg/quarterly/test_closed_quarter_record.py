@@ -15,8 +15,7 @@ from riskreg.report.document import render_body
 from riskreg.report.services import create_report
 from risks.models import Assessment, Pillar, Post, ReportingPeriod, Risk, RiskLead
 from risks.services import approve_assessment, open_period, record_definitions, retire_risk
-from tests.factories import make_planner
-from tests.risks.quarterly_fixtures import Q3, fast_password_hashing  # noqa: F401
+from tests.factories import Q3, make_planner
 
 Q4 = {
     "name": "2021/22 Q4", "slug": "2021-22-q4", "start": datetime.date(2022, 1, 1),

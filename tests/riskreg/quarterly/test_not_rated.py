@@ -7,11 +7,10 @@ from django.urls import reverse
 from risks.models import Assessment, Register
 from risks.services import approve_assessment
 from tests.factories import make_planner
-from tests.risks.quarterly_fixtures import fast_password_hashing, q3  # noqa: F401
 
 
 @pytest.fixture
-def risk10(q3):  # noqa: F811
+def risk10(q3):
     return Assessment.objects.get(period=q3, risk__ref=10)
 
 
@@ -39,7 +38,7 @@ def test_not_rated_is_carried_forward_and_needs_only_the_reason_and_commentary(
     assert risk10.state == "submitted" and (risk10.trend, risk10.progress) == ("", "")
 
 
-def test_a_rated_risk_can_be_marked_not_rated_and_loses_its_rating(client, planner, q3):  # noqa: F811
+def test_a_rated_risk_can_be_marked_not_rated_and_loses_its_rating(client, planner, q3):
     a = Assessment.objects.get(period=q3, risk__ref=2)
     assert a.progress and a.likelihood
     client.force_login(planner)
@@ -57,7 +56,7 @@ def test_a_rated_risk_can_be_marked_not_rated_and_loses_its_rating(client, plann
     assert a.not_rated and (a.likelihood, a.impact, a.trend, a.progress) == (None, None, "", "")
 
 
-def test_a_not_rated_risk_is_listed_but_never_counted_or_mapped(client, panel, q3):  # noqa: F811
+def test_a_not_rated_risk_is_listed_but_never_counted_or_mapped(client, panel, q3):
     for a in Assessment.objects.filter(period=q3).exclude(risk__ref__in=[10]):
         Assessment.objects.filter(pk=a.pk).update(state="submitted")
     checker = make_planner("checker")

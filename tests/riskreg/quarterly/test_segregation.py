@@ -6,11 +6,10 @@ from django.urls import reverse
 from risks.models import Assessment
 from risks.services import InvalidTransition, approve_assessment, save_assessment, submit_assessment
 from tests.factories import make_planner
-from tests.risks.quarterly_fixtures import fast_password_hashing, q3, risk1  # noqa: F401
 
 
 @pytest.fixture
-def submitted_by_planner(q3, risk1, planner):  # noqa: F811
+def submitted_by_planner(q3, risk1, planner):
     a = Assessment.objects.get(period=q3, risk=risk1)
     a = save_assessment(assessment=a, version=a.version, by=planner,
                         changes={"commentary": "Edited by the team."})
@@ -31,7 +30,7 @@ def test_another_member_of_the_team_approves(submitted_by_planner):
 
 
 def test_a_team_member_who_edited_cannot_approve_what_the_owner_submitted(
-    q3, risk1, owner, planner  # noqa: F811
+    q3, risk1, owner, planner
 ):
     a = Assessment.objects.get(period=q3, risk=risk1)
     a = save_assessment(assessment=a, version=a.version, by=planner,

@@ -1,4 +1,5 @@
-"""Who may do what: the team edits everything, an item's owners update it, everyone reads."""
+"""maturity/access.py, through the pages: who may do what. The team edits everything, an
+item's owners update it, a unit's commander fills in its self-assessment, everyone reads."""
 
 import pytest
 from django.utils import timezone

@@ -1,6 +1,9 @@
-"""The register page: the October 2021 data as Appendix A, filters, past periods, htmx, access."""
+"""risks/views/registers.py: the register page (the October 2021 data as Appendix A, past
+periods, htmx, access), the heat maps page, the comparison of two quarters and the dashboard;
+and every one of them at the same number of queries with 10 risks as with 500."""
 
 import datetime
+import json
 import re
 
 import pytest
@@ -8,9 +11,9 @@ from django.urls import reverse
 
 from risks.models import Post, Register, ReportingPeriod, Risk
 from tests.factories import make_assessment, make_period, make_user
+from tests.risks.register_page import Q2, URL, rows, table_refs
 
-URL = "/registers/corporate/"
-Q2 = "2021-22-q2"
+Q3 = "2021-22-q3"
 
 # Appendix A of the October 2021 report: ref -> (position, arrow, owner, leads in order, target).
 APPENDIX_A = {
@@ -37,33 +40,18 @@ TITLES = {1: "VIOLENT CRIME", 2: "NEW SYSTEMS", 3: "STANDARDS", 4: "PEOPLE", 5: 
           10: "LEGITIMACY", 11: "ESTATES"}
 
 
-def text(fragment: str) -> str:
-    fragment = re.sub(r"<br\s*/?>", "|", fragment)
-    fragment = re.sub(r"<[^>]+>", "", fragment)
-    fragment = fragment.replace("&amp;", "&").replace("&#x27;", "'").replace("&quot;", '"')
-    return re.sub(r"\s+", " ", fragment).strip()
-
-
-def rows(html: str) -> dict[int, dict[str, str]]:
-    """Each register row's cells by their data-cell name, as text."""
-    found = {}
-    for ref, body in re.findall(r'<tr [^>]*data-ref="(\d+)">(.*?)</tr>', html, re.S):
-        found[int(ref)] = {
-            name: text(cell)
-            for name, cell in re.findall(r'<t[hd] [^>]*data-cell="(\w+)">(.*?)</t[hd]>', body, re.S)
-        }
-    return found
-
-
-def table_refs(html: str, horizon: str) -> list[int]:
-    table = re.search(rf'<table [^>]*id="register-{horizon}">(.*?)</table>', html, re.S)
-    return [int(r) for r in re.findall(r'data-ref="(\d+)"', table.group(1))] if table else []
+@pytest.fixture
+def corporate(seed):
+    return Register.objects.get(slug="corporate"), ReportingPeriod.objects.get(slug=Q2)
 
 
 @pytest.fixture
-def planner_client(client, seed, planner):
-    client.force_login(planner)
-    return client
+def q3(q3_with_changes):
+    """2021/22 Q3 with changes since Q2 (tests/conftest.py), for the comparison."""
+    return q3_with_changes
+
+
+# The register page -----------------------------------------------------------------------------
 
 
 def test_october_2021_register_gives_appendix_a(planner_client):
@@ -112,56 +100,6 @@ def test_risk_10_is_listed_without_a_position_and_its_description_is_marked_not_
     assert cells["position"] == "10"
     assert cells["trend"] == "" and cells["rag"] == "" and cells["target"] == ""
     assert "<em>Legitimacy in the Met is weakened" in html
-
-
-@pytest.mark.parametrize(
-    ("query", "refs"),
-    [
-        ({"horizon": "short"}, [1, 2, 3]),
-        ({"horizon": "long"}, [4, 5, 6, 7, 8, 9, 10, 11]),
-        ({"rag": "amber"}, [4, 7]),
-        ({"rag": "green"}, [1, 2, 3, 5, 6, 8, 9, 11]),
-        ({"rag": "red"}, []),
-        ({"progress": "limited"}, [4, 7]),
-        ({"trend": "improving"}, [1, 6, 8, 9, 11]),
-        ({"trend": "stable"}, [2, 3, 4, 5, 7]),
-        ({"band": "medium"}, [7]),
-        ({"band": "high"}, [1, 2, 3, 4, 5, 6, 8, 9, 11]),
-        ({"band": "very_high"}, []),
-        ({"likelihood": "2", "impact": "3"}, [1, 8, 9, 11]),
-        ({"likelihood": "2", "impact": "3", "horizon": "long"}, [8, 9, 11]),
-        ({"rag": "amber", "band": "high"}, [4]),
-    ],
-)
-def test_filters_by_query_string(planner_client, query, refs):
-    html = planner_client.get(URL, {"period": Q2, **query}).text
-    assert sorted(rows(html)) == refs
-
-
-def test_owner_and_pillar_filters_take_ids(planner_client):
-    owner = Post.objects.get(name="AC Professionalism")
-    html = planner_client.get(URL, {"period": Q2, "owner": owner.pk}).text
-    assert sorted(rows(html)) == [3, 5, 8, 9]
-    pillar = Risk.objects.get(ref=3).pillars.get()
-    html = planner_client.get(URL, {"period": Q2, "pillar": pillar.pk}).text
-    assert sorted(rows(html)) == [3, 4, 6, 9]
-
-
-def test_sort_by_score_puts_the_highest_first_within_each_horizon(planner_client):
-    html = planner_client.get(URL, {"period": Q2, "sort": "score"}).text
-    # 3 H v H scores 9; 1 M v H and 2 H v M both score 6, so the ref breaks the tie.
-    assert table_refs(html, "short") == [3, 1, 2]
-    # 6 H v H scores 9, 5 M v VH 8; unscored risk 10 comes last.
-    assert table_refs(html, "long")[:2] == [6, 5]
-    assert table_refs(html, "long")[-1] == 10
-
-
-def test_a_bad_filter_value_is_reported_and_ignored(planner_client):
-    response = planner_client.get(URL, {"period": Q2, "rag": "purple", "horizon": "short"})
-    assert response.status_code == 200
-    assert "There is a problem" in response.text
-    assert "Select a valid choice" in response.text
-    assert sorted(rows(response.text)) == [1, 2, 3]
 
 
 def test_filter_form_works_without_javascript_and_with_htmx(planner_client):
@@ -305,3 +243,150 @@ def test_htmx_pushes_the_address_without_empty_fields(planner_client):
         headers={"HX-Request": "true"},
     )
     assert response["HX-Push-Url"] == "/registers/corporate/?period=2021-22-q2&rag=amber"
+
+
+# The heat maps page ----------------------------------------------------------------------------
+
+
+def test_heat_maps_page_defaults_to_the_first_register_and_current_period(
+    client, corporate, planner
+):
+    client.force_login(planner)
+    response = client.get("/heatmaps/")
+    assert response.status_code == 200
+    assert "Short-term heat map, 2021/22 Q2" in response.text
+    assert "Long-term heat map, 2021/22 Q2" in response.text
+    assert "Alignment with Met Direction pillars, 2021/22 Q2" in response.text
+
+
+def test_heat_maps_page_takes_register_and_period(client, corporate, planner):
+    client.force_login(planner)
+    response = client.get("/heatmaps/", {"register": "corporate", "period": Q2})
+    assert response.status_code == 200
+    assert 'id="heatmap-long-2021-22-q2"' in response.text
+    assert client.get("/heatmaps/", {"register": "nope"}).status_code == 404
+    assert client.get("/heatmaps/", {"period": "nope"}).status_code == 404
+
+
+def test_heat_maps_page_scope(client, corporate, owner):
+    assert client.get("/heatmaps/").status_code == 302
+    client.force_login(make_user("stranger"))
+    response = client.get("/heatmaps/")
+    assert response.status_code == 200
+    assert "no registers to show" in response.text
+    assert client.get("/heatmaps/", {"register": "corporate"}).status_code == 404
+    client.force_login(owner)
+    assert client.get("/heatmaps/", {"register": "corporate"}).status_code == 200
+
+
+# The comparison of two quarters ----------------------------------------------------------------
+
+
+def test_compare_page_shows_both_periods_and_their_heat_maps(client, planner, q3):
+    client.force_login(planner)
+    response = client.get("/registers/corporate/compare/", {"from": Q2, "to": Q3})
+    assert response.status_code == 200
+    html = response.text
+    row = re.search(r'id="move-1"[^>]*>(.*?)</tr>', html, re.S).group(1)
+    assert "M v H" in row and "L v H" in row and "Score fell from 6 to 3" in row
+    assert "band High to Low" in row
+    for slug in (Q2, Q3):
+        assert f'id="heatmap-short-{slug}"' in html and f'id="heatmap-long-{slug}"' in html
+
+
+def test_compare_defaults_to_the_current_period_and_the_one_before(client, planner, q3):
+    client.force_login(planner)
+    html = client.get("/registers/corporate/compare/").text
+    assert "How each risk moved from 2021/22 Q2 to 2021/22 Q3" in html
+    reversed_html = client.get("/registers/corporate/compare/", {"from": Q3, "to": Q2}).text
+    assert "How each risk moved from 2021/22 Q2 to 2021/22 Q3" in reversed_html
+
+
+# The dashboard ---------------------------------------------------------------------------------
+
+
+def test_dashboard_charts_are_started_from_static_files_with_a_table_beside_each(
+    client, planner, corporate
+):
+    client.force_login(planner)
+    response = client.get("/dashboard/", {"period": Q2, "register": "corporate"})
+    assert response.status_code == 200
+    html = response.text
+    risk1 = Register.objects.get(slug="corporate").risks.get(ref=1)
+    element = f"chart-risk-{risk1.pk}"
+    assert f'<div class="rr-chart" data-plotly-chart data-chart-src="{element}"' in html
+    data = re.search(rf'<script id="{element}" type="application/json">(.*?)</script>', html, re.S)
+    assert json.loads(data.group(1))["data"][0]["y"] == [6, 6]  # Q1 and Q2
+    assert '<script src="/static/vendor/plotly-strict.min.js"></script>' in html
+    for script in re.findall(r"<script[^>]*>", html):
+        assert "src=" in script or 'type="application/json"' in script, script
+    assert not re.search(r"\son\w+=", html) and "hx-on" not in html and "style=" not in html
+    assert "Risk 1: score by quarter" in html
+    table = re.search(r"Risk 1: score by quarter.*?</table>", html, re.S).group(0)
+    assert "2021/22 Q2" in table and "M v H" in table and ">6<" in table and "High" in table
+
+
+def test_an_unscored_risk_is_charted_as_not_scored(client, planner, corporate):
+    client.force_login(planner)
+    html = client.get("/dashboard/", {"period": Q2}).text
+    section = re.search(r"Risk 10 LEGITIMACY.*?</section>", html, re.S).group(0)
+    assert "Not scored" in section
+
+
+def test_dashboard_scope(client, corporate):
+    assert client.get("/dashboard/").status_code == 302
+    client.force_login(make_user("stranger"))
+    response = client.get("/dashboard/")
+    assert response.status_code == 200
+    assert "no registers to show" in response.text
+    assert client.get("/dashboard/", {"register": "corporate"}).status_code == 404
+
+
+# Queries, with 10 risks and with 500 -----------------------------------------------------------
+
+# The number of queries each page costs, whatever the size of the register. Every request
+# costs 6 outside the view: the session, the user and the user's groups before it, and saving
+# the session after it (SESSION_SAVE_EVERY_REQUEST: an update between two savepoints).
+AROUND_THE_VIEW = 6
+PAGES = [
+    # register, periods, pillars, owners, the page of rows (with their count and leads),
+    # the heat maps and alignment table (one aggregate)
+    ("/registers/big/?period=q2", 6),
+    ("/registers/big/?period=q1&horizon=long&rag=amber&band=high&sort=score", 6),
+    # the htmx fragment skips the heat maps and the alignment table
+    ("/registers/big/?period=q2&trend=stable", 5),
+    # registers, periods, pillars, heat maps and alignment (one aggregate)
+    ("/heatmaps/?register=big&period=q2", 4),
+    # register, periods, both periods' assessments, two heat maps
+    ("/registers/big/compare/?from=q1&to=q2", 5),
+    # registers, periods, counts, risks page (with its count), their histories
+    ("/dashboard/?register=big&period=q2", 5),
+]
+
+
+@pytest.mark.parametrize(("url", "queries"), PAGES)
+def test_page_costs_a_constant_number_of_queries(
+    big_register, url, queries, django_assert_num_queries
+):
+    client, n = big_register
+    headers = {"HX-Request": "true"} if "trend=stable" in url else {}
+    with django_assert_num_queries(AROUND_THE_VIEW + queries):
+        response = client.get(url, headers=headers)
+    assert response.status_code == 200
+
+
+def test_the_big_register_is_paginated(big_register):
+    client, n = big_register
+    html = client.get("/registers/big/?period=q2").text
+    assert html.count('data-ref="') == min(n, 50)
+    assert f"{n} risks in Q2" in html
+
+
+def test_the_comparison_is_paginated(big_register):
+    client, n = big_register
+    html = client.get("/registers/big/compare/?from=q1&to=q2").text
+    assert html.count('<tr class="govuk-table__row" id="move-') == min(n, 50)
+    if n > 50:
+        assert f"{n} risks, page 1 of {-(-n // 50)}." in html
+        last = client.get(f"/registers/big/compare/?from=q1&to=q2&page={-(-n // 50)}").text
+        assert last.count('<tr class="govuk-table__row" id="move-') == (n % 50 or 50)

@@ -1,23 +1,24 @@
 """The whole quarterly cycle through the views, as the owner and the team would drive it:
-open a period, draft, submit, return, resubmit, approve, close, and find it frozen."""
+open a period, draft, submit, return, resubmit, approve, close, and find it frozen.
+
+One journey through every module of riskreg/quarterly/ (and the risk page at its end); each
+module's own tests are in the test module of its name."""
 
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from controls.models import Control, ControlUpdate
 from risks.models import Assessment, PeriodClosed, ReportingPeriod
 from risks.services import save_assessment
-
-from .quarterly_fixtures import Q3, fast_password_hashing, q3, risk1  # noqa: F401
+from tests.factories import Q3
 
 
 def url(name, *args):
     return reverse(name, args=args)
 
 
-def test_the_whole_cycle(client, seed, owner, planner, risk1):  # noqa: F811
+def test_the_whole_cycle(client, seed, owner, planner, risk1):
     # The team opens 2021/22 Q3 with the form: every active risk is carried forward.
     client.force_login(planner)
     assert client.get(url("quarterly:period-open")).status_code == 200
@@ -210,24 +211,3 @@ def test_the_whole_cycle(client, seed, owner, planner, risk1):  # noqa: F811
     assert "Control “Violence against women and girls” in 2021/22 Q3" in page
     assert "Review comment" in page
     assert "2021/22 Q2" in page
-
-
-def test_closing_when_everything_is_approved_is_not_recorded_as_incomplete(client, q3, planner):  # noqa: F811
-    Assessment.objects.filter(period=q3).update(state="approved", reviewed_at=timezone.now())
-    client.force_login(planner)
-    response = client.post(reverse("quarterly:period-close", args=[q3.slug]), {})
-    assert response.status_code == 302
-    q3.refresh_from_db()
-    assert q3.state == "closed" and not q3.closed_incomplete
-
-
-def test_opening_a_period_while_one_is_open_is_refused(client, q3, planner):  # noqa: F811
-    client.force_login(planner)
-    response = client.post(
-        reverse("quarterly:period-open"),
-        {"name": "2021/22 Q4", "slug": "2021-22-q4", "start": "2022-01-01", "end": "2022-03-31",
-         "deadline": "2022-03-01"},
-    )
-    assert response.status_code == 200
-    assert "2021/22 Q3 is still open" in response.text
-    assert not ReportingPeriod.objects.filter(slug="2021-22-q4").exists()

@@ -1,10 +1,11 @@
-"""Two people saving the same assessment, on two real database connections at once.
+"""Optimistic locking (risks/locking.py, as risks.services.save_assessment uses it): two people
+saving the same assessment, on two real database connections at once.
 
 Each thread has its own connection (Django's connections are per thread). On PostgreSQL they
 are connections to the test database. SQLite's in-memory test database cannot serve concurrent
 writers (its shared cache locks tables and never waits), so there the threads work on a file
 copy of it, in WAL mode with IMMEDIATE transactions, as the application runs in production.
-Runs on both: `DATABASE_URL=postgres://... pytest tests/risks/test_concurrency.py`.
+Runs on both: `DATABASE_URL=postgres://... pytest tests/risks/test_locking.py`.
 """
 
 import sqlite3
@@ -21,8 +22,6 @@ from django.urls import reverse
 from risks import services
 from risks.models import Assessment
 from risks.services import StaleVersion, save_assessment
-
-from .quarterly_fixtures import fast_password_hashing, q3, risk1  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -126,7 +125,7 @@ def _closing(fn):
 
 
 def test_a_save_on_a_stale_version_is_refused_while_the_first_is_still_open(
-    tmp_path, q3, risk1, owner, lead  # noqa: F811
+    tmp_path, q3, risk1, owner, lead
 ):
     pk = Assessment.objects.get(risk=risk1, period=q3).pk
     with concurrent_connections(tmp_path):
@@ -141,7 +140,7 @@ def test_a_save_on_a_stale_version_is_refused_while_the_first_is_still_open(
 
 
 def test_the_conditional_update_alone_refuses_the_stale_write(
-    tmp_path, monkeypatch, q3, risk1, owner, lead  # noqa: F811
+    tmp_path, monkeypatch, q3, risk1, owner, lead
 ):
     """Without the period lock, UPDATE ... WHERE version = 1 still matches no row for the second."""
     monkeypatch.setattr(services, "lock_open_period", lambda period_id: None)
@@ -152,7 +151,7 @@ def test_the_conditional_update_alone_refuses_the_stale_write(
         assert stored(pk)["commentary"] == "The owner's words."
 
 
-def test_two_people_posting_the_same_form_at_once(tmp_path, q3, risk1, owner, lead):  # noqa: F811
+def test_two_people_posting_the_same_form_at_once(tmp_path, q3, risk1, owner, lead):
     """Two browsers, one form, one moment: one is saved, the other sees the conflict page."""
     pk = Assessment.objects.get(risk=risk1, period=q3).pk
     url = reverse("quarterly:update-progress", args=[risk1.pk])

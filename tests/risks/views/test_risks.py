@@ -1,0 +1,89 @@
+"""risks/views/risks.py: a risk's page (its quarters, working leads and history, and the open
+update for those who may edit it) and "my risks", at a fixed number of queries."""
+
+import pytest
+from django.urls import reverse
+
+from risks.models import Assessment
+from risks.services import save_assessment
+from tests.factories import (
+    make_assessment,
+    make_period,
+    make_post,
+    make_register,
+    make_risk,
+    make_risks_of_one_person,
+)
+
+# Every page: session and user (2), the user's groups (1), and saving the session on every
+# request (savepoint, update, release: 3). Then the page's own:
+MY_RISKS_QUERIES = 6 + 4  # open period, its assessments, risks not started, the user's posts
+# The risk page: the risk, its quarters with the open period and its working leads, and the
+# history of the risk, its updates, its controls and their updates.
+RISK_PAGE_QUERIES = 6 + 6
+
+
+def test_risk_page_offers_the_update_to_editors_only(client, q3, risk1, owner, panel):
+    client.force_login(owner)
+    assert "2021/22 Q3 update</a>" in client.get(reverse("risks:risk", args=[risk1.pk])).text
+    client.force_login(panel)
+    page = client.get(reverse("risks:risk", args=[risk1.pk])).text
+    assert "2021/22 Q3 update</a>" not in page
+    # The history holds drafts and return comments: the editors' alone (issue 13, 15).
+    assert 'id="history"' not in page and "2021/22 Q3 update: carried forward" not in page
+
+
+def test_readers_see_approved_quarters_but_not_work_in_progress(client, q3, risk1, owner, panel):
+    a = Assessment.objects.get(risk=risk1, period=q3)
+    save_assessment(assessment=a, version=1, by=owner, changes={"commentary": "Draft thoughts."})
+    client.force_login(owner)
+    assert "Draft thoughts." in client.get(reverse("risks:risk", args=[risk1.pk])).text
+    client.force_login(panel)
+    page = client.get(reverse("risks:risk", args=[risk1.pk])).text
+    assert "Draft thoughts." not in page
+    assert "2021/22 Q3" not in page
+    assert "2021/22 Q2" in page and "An improving trend" in page
+
+
+@pytest.mark.parametrize("periods", [0, 1])
+def test_the_risk_page_lists_the_working_leads_in_order(client, db, planner, periods):
+    """With no period at all (leads read on their own) and beside the risk's quarters."""
+    lead_a, lead_b = make_post("Zeta lead"), make_post("Alpha lead")
+    risk = make_risk(make_register("corporate"), leads=[lead_a, lead_b])
+    if periods:
+        make_assessment(risk, make_period("now"), state="draft")
+    client.force_login(planner)
+    html = client.get(reverse("risks:risk", args=[risk.pk])).text
+    assert "Zeta lead<br>Alpha lead" in html
+
+
+# Queries ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_my_risks_costs_the_same_whatever_the_number_of_risks(
+    client, db, django_assert_num_queries, n
+):
+    person = make_risks_of_one_person(n)
+    client.force_login(person)
+    with django_assert_num_queries(MY_RISKS_QUERIES):
+        response = client.get(reverse("risks:my-risks"))
+    assert response.status_code == 200
+    assert response.text.count("Working lead") == (n - 1) // 2
+    assert f"RISK {n}" in response.text  # the one not started is listed too
+
+
+@pytest.mark.parametrize("extra", [0, 8])
+def test_the_risk_page_costs_a_fixed_number_of_queries(
+    client, q3, risk1, owner, django_assert_num_queries, extra
+):
+    from controls.services import save_control_update
+    from tests.factories import make_control
+
+    for i in range(extra):
+        control = make_control(risk1, title=f"Extra control {i}")
+        save_control_update(control=control, period=q3, by=owner, status="in_progress",
+                            note="", version=0)
+    client.force_login(owner)
+    with django_assert_num_queries(RISK_PAGE_QUERIES + 1):  # an owner: may they edit it?
+        assert client.get(reverse("risks:risk", args=[risk1.pk])).status_code == 200
