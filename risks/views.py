@@ -1,6 +1,5 @@
 """Reading registers: the register page, heat maps, comparisons, changes and the dashboard."""
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
@@ -9,7 +8,7 @@ from django_htmx.http import push_url
 from .access import get_register_for_user
 from .heatmaps import heat_maps
 from .models import Pillar, Register, ReportingPeriod, Risk
-from .pagination import get_page
+from .pagination import get_list_page, get_page
 from .registers import (
     RegisterFilterForm,
     changes_since_previous,
@@ -143,8 +142,8 @@ def register_compare(request: HttpRequest, slug: str) -> HttpResponse:
             before, after = after, before
             context.update(before=before, after=after)
         link = register.get_absolute_url()
-        page = Paginator(compare_rows(register, before, after), COMPARE_PAGE_SIZE).get_page(
-            request.GET.get("page")
+        page = get_list_page(
+            compare_rows(register, before, after), request.GET.get("page"), COMPARE_PAGE_SIZE
         )
         context.update(
             page=page,
@@ -194,7 +193,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             Risk.objects.filter(register=register, assessments__period=period)
             .order_by(short_term_first(), "ref")
         )
-        page = Paginator(risks, CHARTS_PAGE_SIZE).get_page(request.GET.get("page"))
+        page = get_page(risks, request.GET.get("page"), CHARTS_PAGE_SIZE)
         context.update(
             page=page,
             page_links=page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
