@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -184,6 +186,25 @@ class ReportingPeriod(models.Model):
 
     def previous(self) -> "ReportingPeriod | None":
         return ReportingPeriod.objects.filter(start__lt=self.start).order_by("-start").first()
+
+    # A period is a quarter, give or take: one that runs for years, or starts in the year 1 or
+    # 9999, is a typing slip, and 9999-12-31 leaves no day after it for the next period.
+    EARLIEST = datetime.date(2000, 1, 1)
+    LATEST = datetime.date(2100, 12, 31)
+    LONGEST = datetime.timedelta(days=731)
+
+    def clean(self) -> None:
+        errors = {}
+        for name, label in (("start", "first day"), ("end", "last day"), ("deadline", "deadline")):
+            value = getattr(self, name)
+            if value is not None and not self.EARLIEST <= value <= self.LATEST:
+                errors[name] = f"The {label} must be in a year from 2000 to 2100"
+        for name, label in (("end", "last day"), ("deadline", "deadline")):
+            value = getattr(self, name)
+            if self.start and value and name not in errors and value > self.start + self.LONGEST:
+                errors[name] = f"The {label} must be within two years of the first day"
+        if errors:
+            raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         if self.pk and ReportingPeriod.objects.filter(pk=self.pk, state=self.State.CLOSED).exists():
