@@ -29,6 +29,7 @@ from risks.services import (
 from .forms import ControlUpdateForm, NewControlForm
 from .models import Control, ControlStatus, ControlUpdate
 from .services import (
+    DuplicateControl,
     add_control,
     carry_forward_controls,
     previous_updates,
@@ -271,11 +272,14 @@ def control_add(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 control = add_control(risk=update.risk, period=update.period, by=request.user,
                                       **form.cleaned_data)
+            except DuplicateControl as clash:  # added by someone else since the form's check
+                form.add_error("title", clash)
             except (NotEditable, PeriodClosed) as refused:
                 messages.error(request, refused.messages[0])
                 return redirect("controls:update", pk=pk)
-            messages.success(request, f"“{control.title}” added to the risk's controls.")
-            return redirect("controls:update-controls", pk=pk)
+            else:
+                messages.success(request, f"“{control.title}” added to the risk's controls.")
+                return redirect("controls:update-controls", pk=pk)
     else:
         form = NewControlForm(risk=update.risk)
     return render(
