@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.csp import CSP
+from django.utils.csp import CSP, build_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -25,14 +25,17 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}.")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}.")
+    return value
 
 
 def env_required(name: str, dev_default: str) -> str:
@@ -77,12 +80,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Only GET, HEAD and POST reach a view (or a static file): 405 for any other method.
+    "riskreg.middleware.AllowedMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication (it knows who is signed in), before anything reads the body (CSRF
+    # reads it in process_view, which runs after every middleware's request phase).
+    "riskreg.middleware.RequestBodyLimitMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -204,12 +212,45 @@ STORAGES = {
 # Development and tests serve static files straight from static/ (no collectstatic).
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("TESTING")
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
+# Pages are same-origin only; no other site needs to read our files.
+WHITENOISE_ALLOW_ALL_ORIGINS = False
+
+
+def _static_security_headers(headers, path: str, url: str) -> None:
+    """Static files get the pages' security headers: an SVG or a script opened on its own is
+    a document too, and WhiteNoise answers before the middleware that adds them to pages."""
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = SECURE_REFERRER_POLICY
+    headers["X-Frame-Options"] = X_FRAME_OPTIONS
+    headers["Content-Security-Policy"] = build_policy(SECURE_CSP)
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _static_security_headers
+
+# Request bodies. No form takes a file; the largest is a report's prose. A body over the limit
+# is refused (413) by riskreg.middleware.RequestBodyLimitMiddleware from its Content-Length,
+# before anything reads it; a visitor who is not signed in can only send the sign-in form.
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 2_621_440, minimum=64 * 1024)
+ANONYMOUS_REQUEST_BODY_MAX_BYTES = 16 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+# The proxies in front of gunicorn (a buffering reverse proxy, a load balancer...) that append
+# to X-Forwarded-For and set X-Forwarded-Proto. 0: clients connect to gunicorn directly, and no
+# such header is believed. N: the client is the Nth address of X-Forwarded-For from the right
+# (riskreg.signin.client_address), and the last proxy's X-Forwarded-Proto says whether the
+# client used HTTPS. Anyone who can reach gunicorn without passing the proxies can forge both:
+# bind it where only the proxy can.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+
 # Security headers. HTTPS is assumed in production (TLS ends at the load balancer).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A load balancer's health check speaks plain HTTP and wants a 200, not a redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
