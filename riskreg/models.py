@@ -159,3 +159,31 @@ class Report(models.Model):
         slug = self.title.lower().replace(" ", "-")
         safe = "".join(c for c in slug if c.isalnum() or c == "-") or "report"
         return f"{safe}-{self.meeting_date:%Y-%m}{'-public' if public else ''}.pdf"
+
+
+class SignInCount(models.Model):
+    """Sign-in attempts in one fixed window, from one client address or for one username.
+
+    riskreg/signin.py counts them before any password is hashed, and refuses an attempt over
+    the limit; rows of past windows are deleted as new windows begin.
+    """
+
+    class Kind(models.TextChoices):
+        ADDRESS = "address", "Client address"
+        USERNAME = "username", "Username"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    value = models.CharField(max_length=150)
+    window_start = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "value", "window_start"], name="one_count_per_window"
+            ),
+        ]
+        indexes = [models.Index(fields=["window_start"], name="signin_count_window")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.value}: {self.attempts} from {self.window_start}"

@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "riskreg.middleware.NoStoreMiddleware",
+    # Counts sign-in attempts in process_view: after the CSRF check, before the form hashes.
+    "riskreg.signin.SignInThrottleMiddleware",
     # Axes must come last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -141,8 +143,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out username and address before any password is hashed.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, except that an unknown username is never hashed (riskreg/signin.py).
+    "riskreg.signin.PasswordBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -184,10 +188,23 @@ if OIDC_ENABLED:
     # Accounts are provisioned by the administrators; SSO only signs existing users in.
     OIDC_CREATE_USER = env_bool("OIDC_CREATE_USER")
 
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# Sign-in (riskreg/signin.py). Attempts are throttled per client address and per username
+# before any password is hashed, in fixed windows; a sign-in that succeeds is not counted.
+SIGNIN_ATTEMPTS_PER_ADDRESS = env_int("SIGNIN_ATTEMPTS_PER_ADDRESS", 30, minimum=1)
+SIGNIN_ATTEMPTS_PER_USERNAME = env_int("SIGNIN_ATTEMPTS_PER_USERNAME", 10, minimum=1)
+SIGNIN_THROTTLE_WINDOW_SECONDS = env_int("SIGNIN_THROTTLE_WINDOW_SECONDS", 900, minimum=60)
+# The per-username limit spares an address from which that username signed in this recently.
+SIGNIN_KNOWN_ADDRESS_DAYS = 30
+SIGNIN_CONCURRENT_HASHES = env_int("SIGNIN_CONCURRENT_HASHES", 1, minimum=1)
+
+# Lockout after AXES_FAILURE_LIMIT failures of one username from one client address, for an
+# hour from the failure that locked it: failures while locked out do not extend it.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "riskreg.signin.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 LANGUAGE_CODE = "en-gb"

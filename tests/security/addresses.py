@@ -76,7 +76,7 @@ def path_for(key: str, world) -> str:
     if key in risk_pages:
         return reverse(key, args=[w.risk1])
     simple = {
-        "home": [], "healthz": [], "login": [], "logout": [],
+        "home": [], "healthz": [], "login": [], "logout": [], "lockouts": [],
         "risks:register": ["corporate"],
         "risks:register_compare": ["corporate"],
         "risks:register_changes": ["corporate"],

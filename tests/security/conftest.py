@@ -228,7 +228,7 @@ def client_for(world: World, role: str, *, csrf: bool = True) -> Client:
     """A client signed in as `role` that enforces CSRF; .post() sends a valid token if `csrf`."""
     client = RoleClient(enforce_csrf_checks=True, send_token=csrf)
     if role != "anonymous":
-        client.force_login(world.users[role], backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(world.users[role], backend="riskreg.signin.PasswordBackend")
     return client
 
 

@@ -1,0 +1,312 @@
+"""Signing in under attack: who the client is, how often it may try, and what a try costs.
+
+A password check costs about a third of a second of CPU (PBKDF2, on purpose). Three defences
+keep sign-in from being a way to take the service down, and from being a way to lock someone
+else out:
+
+1. The real client address (`client_address`): behind TRUSTED_PROXY_COUNT proxies it is read
+   from X-Forwarded-For, from the right, so that lockouts and throttles key on the client, not
+   on the load balancer every client shares.
+2. A throttle, before any password is hashed (`SignInThrottleMiddleware`): sign-in attempts are
+   counted per client address and per username, in fixed windows, in the database (so that
+   every worker and machine counts together). Over the limit, the attempt gets a 429 at once.
+   Unknown usernames count exactly like known ones. A sign-in that succeeds is not counted.
+   So that anyone cannot stop a named person signing in (finding 2 of issue #15, again), the
+   per-username limit does not apply at an address from which that username signed in lately.
+   Locking out, after repeated failures of one username at one address, is django-axes'.
+3. A cheaper refusal (`PasswordBackend`): a username that does not exist (or an account without
+   a usable password) is never hashed. It is answered after as long as a real check takes in
+   this process (a running estimate of recent checks), so response times do not tell which
+   usernames exist; but the wait is a sleep, which costs the server no CPU. Django's own
+   ModelBackend hashes the password of an unknown username instead, which made every invented
+   username a full hash for an attacker to spend. At most SIGNIN_CONCURRENT_HASHES checks run
+   at once per process, so that a burst of sign-ins leaves CPU for signed-in pages.
+"""
+
+import datetime
+import ipaddress
+import logging
+import random
+import threading
+import time
+from contextlib import contextmanager, suppress
+
+from axes.signals import user_locked_out
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.hashers import get_hasher, identify_hasher, make_password
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+log = logging.getLogger("riskreg.signin")
+
+SIGN_IN_VIEWS = {"login", "admin:login"}
+
+
+# 1. The client ---------------------------------------------------------------------------------
+
+
+def client_address(request: HttpRequest) -> str:
+    """The address of the client, as the TRUSTED_PROXY_COUNT proxies in front of us saw it.
+
+    Each proxy appends the address it was connected from to X-Forwarded-For, and the last one
+    connects to us (REMOTE_ADDR). Behind N proxies the client is therefore the Nth entry from
+    the right; entries further left were written by the client and prove nothing. A header
+    shorter than that, or an entry that is not an address, means the request did not come
+    through the proxies as configured: REMOTE_ADDR is used, never a guess.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    count = settings.TRUSTED_PROXY_COUNT
+    if count == 0:
+        return remote
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if len(hops) < count:
+        return remote
+    candidate = hops[-count]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
+
+
+# 2. The throttle -------------------------------------------------------------------------------
+
+
+def _window_start(now: datetime.datetime) -> datetime.datetime:
+    seconds = settings.SIGNIN_THROTTLE_WINDOW_SECONDS
+    epoch = int(now.timestamp())
+    return datetime.datetime.fromtimestamp(epoch - epoch % seconds, tz=datetime.UTC)
+
+
+def window_end(start: datetime.datetime) -> datetime.datetime:
+    return start + datetime.timedelta(seconds=settings.SIGNIN_THROTTLE_WINDOW_SECONDS)
+
+
+def _limit(kind: str) -> int:
+    return {
+        "address": settings.SIGNIN_ATTEMPTS_PER_ADDRESS,
+        "username": settings.SIGNIN_ATTEMPTS_PER_USERNAME,
+    }[kind]
+
+
+def count_attempt(kind: str, value: str, start: datetime.datetime) -> int:
+    """Count one attempt for `value` in the window from `start`; return the window's count."""
+    from .models import SignInCount
+
+    rows = SignInCount.objects.filter(kind=kind, value=value, window_start=start)
+    with transaction.atomic():
+        if not rows.update(attempts=F("attempts") + 1):
+            try:
+                with transaction.atomic():
+                    SignInCount.objects.create(kind=kind, value=value, window_start=start,
+                                               attempts=1)
+            except IntegrityError:  # another worker created it first
+                rows.update(attempts=F("attempts") + 1)
+            else:
+                # A new window: the ones before it count for nothing any more.
+                SignInCount.objects.filter(window_start__lt=start).delete()
+        return rows.values_list("attempts", flat=True).get()
+
+
+def _uncount(kind: str, value: str, start: datetime.datetime) -> None:
+    from .models import SignInCount
+
+    SignInCount.objects.filter(kind=kind, value=value, window_start=start,
+                               attempts__gt=0).update(attempts=F("attempts") - 1)
+
+
+def signed_in_here_lately(username: str, address: str) -> bool:
+    """Whether `username` signed in from `address` in the last SIGNIN_KNOWN_ADDRESS_DAYS."""
+    from axes.models import AccessLog
+
+    since = timezone.now() - datetime.timedelta(days=settings.SIGNIN_KNOWN_ADDRESS_DAYS)
+    return AccessLog.objects.filter(
+        username=username, ip_address=address, attempt_time__gte=since
+    ).exists()
+
+
+def throttled(request: HttpRequest, username: str) -> datetime.datetime | None:
+    """Count this attempt; when it is over a limit, the time the limit ends (else None)."""
+    address = client_address(request)
+    start = _window_start(timezone.now())
+    request._signin_counted = [("address", address, start)]
+    if count_attempt("address", address, start) > _limit("address"):
+        log.warning("Sign-in throttled: too many attempts from address=%s (username=%r)",
+                    address, username)
+        return window_end(start)
+    if username:
+        request._signin_counted.append(("username", username, start))
+        over = count_attempt("username", username, start) > _limit("username")
+        if over and not signed_in_here_lately(username, address):
+            log.warning("Sign-in throttled: too many attempts for username=%r (address=%s)",
+                        username, address)
+            return window_end(start)
+    return None
+
+
+class SignInThrottleMiddleware:
+    """Counts and limits POSTs to the sign-in views before the form (and its hash) runs.
+
+    In process_view, so after the CSRF check: a request without a valid token never reaches
+    a password, and is not counted. A sign-in that succeeds is uncounted afterwards.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        counted = getattr(request, "_signin_counted", None)
+        if counted and response.status_code == 302 and request.user.is_authenticated:
+            for kind, value, start in counted:
+                _uncount(kind, value, start)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method != "POST" or request.resolver_match is None:
+            return None
+        if request.resolver_match.view_name not in SIGN_IN_VIEWS:
+            return None
+        username = request.POST.get("username", "").strip()[:150]
+        until = throttled(request, username)
+        if until is None:
+            return None
+        minutes = max(1, round((until - timezone.now()).total_seconds() / 60))
+        response = render(request, "registration/throttled.html", {"minutes": minutes},
+                          status=429)
+        response["Retry-After"] = str(int((until - timezone.now()).total_seconds()) + 1)
+        return response
+
+
+# 3. The password check -------------------------------------------------------------------------
+
+_hash_slots: threading.BoundedSemaphore | None = None
+_slots_lock = threading.Lock()
+# Seconds a password check takes in this process, per hashing algorithm: a running average.
+_typical_seconds: dict[str, float] = {}
+
+
+def _slots() -> threading.BoundedSemaphore:
+    global _hash_slots
+    with _slots_lock:
+        if _hash_slots is None:
+            _hash_slots = threading.BoundedSemaphore(settings.SIGNIN_CONCURRENT_HASHES)
+        return _hash_slots
+
+
+@contextmanager
+def hashing_slot():
+    """One of SIGNIN_CONCURRENT_HASHES places to hash a password in this process.
+
+    hashlib's PBKDF2 releases the GIL, so a thread pool would otherwise run as many hashes
+    at once as it has threads, and leave no CPU to the requests of people signed in.
+    """
+    slots = _slots()
+    slots.acquire()
+    try:
+        yield
+    finally:
+        slots.release()
+
+
+def _remember(algorithm: str, seconds: float) -> None:
+    before = _typical_seconds.get(algorithm)
+    _typical_seconds[algorithm] = seconds if before is None else 0.8 * before + 0.2 * seconds
+
+
+def typical_check_seconds() -> float:
+    """How long a password check takes here; measured once by hashing, if never seen yet."""
+    algorithm = get_hasher().algorithm
+    if algorithm not in _typical_seconds:
+        with hashing_slot():
+            started = time.perf_counter()
+            make_password("calibration")
+            _remember(algorithm, time.perf_counter() - started)
+    return _typical_seconds[algorithm]
+
+
+def pace_like_a_check() -> None:
+    """Take as long as a password check would, without the CPU: a sleep, with the spread of
+    real checks (about ±10%)."""
+    time.sleep(typical_check_seconds() * random.uniform(0.9, 1.1))
+
+
+class PasswordBackend(ModelBackend):
+    """ModelBackend, but unknown usernames are not hashed, and hashes take turns."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        User = get_user_model()
+        if username is None:
+            username = kwargs.get(User.USERNAME_FIELD)
+        if username is None or password is None:
+            return None
+        try:
+            user = User._default_manager.get_by_natural_key(username)
+        except User.DoesNotExist:
+            pace_like_a_check()
+            return None
+        if not user.has_usable_password():
+            pace_like_a_check()
+            return None
+        algorithm = None
+        with suppress(ValueError):  # a hash no configured hasher reads: it never matches
+            algorithm = identify_hasher(user.password).algorithm
+        with hashing_slot():
+            started = time.perf_counter()
+            correct = user.check_password(password)
+            if algorithm:
+                _remember(algorithm, time.perf_counter() - started)
+        if correct and self.user_can_authenticate(user):
+            return user
+        return None
+
+
+# Lockouts --------------------------------------------------------------------------------------
+
+
+@receiver(user_locked_out, dispatch_uid="riskreg.signin.log_lockout")
+def log_lockout(sender, request=None, username=None, ip_address=None, **kwargs) -> None:
+    """Every lockout in the log, with the username and the client's address."""
+    failures = getattr(request, "axes_failures_since_start", None)
+    if failures is None:  # axes refused an attempt while the lockout holds
+        log.info("Sign-in refused, locked out: username=%r address=%s", username, ip_address)
+    else:
+        log.warning("Sign-in locked out after %d failures: username=%r address=%s",
+                    failures, username, ip_address)
+
+
+@transaction.atomic
+def unlock(*, username: str, address: str, by) -> int:
+    """Lift the lockouts and throttles of a username, an address, or a username at an address.
+
+    Each axes record removed is recorded in the admin's log (who, when, which) as well as in
+    the application's log. Returns how many lockout records and counts were removed.
+    """
+    from axes.models import AccessAttempt
+    from django.contrib.admin.models import DELETION, LogEntry
+
+    from .models import SignInCount
+
+    attempts = AccessAttempt.objects.all()
+    if username:
+        attempts = attempts.filter(username=username)
+    if address:
+        attempts = attempts.filter(ip_address=address)
+    attempts = list(attempts)
+    if attempts:
+        LogEntry.objects.log_actions(
+            user_id=by.pk, queryset=attempts, action_flag=DELETION,
+            change_message="Unlocked on the sign-in lockouts page",
+        )
+    removed = AccessAttempt.objects.filter(pk__in=[a.pk for a in attempts]).delete()[0]
+    for kind, value in (SignInCount.Kind.USERNAME, username), (SignInCount.Kind.ADDRESS, address):
+        if value:
+            removed += SignInCount.objects.filter(kind=kind, value=value).delete()[0]
+    log.warning("Sign-in unlocked by %s: username=%r address=%s (%d records)",
+                by.get_username(), username, address or "any", removed)
+    return removed
