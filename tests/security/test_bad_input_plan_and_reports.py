@@ -1,6 +1,6 @@
 """Bad input to every form of the maturity plan (maturity/forms.py), of the Audit Panel report
-(riskreg/forms.py, and the publish button) and of the sign-in page: 200 Hypothesis examples
-each, posted through the views by the role that may use them. None may cause a server error;
+(riskreg/forms.py, and the publish button) and of the sign-in page: Hypothesis examples
+each (new ones every run, and the boundary values), posted through the views by the role that may use them. None may cause a server error;
 a submission that does not redirect writes nothing.
 """
 
