@@ -196,6 +196,8 @@ SIGNIN_THROTTLE_WINDOW_SECONDS = env_int("SIGNIN_THROTTLE_WINDOW_SECONDS", 900, 
 # The per-username limit spares an address from which that username signed in this recently.
 SIGNIN_KNOWN_ADDRESS_DAYS = 30
 SIGNIN_CONCURRENT_HASHES = env_int("SIGNIN_CONCURRENT_HASHES", 1, minimum=1)
+# A refused (throttled) attempt is answered after this long: the thread sleeps, the CPU idles.
+SIGNIN_REFUSAL_SECONDS = env_int("SIGNIN_REFUSAL_SECONDS", 2, minimum=0)
 
 # Lockout after AXES_FAILURE_LIMIT failures of one username from one client address, for an
 # hour from the failure that locked it: failures while locked out do not extend it.

@@ -19,23 +19,33 @@ else out:
    this process (a running estimate of recent checks), so response times do not tell which
    usernames exist; but the wait is a sleep, which costs the server no CPU. Django's own
    ModelBackend hashes the password of an unknown username instead, which made every invented
-   username a full hash for an attacker to spend. At most SIGNIN_CONCURRENT_HASHES checks run
-   at once per process, so that a burst of sign-ins leaves CPU for signed-in pages.
+   username a full hash for an attacker to spend. Hashes run on SIGNIN_CONCURRENT_HASHES
+   threads per process at a lower CPU priority, so that a burst of sign-ins leaves the CPU to
+   signed-in pages first. A refused attempt is answered after SIGNIN_REFUSAL_SECONDS, a sleep,
+   so that a client looping on the form cannot spin on refusals.
 """
 
 import datetime
 import ipaddress
 import logging
+import os
 import random
+import sys
 import threading
 import time
-from contextlib import contextmanager, suppress
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.hashers import get_hasher, identify_hasher, make_password
+from django.contrib.auth.hashers import (
+    get_hasher,
+    identify_hasher,
+    make_password,
+    verify_password,
+)
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.dispatch import receiver
@@ -130,22 +140,50 @@ def signed_in_here_lately(username: str, address: str) -> bool:
     ).exists()
 
 
+def _so_far(address: str, username: str, start: datetime.datetime) -> dict[str, int]:
+    """This window's counts of the address and the username, in one query, without writing."""
+    from .models import SignInCount
+
+    rows = SignInCount.objects.filter(window_start=start, kind="address", value=address)
+    if username:
+        rows = rows | SignInCount.objects.filter(
+            window_start=start, kind="username", value=username
+        )
+    return dict(rows.values_list("kind", "attempts"))
+
+
 def throttled(request: HttpRequest, username: str) -> datetime.datetime | None:
-    """Count this attempt; when it is over a limit, the time the limit ends (else None)."""
+    """Count this attempt; when it is over a limit, the time the limit ends (else None).
+
+    An address or username already at its limit is refused on a read alone: attempts that
+    keep coming during the pause cost no write.
+    """
     address = client_address(request)
     start = _window_start(timezone.now())
-    request._signin_counted = [("address", address, start)]
-    if count_attempt("address", address, start) > _limit("address"):
-        log.warning("Sign-in throttled: too many attempts from address=%s (username=%r)",
-                    address, username)
+    request._signin_counted = []
+    so_far = _so_far(address, username, start)
+    if so_far.get("address", 0) >= _limit("address"):
+        log.info("Sign-in throttled: address=%s (username=%r)", address, username)
         return window_end(start)
-    if username:
-        request._signin_counted.append(("username", username, start))
-        over = count_attempt("username", username, start) > _limit("username")
-        if over and not signed_in_here_lately(username, address):
-            log.warning("Sign-in throttled: too many attempts for username=%r (address=%s)",
-                        username, address)
-            return window_end(start)
+    request._signin_counted.append(("address", address, start))
+    count = count_attempt("address", address, start)
+    if count > _limit("address"):
+        log.warning("Sign-in throttled: %d attempts from address=%s this window (username=%r)",
+                    count, address, username)
+        return window_end(start)
+    if not username:
+        return None
+    if so_far.get("username", 0) >= _limit("username"):
+        if signed_in_here_lately(username, address):
+            return None
+        log.info("Sign-in throttled: username=%r (address=%s)", username, address)
+        return window_end(start)
+    request._signin_counted.append(("username", username, start))
+    count = count_attempt("username", username, start)
+    if count > _limit("username") and not signed_in_here_lately(username, address):
+        log.warning("Sign-in throttled: %d attempts for username=%r this window (address=%s)",
+                    count, username, address)
+        return window_end(start)
     return None
 
 
@@ -176,6 +214,9 @@ class SignInThrottleMiddleware:
         until = throttled(request, username)
         if until is None:
             return None
+        # A refusal takes a while too (a sleep: no CPU), so that a client looping on the form
+        # sends a few attempts a minute instead of as many as the server can refuse.
+        _sleep(settings.SIGNIN_REFUSAL_SECONDS)
         minutes = max(1, round((until - timezone.now()).total_seconds() / 60))
         response = render(request, "registration/throttled.html", {"minutes": minutes},
                           status=429)
@@ -183,35 +224,60 @@ class SignInThrottleMiddleware:
         return response
 
 
+def _sleep(seconds: float) -> None:
+    """Waiting without CPU (the tests record the waits instead)."""
+    time.sleep(seconds)
+
+
 # 3. The password check -------------------------------------------------------------------------
 
-_hash_slots: threading.BoundedSemaphore | None = None
-_slots_lock = threading.Lock()
+# Password hashes run on SIGNIN_CONCURRENT_HASHES threads per process, at a lower CPU
+# priority than the threads serving pages. hashlib's PBKDF2 releases the GIL, so without this a
+# gthread worker would run as many hashes at once as it has threads, each taking a whole core;
+# queued here, a burst of sign-ins waits its turn, and a signed-in page is served first.
+HASH_THREAD_NICENESS = 10
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
 # Seconds a password check takes in this process, per hashing algorithm: a running average.
 _typical_seconds: dict[str, float] = {}
 
 
-def _slots() -> threading.BoundedSemaphore:
-    global _hash_slots
-    with _slots_lock:
-        if _hash_slots is None:
-            _hash_slots = threading.BoundedSemaphore(settings.SIGNIN_CONCURRENT_HASHES)
-        return _hash_slots
+def _lower_priority() -> None:
+    # On Linux a thread has its own nice value (setpriority on its thread id). It can only be
+    # raised without privileges, which is why the hashes have threads of their own.
+    if sys.platform == "linux":
+        with suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASH_THREAD_NICENESS)
 
 
-@contextmanager
-def hashing_slot():
-    """One of SIGNIN_CONCURRENT_HASHES places to hash a password in this process.
+def _hash_pool() -> ThreadPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(
+                max_workers=settings.SIGNIN_CONCURRENT_HASHES,
+                thread_name_prefix="password-hash", initializer=_lower_priority,
+            )
+        return _pool
 
-    hashlib's PBKDF2 releases the GIL, so a thread pool would otherwise run as many hashes
-    at once as it has threads, and leave no CPU to the requests of people signed in.
-    """
-    slots = _slots()
-    slots.acquire()
-    try:
-        yield
-    finally:
-        slots.release()
+
+def _forget_pool() -> None:
+    """A forked worker (gunicorn --preload) has none of its parent's threads."""
+    global _pool
+    _pool = None
+
+
+os.register_at_fork(after_in_child=_forget_pool)
+
+
+def hashed(fn, *args):
+    """fn(*args) on a hashing thread; returns its result and how long it computed."""
+
+    def timed():
+        started = time.perf_counter()
+        return fn(*args), time.perf_counter() - started
+
+    return _hash_pool().submit(timed).result()
 
 
 def _remember(algorithm: str, seconds: float) -> None:
@@ -223,21 +289,20 @@ def typical_check_seconds() -> float:
     """How long a password check takes here; measured once by hashing, if never seen yet."""
     algorithm = get_hasher().algorithm
     if algorithm not in _typical_seconds:
-        with hashing_slot():
-            started = time.perf_counter()
-            make_password("calibration")
-            _remember(algorithm, time.perf_counter() - started)
+        _, seconds = hashed(make_password, "calibration")
+        _remember(algorithm, seconds)
     return _typical_seconds[algorithm]
 
 
 def pace_like_a_check() -> None:
     """Take as long as a password check would, without the CPU: a sleep, with the spread of
     real checks (about ±10%)."""
-    time.sleep(typical_check_seconds() * random.uniform(0.9, 1.1))
+    _sleep(typical_check_seconds() * random.uniform(0.9, 1.1))
 
 
 class PasswordBackend(ModelBackend):
-    """ModelBackend, but unknown usernames are not hashed, and hashes take turns."""
+    """ModelBackend, but unknown usernames are not hashed, and hashes take turns on the
+    hashing threads."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         User = get_user_model()
@@ -253,14 +318,14 @@ class PasswordBackend(ModelBackend):
         if not user.has_usable_password():
             pace_like_a_check()
             return None
-        algorithm = None
+        (correct, must_update), seconds = hashed(verify_password, password, user.password)
         with suppress(ValueError):  # a hash no configured hasher reads: it never matches
-            algorithm = identify_hasher(user.password).algorithm
-        with hashing_slot():
-            started = time.perf_counter()
-            correct = user.check_password(password)
-            if algorithm:
-                _remember(algorithm, time.perf_counter() - started)
+            _remember(identify_hasher(user.password).algorithm, seconds)
+        if correct and must_update:
+            # What AbstractBaseUser.check_password does: the stored hash is upgraded to the
+            # preferred hasher (a hash change, not a password change).
+            user.password, _ = hashed(make_password, password)
+            user.save(update_fields=["password"])
         if correct and self.user_can_authenticate(user):
             return user
         return None

@@ -53,7 +53,7 @@ def _lockouts() -> list[dict]:
 
 
 def _throttles() -> list[dict]:
-    """Addresses and usernames over their sign-in limit in the current window."""
+    """Addresses and usernames at their sign-in limit in the current window: paused."""
     limits = {SignInCount.Kind.ADDRESS: settings.SIGNIN_ATTEMPTS_PER_ADDRESS,
               SignInCount.Kind.USERNAME: settings.SIGNIN_ATTEMPTS_PER_USERNAME}
     since = timezone.now() - datetime.timedelta(seconds=settings.SIGNIN_THROTTLE_WINDOW_SECONDS)
@@ -63,7 +63,7 @@ def _throttles() -> list[dict]:
          "username": row.value if row.kind == SignInCount.Kind.USERNAME else "",
          "address": row.value if row.kind == SignInCount.Kind.ADDRESS else ""}
         for row in SignInCount.objects.filter(window_start__gt=since).order_by("kind", "value")
-        if row.attempts > limits[row.kind]
+        if row.attempts >= limits[row.kind]
     ]
 
 

@@ -8,6 +8,8 @@ and the Planning & Risk Team can see and lift them.
 
 import datetime
 import logging
+import os
+import sys
 import threading
 import time
 
@@ -48,7 +50,7 @@ def counting_hasher(settings):
 def no_pacing(monkeypatch):
     """Unknown usernames wait as long as a check would; here, record the wait instead."""
     waits = []
-    monkeypatch.setattr(signin.time, "sleep", waits.append)
+    monkeypatch.setattr(signin, "_sleep", waits.append)
     return waits
 
 
@@ -102,7 +104,9 @@ def test_an_account_without_a_usable_password_is_not_hashed_either(db, counting_
 # Throttles -------------------------------------------------------------------------------------
 
 
-def test_attempts_from_one_address_are_throttled_before_any_hash(db, settings, counting_hasher):
+def test_attempts_from_one_address_are_throttled_before_any_hash(
+    db, settings, counting_hasher, no_pacing
+):
     settings.SIGNIN_ATTEMPTS_PER_ADDRESS = 4
     make_user("alice")
     client = Client()
@@ -115,6 +119,8 @@ def test_attempts_from_one_address_are_throttled_before_any_hash(db, settings, c
         assert "Too many sign-in attempts" in refused.text
         assert int(refused["Retry-After"]) > 0
     assert counting_hasher.hashes == hashed
+    # Each refusal is answered after a pause, so that a loop cannot spin on refusals.
+    assert no_pacing[-3:] == [settings.SIGNIN_REFUSAL_SECONDS] * 3
     # Another address is not affected.
     assert attempt(client, "alice", PASSWORD, address="192.0.2.2").status_code == 302
 
@@ -189,32 +195,60 @@ def test_the_admin_sign_in_is_throttled_too(db, settings):
 # Hashes take turns -----------------------------------------------------------------------------
 
 
-def test_at_most_the_configured_number_of_hashes_run_at_once(settings, monkeypatch):
+@pytest.fixture
+def fresh_pool(monkeypatch):
+    monkeypatch.setattr(signin, "_pool", None)
+    yield
+    if signin._pool is not None:
+        signin._pool.shutdown(wait=True)
+
+
+def test_at_most_the_configured_number_of_hashes_run_at_once(settings, fresh_pool):
     settings.SIGNIN_CONCURRENT_HASHES = 2
-    monkeypatch.setattr(signin, "_hash_slots", None)
     running, most = [0], [0]
     guard = threading.Lock()
     release = threading.Event()
 
     def hash_once():
-        with signin.hashing_slot():
-            with guard:
-                running[0] += 1
-                most[0] = max(most[0], running[0])
-            release.wait(5)
-            with guard:
-                running[0] -= 1
+        with guard:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        release.wait(5)
+        with guard:
+            running[0] -= 1
 
-    threads = [threading.Thread(target=hash_once) for _ in range(6)]
-    for t in threads:
+    requests = [threading.Thread(target=signin.hashed, args=(hash_once,)) for _ in range(6)]
+    for t in requests:
         t.start()
     deadline = time.monotonic() + 5
     while running[0] < 2 and time.monotonic() < deadline:
-        time.sleep(0.001)  # the real sleep: no_pacing patches signin.time only
+        time.sleep(0.001)
     release.set()
-    for t in threads:
+    for t in requests:
         t.join(5)
     assert most[0] == 2
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="per-thread nice values are Linux's")
+def test_hashes_run_at_a_lower_cpu_priority_than_pages(fresh_pool):
+    def niceness():
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    page = niceness()
+    hashing, _ = signin.hashed(niceness)
+    assert hashing == min(page + signin.HASH_THREAD_NICENESS, 19)
+    assert niceness() == page  # the request's own thread is untouched
+
+
+def test_a_stored_hash_is_upgraded_as_django_does(db, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
+                                 "tests.security.test_signin.CountingHasher"]
+    user = make_user("alice")
+    user.password = CountingHasher().encode(PASSWORD, "salt")
+    user.save()
+    assert attempt(Client(), "alice", PASSWORD).status_code == 302
+    user.refresh_from_db()
+    assert user.password.startswith("md5$")
 
 
 # The real client address -----------------------------------------------------------------------
