@@ -318,9 +318,11 @@ class PasswordBackend(ModelBackend):
         if not user.has_usable_password():
             pace_like_a_check()
             return None
-        (correct, must_update), seconds = hashed(verify_password, password, user.password)
+        started = time.perf_counter()
+        (correct, must_update), _ = hashed(verify_password, password, user.password)
         with suppress(ValueError):  # a hash no configured hasher reads: it never matches
-            _remember(identify_hasher(user.password).algorithm, seconds)
+            # The whole wait, queue included: under load an unknown username waits as long.
+            _remember(identify_hasher(user.password).algorithm, time.perf_counter() - started)
         if correct and must_update:
             # What AbstractBaseUser.check_password does: the stored hash is upgraded to the
             # preferred hasher (a hash change, not a password change).

@@ -15,7 +15,8 @@ PRODUCTION = {
 
 def manage(*args, **env):
     base = {k: v for k, v in os.environ.items()
-            if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+            if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE",
+                         "DATABASE_URL"}}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env},
         capture_output=True, text=True, timeout=120,
@@ -52,7 +53,7 @@ def set_password(database, username, password):
 def start_up(database):
     """What gunicorn does first: import the WSGI application."""
     base = {k: v for k, v in os.environ.items()
-            if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "TESTING"}}
+            if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "TESTING", "DATABASE_URL"}}
     return subprocess.run(
         [sys.executable, "-c", "import riskreg.wsgi"], cwd=ROOT, env={**base, **database},
         capture_output=True, text=True, timeout=120,

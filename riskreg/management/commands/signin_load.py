@@ -8,9 +8,9 @@ the October 2021 register and demo-like accounts (with a throw-away password, ne
 one, which production refuses). Requests say they came through one TLS-ending proxy
 (TRUSTED_PROXY_COUNT=1, X-Forwarded-Proto and X-Forwarded-For), as in production.
 
-It signs one person in and times a signed-in page idle, then again while LOOPS anonymous
-clients each sign in over and over with wrong passwords (known and unknown usernames), and
-prints both medians and their ratio. Every loop stops after --attempts attempts or --seconds,
+It signs one person in and times a signed-in page idle (before the loops and after them),
+and while LOOPS anonymous clients each sign in over and over with wrong passwords (known and
+unknown usernames, each loop from its own address), and prints both medians and their ratio. Every loop stops after --attempts attempts or --seconds,
 whichever comes first, and the server is stopped. With --spread, every attempt comes from a
 new address (as from many machines), so that the per-address throttle does not help and the
 per-username throttle and the unhashed unknown usernames must.
@@ -143,8 +143,8 @@ class Command(BaseCommand):
                             help="How long the loops run at most.")
         parser.add_argument("--attempts", type=int, default=1000,
                             help="Sign-in attempts per loop at most.")
-        parser.add_argument("--samples", type=int, default=40,
-                            help="Idle timings of the page.")
+        parser.add_argument("--samples", type=int, default=60,
+                            help="Idle timings of the page (half before the loops, half after).")
         parser.add_argument("--spread", action="store_true",
                             help="Every attempt from a new address.")
         parser.add_argument("--json", action="store_true", help="Print one JSON object.")
@@ -263,7 +263,9 @@ class Command(BaseCommand):
             raise CommandError("The measuring client could not sign in.")
         for _ in range(5):  # warm-up: every worker imports and compiles what the page needs
             self.time_page(reader)
-        idle = [self.time_page(reader) for _ in range(self.opts["samples"])]
+        # Idle is timed before the loops and after them (half each), so that a machine whose
+        # speed drifts during the run moves both figures alike.
+        idle = [self.time_page(reader) for _ in range(self.opts["samples"] // 2)]
 
         # The loops run in a process of their own, so that their threads do not hold up the
         # measuring client's (the GIL); both share the machine's cores with the server, as an
@@ -292,6 +294,8 @@ class Command(BaseCommand):
         elapsed = time.monotonic() - started
         if not loaded:
             loaded.append(self.time_page(reader))
+        time.sleep(1)  # the server finishes what the loops left
+        idle += [self.time_page(reader) for _ in range(self.opts["samples"] - len(idle))]
         idle_ms, loaded_ms = statistics.median(idle), statistics.median(loaded)
         attempts = sum(statuses.values())
         return {
