@@ -294,10 +294,14 @@ def typical_check_seconds() -> float:
     return _typical_seconds[algorithm]
 
 
+# However long checks queue, an unknown username holds its thread no longer than this.
+LONGEST_PACE_SECONDS = 5.0
+
+
 def pace_like_a_check() -> None:
     """Take as long as a password check would, without the CPU: a sleep, with the spread of
     real checks (about ±10%)."""
-    _sleep(typical_check_seconds() * random.uniform(0.9, 1.1))
+    _sleep(min(typical_check_seconds() * random.uniform(0.9, 1.1), LONGEST_PACE_SECONDS))
 
 
 class PasswordBackend(ModelBackend):

@@ -295,7 +295,9 @@ class Command(BaseCommand):
         if not loaded:
             loaded.append(self.time_page(reader))
         time.sleep(1)  # the server finishes what the loops left
+        before = list(idle)
         idle += [self.time_page(reader) for _ in range(self.opts["samples"] - len(idle))]
+        after = idle[len(before):]
         idle_ms, loaded_ms = statistics.median(idle), statistics.median(loaded)
         attempts = sum(statuses.values())
         return {
@@ -304,6 +306,8 @@ class Command(BaseCommand):
             "loops": self.opts["loops"],
             "spread": self.opts["spread"],
             "idle_median_ms": round(idle_ms, 1),
+            "idle_before_ms": round(statistics.median(before), 1) if before else None,
+            "idle_after_ms": round(statistics.median(after), 1) if after else None,
             "loaded_median_ms": round(loaded_ms, 1),
             "ratio": round(loaded_ms / idle_ms, 2),
             "idle_samples": len(idle),
@@ -318,7 +322,8 @@ class Command(BaseCommand):
         w = self.stdout.write
         w(f"Server: {r['server']} (loopback, DEBUG off, SQLite)")
         w(f"Page: {r['page']}, signed in")
-        w(f"Idle median: {r['idle_median_ms']:.1f} ms ({r['idle_samples']} requests)")
+        w(f"Idle median: {r['idle_median_ms']:.1f} ms ({r['idle_samples']} requests; "
+          f"before the loops {r['idle_before_ms']} ms, after them {r['idle_after_ms']} ms)")
         w(f"Under {r['loops']} sign-in loops{' from spread addresses' if r['spread'] else ''}: "
           f"median {r['loaded_median_ms']:.1f} ms ({r['loaded_samples']} requests)")
         w(f"Ratio: {r['ratio']:.2f}")
