@@ -9,20 +9,22 @@ else out:
    on the load balancer every client shares.
 2. A throttle, before any password is hashed (`SignInThrottleMiddleware`): sign-in attempts are
    counted per client address and per username, in fixed windows, in the database (so that
-   every worker and machine counts together). Over the limit, the attempt gets a 429 at once.
+   every worker and machine counts together). Over the limit, the attempt gets a 429, after a
+   pause of SIGNIN_REFUSAL_SECONDS (a sleep), so that a client looping on the form cannot spin
+   on refusals.
    Unknown usernames count exactly like known ones. A sign-in that succeeds is not counted.
    So that anyone cannot stop a named person signing in (finding 2 of issue #15, again), the
    per-username limit does not apply at an address from which that username signed in lately.
    Locking out, after repeated failures of one username at one address, is django-axes'.
 3. A cheaper refusal (`PasswordBackend`): a username that does not exist (or an account without
    a usable password) is never hashed. It is answered after as long as a real check takes in
-   this process (a running estimate of recent checks), so response times do not tell which
-   usernames exist; but the wait is a sleep, which costs the server no CPU. Django's own
+   this process (a running estimate of recent checks, their wait for a hashing thread
+   included, at most 5 s), so response times do not tell which usernames exist; but the wait
+   is a sleep, which costs the server no CPU. Django's own
    ModelBackend hashes the password of an unknown username instead, which made every invented
    username a full hash for an attacker to spend. Hashes run on SIGNIN_CONCURRENT_HASHES
    threads per process at a lower CPU priority, so that a burst of sign-ins leaves the CPU to
-   signed-in pages first. A refused attempt is answered after SIGNIN_REFUSAL_SECONDS, a sleep,
-   so that a client looping on the form cannot spin on refusals.
+   signed-in pages first.
 """
 
 import datetime
@@ -36,8 +38,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 
+from axes.models import AccessAttempt, AccessLog
 from axes.signals import user_locked_out
 from django.conf import settings
+from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.hashers import (
@@ -52,6 +56,8 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+
+from .models import SignInCount
 
 log = logging.getLogger("riskreg.signin")
 
@@ -106,8 +112,6 @@ def _limit(kind: str) -> int:
 
 def count_attempt(kind: str, value: str, start: datetime.datetime) -> int:
     """Count one attempt for `value` in the window from `start`; return the window's count."""
-    from .models import SignInCount
-
     rows = SignInCount.objects.filter(kind=kind, value=value, window_start=start)
     with transaction.atomic():
         if not rows.update(attempts=F("attempts") + 1):
@@ -124,16 +128,12 @@ def count_attempt(kind: str, value: str, start: datetime.datetime) -> int:
 
 
 def _uncount(kind: str, value: str, start: datetime.datetime) -> None:
-    from .models import SignInCount
-
     SignInCount.objects.filter(kind=kind, value=value, window_start=start,
                                attempts__gt=0).update(attempts=F("attempts") - 1)
 
 
 def signed_in_here_lately(username: str, address: str) -> bool:
     """Whether `username` signed in from `address` in the last SIGNIN_KNOWN_ADDRESS_DAYS."""
-    from axes.models import AccessLog
-
     since = timezone.now() - datetime.timedelta(days=settings.SIGNIN_KNOWN_ADDRESS_DAYS)
     return AccessLog.objects.filter(
         username=username, ip_address=address, attempt_time__gte=since
@@ -142,8 +142,6 @@ def signed_in_here_lately(username: str, address: str) -> bool:
 
 def _so_far(address: str, username: str, start: datetime.datetime) -> dict[str, int]:
     """This window's counts of the address and the username, in one query, without writing."""
-    from .models import SignInCount
-
     rows = SignInCount.objects.filter(window_start=start, kind="address", value=address)
     if username:
         rows = rows | SignInCount.objects.filter(
@@ -246,8 +244,10 @@ def _lower_priority() -> None:
     # On Linux a thread has its own nice value (setpriority on its thread id). It can only be
     # raised without privileges, which is why the hashes have threads of their own.
     if sys.platform == "linux":
+        thread = threading.get_native_id()
         with suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASH_THREAD_NICENESS)
+            niceness = os.getpriority(os.PRIO_PROCESS, thread) + HASH_THREAD_NICENESS
+            os.setpriority(os.PRIO_PROCESS, thread, min(niceness, 19))
 
 
 def _hash_pool() -> ThreadPoolExecutor:
@@ -358,11 +358,6 @@ def unlock(*, username: str, address: str, by) -> int:
     Each axes record removed is recorded in the admin's log (who, when, which) as well as in
     the application's log. Returns how many lockout records and counts were removed.
     """
-    from axes.models import AccessAttempt
-    from django.contrib.admin.models import DELETION, LogEntry
-
-    from .models import SignInCount
-
     attempts = AccessAttempt.objects.all()
     if username:
         attempts = attempts.filter(username=username)
