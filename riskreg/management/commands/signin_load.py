@@ -1,6 +1,6 @@
 """How a signed-in page fares while anonymous clients loop on the sign-in form. Loopback only.
 
-    python manage.py signin_load [--loops 20] [--seconds 30] [--spread] [--json]
+    python manage.py signin_load [--loops 20] [--seconds 30] [--cycles 3] [--spread] [--json]
 
 It starts the production server as README prescribes (gunicorn, gthread workers, DEBUG off, a
 throw-away SECRET_KEY) on a free port of 127.0.0.1, over a throw-away SQLite database holding
@@ -8,12 +8,13 @@ the October 2021 register and demo-like accounts (with a throw-away password, ne
 one, which production refuses). Requests say they came through one TLS-ending proxy
 (TRUSTED_PROXY_COUNT=1, X-Forwarded-Proto and X-Forwarded-For), as in production.
 
-It signs one person in and times a signed-in page idle (before the loops and after them),
-and while LOOPS anonymous clients each sign in over and over with wrong passwords (known and
-unknown usernames, each loop from its own address), and prints both medians and their ratio. Every loop stops after --attempts attempts or --seconds,
-whichever comes first, and the server is stopped. With --spread, every attempt comes from a
-new address (as from many machines), so that the per-address throttle does not help and the
-per-username throttle and the unhashed unknown usernames must.
+It signs one person in and times a signed-in page idle, and while LOOPS anonymous clients each
+sign in over and over with wrong passwords (known and unknown usernames, each loop from its own
+address), in alternating phases, and prints both medians and their ratio. The loops stop after
+--attempts attempts each or --seconds in all, whichever comes first, and the server is stopped.
+With --spread, every attempt comes from a new address (as from many machines), so that the
+per-address throttle does not help and the per-username throttle and the unhashed unknown
+usernames must.
 """
 
 import http.client
@@ -101,28 +102,36 @@ class Browser:
         return status
 
 
-def run_loops(port: int, loops: int, attempts: int, seconds: float, spread: bool,
+def run_loops(port: int, loops: int, attempts: int, spread: bool, go, busy, done,
               out) -> None:
-    """LOOPS threads, each signing in with a wrong password until ATTEMPTS or SECONDS."""
+    """LOOPS threads, each signing in with a wrong password while `go` is set, until ATTEMPTS
+    each or `done`. `busy` counts the attempts in flight (so that an idle phase can wait for
+    the last of them)."""
     statuses: dict[int, int] = {}
     lock = threading.Lock()
-    deadline = time.monotonic() + seconds
 
     def loop(n: int) -> None:
         rng = random.Random(n)
         browser = Browser(port, f"198.18.0.{n + 1}")
-        for _ in range(attempts):
-            if time.monotonic() > deadline:
-                return
+        left = attempts
+        while left and not done.is_set():
+            if not go.wait(0.1):
+                continue
             if spread:  # 198.18.0.0/15: the range set aside for benchmarks
                 browser.address = (f"198.{18 + rng.randrange(2)}.{rng.randrange(256)}."
                                    f"{rng.randrange(1, 255)}")
             known = rng.random() < 0.5
             username = rng.choice(USERNAMES) if known else f"nobody{rng.randrange(10**6)}"
+            with busy.get_lock():
+                busy.value += 1
             try:
                 status = browser.sign_in(username, "not-the-password")
             except (OSError, http.client.HTTPException):
                 status = 0
+            finally:
+                with busy.get_lock():
+                    busy.value -= 1
+            left -= 1
             with lock:
                 statuses[status] = statuses.get(status, 0) + 1
 
@@ -130,7 +139,7 @@ def run_loops(port: int, loops: int, attempts: int, seconds: float, spread: bool
     for t in threads:
         t.start()
     for t in threads:
-        t.join(seconds + 70)
+        t.join()
     out.put(statuses)
 
 
@@ -140,11 +149,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--loops", type=int, default=20)
         parser.add_argument("--seconds", type=float, default=30.0,
-                            help="How long the loops run at most.")
+                            help="How long the loops run, in all (the page is timed idle as long).")
         parser.add_argument("--attempts", type=int, default=1000,
                             help="Sign-in attempts per loop at most.")
-        parser.add_argument("--samples", type=int, default=60,
-                            help="Idle timings of the page (half before the loops, half after).")
+        parser.add_argument("--cycles", type=int, default=3,
+                            help="Idle and loaded phases, alternating (SECONDS split among them).")
         parser.add_argument("--spread", action="store_true",
                             help="Every attempt from a new address.")
         parser.add_argument("--json", action="store_true", help="Print one JSON object.")
@@ -152,8 +161,8 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         if not 1 <= opts["loops"] <= 100 or not 0 < opts["seconds"] <= 600:
             raise CommandError("--loops must be 1 to 100 and --seconds at most 600.")
-        if opts["attempts"] < 1 or opts["samples"] < 3:
-            raise CommandError("--attempts must be at least 1 and --samples at least 3.")
+        if opts["attempts"] < 1 or not 1 <= opts["cycles"] <= 20:
+            raise CommandError("--attempts must be at least 1 and --cycles 1 to 20.")
         self.opts = opts
         tmp = Path(tempfile.mkdtemp(prefix="riskreg-signin-load-"))
         try:
@@ -261,29 +270,42 @@ class Command(BaseCommand):
         reader = Browser(port, "192.0.2.10")
         if reader.sign_in("planner", password) != 302:
             raise CommandError("The measuring client could not sign in.")
-        for _ in range(5):  # warm-up: every worker imports and compiles what the page needs
+        for _ in range(20):  # warm-up: every worker imports and compiles what the page needs
             self.time_page(reader)
-        # Idle is timed before the loops and after them (half each), so that a machine whose
-        # speed drifts during the run moves both figures alike.
-        idle = [self.time_page(reader) for _ in range(self.opts["samples"] // 2)]
 
         # The loops run in a process of their own, so that their threads do not hold up the
         # measuring client's (the GIL); both share the machine's cores with the server, as an
-        # attacker on the same host would.
+        # attacker on the same host would. Idle and loaded phases alternate (--cycles of each),
+        # so that a machine whose speed drifts during the run (a shared one does) moves both
+        # medians alike. An idle phase starts once the loops' last attempts are answered.
         context = multiprocessing.get_context("fork")
-        counts = context.Queue()
+        go, done, busy, counts = (context.Event(), context.Event(), context.Value("i", 0),
+                                  context.Queue())
         loops = context.Process(
             target=run_loops, daemon=True,
-            args=(port, self.opts["loops"], self.opts["attempts"], self.opts["seconds"],
-                  self.opts["spread"], counts),
+            args=(port, self.opts["loops"], self.opts["attempts"], self.opts["spread"], go, busy,
+                  done, counts),
         )
-        started = time.monotonic()
-        deadline = started + self.opts["seconds"]
         loops.start()
-        time.sleep(min(2.0, self.opts["seconds"] / 4))  # the loops are under way
-        loaded = []
-        while loops.is_alive() and time.monotonic() < deadline:
-            loaded.append(self.time_page(reader))
+        phase = self.opts["seconds"] / self.opts["cycles"]
+        idle: list[float] = []
+        loaded: list[float] = []
+        loaded_seconds = 0.0
+        for _ in range(self.opts["cycles"]):
+            quiet_by = time.monotonic() + 60
+            while busy.value and time.monotonic() < quiet_by:
+                time.sleep(0.05)
+            until = time.monotonic() + phase
+            while time.monotonic() < until:
+                idle.append(self.time_page(reader))
+            go.set()
+            started = time.monotonic()
+            time.sleep(min(1.0, phase / 4))  # the loops are under way
+            while time.monotonic() < started + phase:
+                loaded.append(self.time_page(reader))
+            go.clear()
+            loaded_seconds += time.monotonic() - started
+        done.set()
         try:
             statuses = counts.get(timeout=120)
         except queue.Empty:
@@ -291,13 +313,6 @@ class Command(BaseCommand):
         loops.join(10)
         if loops.is_alive():
             loops.kill()
-        elapsed = time.monotonic() - started
-        if not loaded:
-            loaded.append(self.time_page(reader))
-        time.sleep(1)  # the server finishes what the loops left
-        before = list(idle)
-        idle += [self.time_page(reader) for _ in range(self.opts["samples"] - len(idle))]
-        after = idle[len(before):]
         idle_ms, loaded_ms = statistics.median(idle), statistics.median(loaded)
         attempts = sum(statuses.values())
         return {
@@ -305,25 +320,24 @@ class Command(BaseCommand):
             "server": "gunicorn " + " ".join(GUNICORN),
             "loops": self.opts["loops"],
             "spread": self.opts["spread"],
+            "cycles": self.opts["cycles"],
             "idle_median_ms": round(idle_ms, 1),
-            "idle_before_ms": round(statistics.median(before), 1) if before else None,
-            "idle_after_ms": round(statistics.median(after), 1) if after else None,
             "loaded_median_ms": round(loaded_ms, 1),
             "ratio": round(loaded_ms / idle_ms, 2),
             "idle_samples": len(idle),
             "loaded_samples": len(loaded),
             "attempts": attempts,
-            "attempts_per_s": round(attempts / elapsed, 1),
+            "attempts_per_s": round(attempts / loaded_seconds, 1),
             "statuses": {str(k): v for k, v in sorted(statuses.items())},
-            "seconds": round(elapsed, 1),
+            "seconds": round(loaded_seconds, 1),
         }
 
     def print_result(self, r: dict) -> None:
         w = self.stdout.write
         w(f"Server: {r['server']} (loopback, DEBUG off, SQLite)")
         w(f"Page: {r['page']}, signed in")
-        w(f"Idle median: {r['idle_median_ms']:.1f} ms ({r['idle_samples']} requests; "
-          f"before the loops {r['idle_before_ms']} ms, after them {r['idle_after_ms']} ms)")
+        w(f"Idle median: {r['idle_median_ms']:.1f} ms ({r['idle_samples']} requests, "
+          f"in {r['cycles']} phases between the loaded ones)")
         w(f"Under {r['loops']} sign-in loops{' from spread addresses' if r['spread'] else ''}: "
           f"median {r['loaded_median_ms']:.1f} ms ({r['loaded_samples']} requests)")
         w(f"Ratio: {r['ratio']:.2f}")
