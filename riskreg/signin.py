@@ -140,6 +140,19 @@ def signed_in_here_lately(username: str, address: str) -> bool:
     ).exists()
 
 
+def as_recorded(username: str | None, length: int = 150) -> str:
+    """A posted username as it can be stored: PostgreSQL refuses NUL in text, and the form
+    lets a username of any length through to authenticate() (it never gets a max_length
+    validator), where the records of attempts have a fixed width."""
+    return (username or "").replace("\x00", "0x00")[:length]
+
+
+def username_for_lockouts(request: HttpRequest, credentials: dict | None = None) -> str:
+    """django-axes' username of an attempt (AXES_USERNAME_CALLABLE), as its records hold it."""
+    username = credentials.get("username") if credentials else request.POST.get("username")
+    return as_recorded(username, length=255)
+
+
 def _so_far(address: str, username: str, start: datetime.datetime) -> dict[str, int]:
     """This window's counts of the address and the username, in one query, without writing."""
     rows = SignInCount.objects.filter(window_start=start, kind="address", value=address)
@@ -208,8 +221,7 @@ class SignInThrottleMiddleware:
             return None
         if request.resolver_match.view_name not in SIGN_IN_VIEWS:
             return None
-        username = request.POST.get("username", "").strip()[:150]
-        until = throttled(request, username)
+        until = throttled(request, as_recorded(request.POST.get("username", "").strip()))
         if until is None:
             return None
         # A refusal takes a while too (a sleep: no CPU), so that a client looping on the form

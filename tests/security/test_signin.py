@@ -370,3 +370,15 @@ def test_unlocking_needs_a_username_or_a_real_address(db):
     assert empty.status_code == 200 and "Say which username or address" in empty.text
     bad = team.post(reverse("lockouts"), {"username": "", "address": "999.1.1.1"})
     assert bad.status_code == 200 and "Enter an IP address" in bad.text
+
+
+@pytest.mark.parametrize("username", ["a\x00b", "\x00", "9" * 5000, "é" * 300])
+def test_any_username_is_an_answer_and_is_recorded_as_the_database_can_hold_it(db, username):
+    """PostgreSQL refuses NUL in text and axes' username column is 255 wide; the sign-in form
+    lets a username of any length reach authenticate()."""
+    make_user("alice")
+    response = attempt(Client(), username)
+    assert response.status_code in (200, 429)
+    for value in [*SignInCount.objects.values_list("value", flat=True),
+                  *AccessAttempt.objects.values_list("username", flat=True)]:
+        assert "\x00" not in value and len(value) <= 255
