@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
 from risks.models import FrozenPeriodModel, FrozenPeriodQuerySet, Post, ReportingPeriod, Risk
@@ -34,7 +35,12 @@ class Control(models.Model):
     class Meta:
         ordering = ["risk", "order", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["risk", "title"], name="control_title_unique_per_risk"),
+            # "Patrols" and "patrols" are one control to a reader: the form refuses the second,
+            # and this refuses it when two people add it at the same moment.
+            models.UniqueConstraint(
+                Lower("title"), "risk", name="control_title_unique_per_risk_ignoring_case",
+                violation_error_message="This risk already has a control with that name",
+            ),
             models.CheckConstraint(condition=~Q(title=""), name="control_has_title"),
         ]
 

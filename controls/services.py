@@ -5,7 +5,8 @@ for this period when I opened it". Every write takes the period's row lock first
 risks.services.lock_open_period), and is refused unless the risk's update can still be edited.
 """
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -15,6 +16,15 @@ from risks.services import NotEditable, lock_open_period
 
 from .models import Control, ControlUpdate
 from .quarter import previous_updates
+
+TITLE_CONSTRAINT = "control_title_unique_per_risk_ignoring_case"
+
+
+class DuplicateControl(ValidationError):
+    """The risk already has a control of that title (ignoring case)."""
+
+    def __init__(self):
+        super().__init__("This risk already has a control with that name", code="unique")
 
 
 def _editable_assessment(risk: Risk, period: ReportingPeriod) -> Assessment:
@@ -73,7 +83,17 @@ def add_control(
         added_in=period, order=last + 1,
     )
     control._history_user = by
-    control.save()
+    try:
+        with transaction.atomic():
+            control.save()
+    except IntegrityError as error:
+        # The form found no control of that name, but someone added one since: the database's
+        # constraint (unique per risk, ignoring case) is the check that cannot race.
+        if TITLE_CONSTRAINT in str(error) or Control.objects.filter(
+            risk=risk, title__iexact=title
+        ).exists():
+            raise DuplicateControl() from error
+        raise
     update = ControlUpdate(control=control, period=period, status=status, note=note, updated_by=by)
     update.copy_definition(control)
     update._history_user = by

@@ -291,7 +291,11 @@ def _year_from_query(request: HttpRequest, default: int) -> int:
     raw = request.GET.get("year", "")
     if not raw:
         return default
-    if not raw.isdigit() or not FIRST_YEAR <= int(raw) <= assessment_year_for(timezone.localdate()):
+    # isdigit() would let '²' through to int(), which refuses it: only ASCII digits, and few
+    # enough of them that int() never meets a number too long to convert.
+    if not (raw.isascii() and raw.isdecimal() and len(raw) <= 4) or not (
+        FIRST_YEAR <= int(raw) <= assessment_year_for(timezone.localdate())
+    ):
         raise Http404("There are no self-assessments for that year.")
     return int(raw)
 

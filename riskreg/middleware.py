@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.utils.cache import add_never_cache_headers
 
 
@@ -22,3 +24,51 @@ class NoStoreMiddleware:
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
         return response
+
+
+ALLOWED_METHODS = ("GET", "HEAD", "POST")
+
+
+class AllowedMethodsMiddleware:
+    """405 for every method but GET, HEAD and POST, whatever the view.
+
+    A function view without require_http_methods runs its GET branch for OPTIONS, TRACE, PUT
+    or anything else; here no such request reaches a view. Views still name their own methods.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ALLOWED_METHODS:
+            return HttpResponseNotAllowed(ALLOWED_METHODS, content_type="text/plain")
+        return self.get_response(request)
+
+
+class RequestBodyLimitMiddleware:
+    """413 for a body longer than the limit, decided from Content-Length before it is read.
+
+    Django's own limit (DATA_UPLOAD_MAX_MEMORY_SIZE) leaves out file parts of a multipart body,
+    which it streams to disk however long they are, and applies only once something reads the
+    form: here nothing is read. Visitors who are not signed in can only send the sign-in form,
+    so their limit is small. A body without Content-Length (chunked) is not read by Django.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return HttpResponseBadRequest("Bad Content-Length.", content_type="text/plain")
+        if length > settings.ANONYMOUS_REQUEST_BODY_MAX_BYTES:
+            limit = (
+                settings.REQUEST_BODY_MAX_BYTES if request.user.is_authenticated
+                else settings.ANONYMOUS_REQUEST_BODY_MAX_BYTES
+            )
+            if length > limit:
+                return HttpResponse(
+                    "The request is too large.", status=413, content_type="text/plain"
+                )
+        return self.get_response(request)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.csp import CSP
+from django.utils.csp import CSP, build_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -25,14 +25,17 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}.")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}.")
+    return value
 
 
 def env_required(name: str, dev_default: str) -> str:
@@ -78,18 +81,25 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Only GET, HEAD and POST reach a view (or a static file): 405 for any other method.
+    "riskreg.middleware.AllowedMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication (it knows who is signed in), before anything reads the body (CSRF
+    # reads it in process_view, which runs after every middleware's request phase).
+    "riskreg.middleware.RequestBodyLimitMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "riskreg.middleware.NoStoreMiddleware",
+    # Counts sign-in attempts in process_view: after the CSRF check, before the form hashes.
+    "riskreg.signin.SignInThrottleMiddleware",
     # Axes must come last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -138,8 +148,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out username and address before any password is hashed.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, except that an unknown username is never hashed (riskreg/signin.py).
+    "riskreg.signin.PasswordBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -181,10 +193,26 @@ if OIDC_ENABLED:
     # Accounts are provisioned by the administrators; SSO only signs existing users in.
     OIDC_CREATE_USER = env_bool("OIDC_CREATE_USER")
 
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# Sign-in (riskreg/signin.py). Attempts are throttled per client address and per username
+# before any password is hashed, in fixed windows; a sign-in that succeeds is not counted.
+SIGNIN_ATTEMPTS_PER_ADDRESS = env_int("SIGNIN_ATTEMPTS_PER_ADDRESS", 30, minimum=1)
+SIGNIN_ATTEMPTS_PER_USERNAME = env_int("SIGNIN_ATTEMPTS_PER_USERNAME", 10, minimum=1)
+SIGNIN_THROTTLE_WINDOW_SECONDS = env_int("SIGNIN_THROTTLE_WINDOW_SECONDS", 900, minimum=60)
+# The per-username limit spares an address from which that username signed in this recently.
+SIGNIN_KNOWN_ADDRESS_DAYS = 30
+SIGNIN_CONCURRENT_HASHES = env_int("SIGNIN_CONCURRENT_HASHES", 1, minimum=1)
+# A refused (throttled) attempt is answered after this long: the thread sleeps, the CPU idles.
+SIGNIN_REFUSAL_SECONDS = env_int("SIGNIN_REFUSAL_SECONDS", 2, minimum=0)
+
+# Lockout after AXES_FAILURE_LIMIT failures of one username from one client address, for an
+# hour from the failure that locked it: failures while locked out do not extend it.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "riskreg.signin.client_address"
+AXES_USERNAME_CALLABLE = "riskreg.signin.username_for_lockouts"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 LANGUAGE_CODE = "en-gb"
@@ -211,12 +239,45 @@ STORAGES = {
 # Development and tests serve static files straight from static/ (no collectstatic).
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("TESTING")
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
+# Pages are same-origin only; no other site needs to read our files.
+WHITENOISE_ALLOW_ALL_ORIGINS = False
+
+
+def _static_security_headers(headers, path: str, url: str) -> None:
+    """Static files get the pages' security headers: an SVG or a script opened on its own is
+    a document too, and WhiteNoise answers before the middleware that adds them to pages."""
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = SECURE_REFERRER_POLICY
+    headers["X-Frame-Options"] = X_FRAME_OPTIONS
+    headers["Content-Security-Policy"] = build_policy(SECURE_CSP)
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _static_security_headers
+
+# Request bodies. No form takes a file; the largest is a report's prose. A body over the limit
+# is refused (413) by riskreg.middleware.RequestBodyLimitMiddleware from its Content-Length,
+# before anything reads it; a visitor who is not signed in can only send the sign-in form.
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 2_621_440, minimum=64 * 1024)
+ANONYMOUS_REQUEST_BODY_MAX_BYTES = 16 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+# The proxies in front of gunicorn (a buffering reverse proxy, a load balancer...) that append
+# to X-Forwarded-For and set X-Forwarded-Proto. 0: clients connect to gunicorn directly, and no
+# such header is believed. N: the client is the Nth address of X-Forwarded-For from the right
+# (riskreg.signin.client_address), and the last proxy's X-Forwarded-Proto says whether the
+# client used HTTPS. Anyone who can reach gunicorn without passing the proxies can forge both:
+# bind it where only the proxy can.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+
 # Security headers. HTTPS is assumed in production (TLS ends at the load balancer).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A load balancer's health check speaks plain HTTP and wants a 200, not a redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

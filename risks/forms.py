@@ -54,12 +54,8 @@ class OpenPeriodForm(forms.ModelForm):
         }
 
     def clean(self):
+        # The dates are the model's to judge (ReportingPeriod.clean: the timeline's rules).
         data = super().clean()
-        start, end, deadline = data.get("start"), data.get("end"), data.get("deadline")
-        if start and end and start >= end:
-            self.add_error("end", "The last day must be after the first day")
-        if start and deadline and deadline < start:
-            self.add_error("deadline", "The deadline must be on or after the first day")
         still_open = ReportingPeriod.objects.open().first()
         if still_open:
             raise ValidationError(f"{still_open} is still open: close it before opening another")

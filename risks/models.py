@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
+from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
 from .scoring import SCALE_RANGE, Band, Scale, band_for, position_label, position_words
@@ -194,7 +195,10 @@ class ReportingPeriod(models.Model):
     def previous(self) -> "ReportingPeriod | None":
         return ReportingPeriod.objects.filter(start__lt=self.start).order_by("-start").first()
 
-    # A quarter is a quarter: a period longer than this is a typing slip (9999-12-31).
+    # A period is a quarter, give or take: one that runs for months on end, or starts in the
+    # year 1 or 9999, is a typing slip, and 9999-12-31 leaves no day for the next period.
+    EARLIEST = datetime.date(2000, 1, 1)
+    LATEST = datetime.date(2100, 12, 31)
     LONGEST = datetime.timedelta(days=200)
     DEADLINE_AFTER_END = datetime.timedelta(days=92)
 
@@ -202,37 +206,59 @@ class ReportingPeriod(models.Model):
     def timeline_problems(
         cls, start: datetime.date, end: datetime.date, deadline: datetime.date,
         *, exclude_pk: int | None = None,
-    ) -> list[str]:
-        """Why these dates cannot join the timeline of periods, in words (none: they can).
+    ) -> dict[str | None, str]:
+        """Why these dates cannot join the timeline of periods, in words, by the field each
+        is about (None: the dates together); empty when they can.
 
         Periods make one timeline: none overlaps another, none starts on or before the end of
         a closed period, and each is about a quarter long with its deadline near its end. The
-        database refuses overlaps and back-dating too (migration 0008's triggers).
+        database refuses overlaps too (migration 0008's triggers).
         """
-        problems = []
+        problems: dict[str | None, str] = {}
+        for name, label, value in (("start", "first day", start), ("end", "last day", end),
+                                   ("deadline", "deadline", deadline)):
+            if not cls.EARLIEST <= value <= cls.LATEST:
+                problems[name] = f"The {label} must be in a year from 2000 to 2100"
+        if problems:
+            return problems
         if end <= start:
-            problems.append("The last day must be after the first day")
+            problems["end"] = "The last day must be after the first day"
         elif end - start > cls.LONGEST:
-            problems.append(
-                f"A reporting period is a quarter: it cannot last more than {cls.LONGEST.days} days"
+            problems["end"] = (
+                f"A reporting period is a quarter: the last day must be within "
+                f"{cls.LONGEST.days} days of the first day"
             )
         if deadline < start:
-            problems.append("The deadline must be on or after the first day")
+            problems["deadline"] = "The deadline must be on or after the first day"
         elif deadline - end > cls.DEADLINE_AFTER_END:
-            problems.append("The deadline must be within three months of the last day")
+            problems["deadline"] = "The deadline must be within three months of the last day"
+        if problems:
+            return problems
         others = cls.objects.exclude(pk=exclude_pk) if exclude_pk else cls.objects.all()
         overlapping = others.filter(start__lte=end, end__gte=start).order_by("start").first()
-        if overlapping:
-            problems.append(
-                f"These dates overlap {overlapping} ({overlapping.start:%-d %B %Y} to "
-                f"{overlapping.end:%-d %B %Y})"
-            )
         last_closed = others.closed().order_by("-end").first()
-        if last_closed and start <= last_closed.end:
-            problems.append(
-                f"{last_closed} is closed: a new period must start after {last_closed.end:%-d %B %Y}"
+        if overlapping:
+            problems[None] = (
+                f"These dates overlap {overlapping} ({date_format(overlapping.start)} to "
+                f"{date_format(overlapping.end)})"
+            )
+        elif last_closed and start <= last_closed.end:
+            problems[None] = (
+                f"{last_closed} is closed: a new period must start after "
+                f"{date_format(last_closed.end)}"
             )
         return problems
+
+    def clean(self) -> None:
+        """The form's and the admin's check (the opening service makes the same)."""
+        if self.start and self.end and self.deadline:
+            problems = self.timeline_problems(
+                self.start, self.end, self.deadline, exclude_pk=self.pk
+            )
+            if problems:
+                raise ValidationError(
+                    {name or "__all__": message for name, message in problems.items()}
+                )
 
     def save(self, *args, **kwargs):
         if self.pk and ReportingPeriod.objects.filter(pk=self.pk, state=self.State.CLOSED).exists():

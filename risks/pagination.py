@@ -27,11 +27,22 @@ def _total_of(row) -> int:
     return row[TOTAL] if isinstance(row, dict) else getattr(row, TOTAL)
 
 
+# Past any list's end, yet small enough that OFFSET (page × per page) fits a signed 64-bit
+# integer, which SQLite and PostgreSQL both need; a bigger number is simply past the end too.
+LAST_PAGE_NUMBER = 2**31
+
+
 def _page_number(number) -> int:
+    """Any value to a page number: junk is 1, huge is clamped (the last page is found later).
+
+    int() reads Unicode digits such as '٣' and refuses '²', '1e400' and numbers over 4,300
+    digits (a ValueError); none of them reaches the database as an offset.
+    """
     try:
-        return max(int(number), 1)
-    except (TypeError, ValueError):
+        number = int(number)
+    except (TypeError, ValueError, OverflowError):
         return 1
+    return min(max(number, 1), LAST_PAGE_NUMBER)
 
 
 def get_page(queryset: QuerySet | list, number, per_page: int, *, window: bool = False) -> Page:
@@ -41,8 +52,8 @@ def get_page(queryset: QuerySet | list, number, per_page: int, *, window: bool =
     query.
 
     Rows of a values() queryset are dicts with a "page_total" key; model rows have a
-    page_total attribute. A number that is not a positive whole number gives the first page,
-    and one past the end the last.
+    page_total attribute. Any value is a page number: one that is not a positive whole number
+    gives the first page, and one past the end (however far) the last.
 
     With `window`, the count is COUNT(*) OVER () instead: cheaper when every row must be
     joined and compared to be found at all (so the subquery would repeat that work) and the

@@ -213,7 +213,7 @@ def open_period(
         raise ValidationError(f"{still_open} is still open: close it before opening another period.")
     problems = ReportingPeriod.timeline_problems(start, end, deadline)
     if problems:
-        raise ValidationError(problems)
+        raise ValidationError(list(problems.values()))
     period = ReportingPeriod(name=name, slug=slug, start=start, end=end, deadline=deadline)
     period._history_user = by
     period.save()

@@ -3,6 +3,8 @@ quarter (2021/22 Q3) opened by the team or with changes since Q2, and a big regi
 package's own fixtures are in its conftest.py."""
 
 import datetime
+import os
+import random
 
 import pytest
 from django.core.management import call_command
@@ -163,3 +165,35 @@ def big_register(request, db, client):
     make_big_register(request.param)
     client.force_login(make_planner())
     return client, request.param
+
+
+# Hypothesis: new examples every run, CI included, and the seed to replay them -----------------
+
+_HYPOTHESIS_SEED = "HYPOTHESIS_SEED"
+
+
+def pytest_configure(config):
+    """One seed for the run: HYPOTHESIS_SEED (or --hypothesis-seed) to replay, else a new one.
+
+    Set in the environment too, so that pytest-xdist's workers, started later, use the same.
+    """
+    from hypothesis import core
+
+    seed = config.getoption("hypothesis_seed", None) or os.environ.get(_HYPOTHESIS_SEED)
+    seed = int(seed) if seed else random.SystemRandom().randrange(2**32)
+    os.environ[_HYPOTHESIS_SEED] = str(seed)
+    core.global_force_seed = seed
+
+
+def _seed_line() -> str:
+    seed = os.environ[_HYPOTHESIS_SEED]
+    return f"hypothesis seed {seed}: replay with HYPOTHESIS_SEED={seed} (e.g. HYPOTHESIS_SEED={seed} make test)"
+
+
+def pytest_report_header(config):
+    return _seed_line()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if not hasattr(config, "workerinput"):
+        terminalreporter.write_line(_seed_line())

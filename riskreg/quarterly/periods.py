@@ -58,7 +58,7 @@ def period_open(request: HttpRequest) -> HttpResponse:
 def _next_quarter() -> dict:
     """Suggest the quarter after the latest one."""
     latest = ReportingPeriod.objects.order_by("-start").first()
-    if latest is None:
+    if latest is None or latest.end >= datetime.date(9999, 9, 30):  # no quarter after it fits
         return {}
     start = latest.end + datetime.timedelta(days=1)
     month = start.month + 3

@@ -10,7 +10,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from controls.models import ControlStatus
 from controls.quarter import ControlRow, control_row, control_rows
-from controls.services import add_control, carry_forward_controls, save_control_update
+from controls.services import (
+    DuplicateControl,
+    add_control,
+    carry_forward_controls,
+    save_control_update,
+)
 from risks.locking import StaleVersion
 from risks.models import PeriodClosed
 from risks.services import NotEditable
@@ -119,11 +124,14 @@ def control_add(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 control = add_control(risk=update.risk, period=update.period, by=request.user,
                                       **form.cleaned_data)
+            except DuplicateControl as clash:  # added by someone else since the form's check
+                form.add_error("title", clash)
             except (NotEditable, PeriodClosed) as refused:
                 messages.error(request, refused.messages[0])
                 return redirect("quarterly:update", pk=pk)
-            messages.success(request, f"“{control.title}” added to the risk's controls.")
-            return redirect("quarterly:update-controls", pk=pk)
+            else:
+                messages.success(request, f"“{control.title}” added to the risk's controls.")
+                return redirect("quarterly:update-controls", pk=pk)
     else:
         form = NewControlForm(risk=update.risk)
     return render(

@@ -61,6 +61,10 @@ def triggers_lifted(schema_editor, table: str):
         elif connection.vendor == "postgresql":
             cursor.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER USER')
             yield
+            # Rows written in the block leave foreign-key checks pending (deferred to commit):
+            # PostgreSQL will not alter a table with pending trigger events, so run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER USER')
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:
             yield

@@ -56,7 +56,7 @@ def open_page(chromium: Browser, live_server, user=None) -> Signed:
     context = chromium.new_context(base_url=live_server.url)
     if user is not None:
         client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="riskreg.signin.PasswordBackend")
         context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
                               "url": live_server.url}])
     page = context.new_page()

@@ -50,3 +50,22 @@ def test_a_window_count_gives_the_same_page(posts, django_assert_num_queries):
         page = get_page(posts.values("name"), 2, 10, window=True)
         assert page.paginator.count == 23
     assert [p["name"] for p in page] == [f"Post {i:02}" for i in range(10, 20)]
+
+
+@pytest.mark.parametrize(
+    "number", ["99999999999999999999999", "9" * 5000, 10**30, "9223372036854775808", "²", "1e400"]
+)
+def test_any_huge_or_unreadable_number_is_a_page_not_an_error(posts, number):
+    page = get_page(posts, number, 10)
+    assert page.number in (1, 3)
+    assert list(page)
+
+
+def test_unicode_digits_are_read_as_the_number_they_are(posts):
+    assert get_page(posts, "٣", 10).number == 3
+
+
+@pytest.mark.parametrize("number", ["99999999999999999999999", "-1", "²", "1e400", None])
+def test_a_list_in_memory_is_paged_the_same_way(number):
+    page = get_page(list(range(23)), number, 10)
+    assert page.number in (1, 3)

@@ -80,7 +80,7 @@ def path_for(key: str, world) -> str:
     if key == "bands-css":
         return reverse(key, args=[band_css_version()])
     simple = {
-        "home": [], "healthz": [], "login": [], "logout": [],
+        "home": [], "healthz": [], "login": [], "logout": [], "lockouts": [],
         "risks:register": ["corporate"],
         "risks:register-compare": ["corporate"],
         "quarterly:register-changes": ["corporate"],

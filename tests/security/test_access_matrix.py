@@ -46,6 +46,9 @@ EXPECTED = {
     ("login", "GET"):                         (200, 302, 302, 302, 302, 302, 302, 200),
     ("logout", "GET"):                        (302, 405, 405, 405, 405, 405, 405, 302),
     ("logout", "POST"):                       (302, 302, 302, 302, 302, 302, 302, 302),
+    # Sign-in lockouts: the team sees and lifts them
+    ("lockouts", "GET"):                      (302, 403, 403, 403, 200, 403, 200, 302),
+    ("lockouts", "POST"):                     (302, 403, 403, 403, 302, 403, 302, 302),
     # Registers: everyone signed in who has a risk in the register, the team and the panel
     ("risks:register", "GET"):                (302, 200, 200, 200, 200, 200, 200, 302),
     ("risks:register-compare", "GET"):        (302, 200, 200, 200, 200, 200, 200, 302),
@@ -194,6 +197,8 @@ def post_data(key: str, w) -> dict:
     draft = Report.objects.get(pk=w.draft_report)
     data = {
         "logout": {},
+        # The world's axes record of "someone" at 10.0.0.1
+        "lockouts": {"username": "someone", "address": "10.0.0.1"},
         "quarterly:update-score": {"likelihood": "3", "impact": "3",
                                "score_change_source": "reassessment", "version": a1.version},
         "quarterly:update-progress": {"trend": "improving", "progress": "on_track",

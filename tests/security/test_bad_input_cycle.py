@@ -1,10 +1,11 @@
 """Bad input to every form of the quarterly cycle (risks/forms.py, controls/forms.py) and to the
-register's filters: 200 Hypothesis examples each, posted through the views by the role that
-may use them. None may cause a server error; a submission that does not redirect writes nothing.
+register's filters: Hypothesis examples each (new ones every run, and the boundary values),
+posted through the views by the role that may use them. None may cause a server error; a
+submission that does not redirect writes nothing.
 """
 
 from django.urls import reverse
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from controls.models import Control
@@ -12,7 +13,7 @@ from risks.models import Assessment, ReportingPeriod
 from risks.services import close_period
 
 from .addresses import path_for
-from .badinput import EXAMPLES, JUNK, check_form
+from .badinput import BOUNDARY, EXAMPLES, JUNK, check_form
 from .conftest import ROLES, client_for, digest, rolled_back
 from .test_access_matrix import EXPECTED
 
@@ -140,7 +141,11 @@ def test_query_strings_of_every_page(w):
         with rolled_back():
             headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
             response = client.get(path, query, **headers)
-            assert response.status_code < 500
+            assert response.status_code < 500, (path, query)
             assert digest() == before
 
+    # Each boundary value in every parameter at once, on every page in turn.
+    for i, value in enumerate(BOUNDARY * 3):
+        run = example(path=pages[i % len(pages)], query=dict.fromkeys(names, value),
+                      htmx=False)(run)
     run()

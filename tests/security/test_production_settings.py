@@ -3,6 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
     "DEBUG": "false",
@@ -13,16 +15,68 @@ PRODUCTION = {
 
 def manage(*args, **env):
     base = {k: v for k, v in os.environ.items()
-            if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+            if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE",
+                         "DATABASE_URL"}}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env},
         capture_output=True, text=True, timeout=120,
     )
 
 
-def test_check_deploy_passes_with_production_settings():
-    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+@pytest.fixture(scope="module")
+def database(tmp_path_factory):
+    """A migrated SQLite database of its own (never the checkout's var/, which `make run`
+    seeds with the demo accounts)."""
+    path = tmp_path_factory.mktemp("production") / "riskreg.sqlite3"
+    result = manage("migrate", "--no-input", DEBUG="true", SQLITE_PATH=str(path))
+    assert result.returncode == 0, result.stderr
+    return {**PRODUCTION, "SQLITE_PATH": str(path)}
+
+
+def test_check_deploy_passes_with_production_settings(database):
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **database)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def set_password(database, username, password):
+    """With the real hasher: what the checks compare is a production hash."""
+    code = (
+        "from django.contrib.auth import get_user_model; U = get_user_model(); "
+        f"u = U.objects.filter(username={username!r}).first() or "
+        f"U(username={username!r}, is_staff=True, is_superuser=True); "
+        f"u.set_password({password!r}); u.save()"
+    )
+    result = manage("shell", "-c", code, **{**database, "DEBUG": "true"})
+    assert result.returncode == 0, result.stderr
+
+
+def start_up(database):
+    """What gunicorn does first: import the WSGI application."""
+    base = {k: v for k, v in os.environ.items()
+            if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "TESTING", "DATABASE_URL"}}
+    return subprocess.run(
+        [sys.executable, "-c", "import riskreg.wsgi"], cwd=ROOT, env={**base, **database},
+        capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_production_refuses_the_demo_password_in_check_deploy_and_at_start_up(database):
+    from riskreg.demo import DEMO_PASSWORD
+
+    set_password(database, "admin", DEMO_PASSWORD)
+    try:
+        check = manage("check", "--deploy", **database)
+        assert check.returncode != 0
+        assert "riskreg.E001" in check.stderr and "admin" in check.stderr
+        started = start_up(database)
+        assert started.returncode != 0
+        assert "riskreg.E001" in started.stderr
+        # Other commands still run, so that the password can be changed.
+        assert manage("check", **database).returncode == 0
+    finally:
+        set_password(database, "admin", "a-new-password-only-the-admin-knows")
+    assert start_up(database).returncode == 0
+    assert manage("check", "--deploy", "--fail-level", "WARNING", **database).returncode == 0
 
 
 def test_oidc_when_enabled_needs_its_settings():

@@ -9,17 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from riskreg.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from risks.models import AUDIT_PANEL, PLANNING_TEAM, Post, Register, ReportingPeriod
-
-DEMO_PASSWORD = "quarterly-review-2021"  # noqa: S105 - documented local demo password
-DEMO_ACCOUNTS = [
-    # username, full name, groups, posts, superuser
-    ("owner", "Olive Owner", [], ["AC Frontline Policing"], False),
-    ("lead", "Lee Lead", [], ["Head of Profession – CP, Inclusion & Engagement"], False),
-    ("planner", "Priya Planner", [PLANNING_TEAM], ["Planning & Risk Team"], False),
-    ("panel", "Pat Panel", [AUDIT_PANEL], [], False),
-    ("admin", "Ada Admin", [], [], True),
-]
 
 
 class Command(BaseCommand):

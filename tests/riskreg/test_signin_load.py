@@ -1,0 +1,42 @@
+"""python manage.py signin_load: end to end at a tiny scale, asserting only its output's shape.
+
+It starts gunicorn on a free loopback port over a throw-away database of its own (in a
+subprocess, as `make` would run it); the suite's test database is never touched. The figures
+are a benchmark, recorded in README, never asserted here.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+
+def signin_load(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "signin_load", *args],
+        cwd=settings.BASE_DIR, env={**os.environ, "DEBUG": "true"}, capture_output=True,
+        text=True, timeout=300, check=False,
+    )
+
+
+def test_it_times_a_signed_in_page_idle_and_under_sign_in_loops():
+    done = signin_load("--loops", "2", "--seconds", "4", "--cycles", "2", "--attempts", "4",
+                       "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["page"] == "/registers/corporate/"
+    assert result["server"].startswith("gunicorn riskreg.wsgi --worker-class gthread")
+    assert result["loops"] == 2 and result["spread"] is False
+    assert result["idle_median_ms"] > 0 and result["loaded_median_ms"] > 0
+    assert abs(result["ratio"] - result["loaded_median_ms"] / result["idle_median_ms"]) < 0.01
+    assert result["cycles"] == 2 and result["idle_samples"] >= 2 and result["loaded_samples"] >= 1
+    assert 1 <= result["attempts"] <= 8
+    assert set(result["statuses"]) <= {"200", "429"}
+    assert result["seconds"] > 0
+
+
+def test_it_refuses_unbounded_runs():
+    done = signin_load("--loops", "0")
+    assert done.returncode != 0 and "--loops must be 1 to 100" in done.stderr
