@@ -8,7 +8,13 @@ from controls.services import add_control, carry_forward_controls, save_control_
 from riskreg.quarterly.services import submit_update
 from risks import timeline
 from risks.models import Assessment, PeriodClosed
-from risks.services import IncompleteUpdate, NotEditable, StaleVersion, close_period
+from risks.services import (
+    IncompleteUpdate,
+    NotEditable,
+    StaleVersion,
+    close_period,
+    confirm_unchanged,
+)
 from tests.risks.quarterly_fixtures import fast_password_hashing, q3, risk1  # noqa: F401
 
 
@@ -68,7 +74,8 @@ def test_submission_needs_every_control_and_every_answer(q3, draft, risk1, owner
     Assessment.objects.filter(pk=draft.pk).update(commentary="")
     with pytest.raises(IncompleteUpdate) as incomplete:
         submit_update(assessment=draft, version=1, by=owner)
-    assert set(incomplete.value.missing) == {"controls", "commentary"}
+    # The score, complete as carried forward, is still to check (issue 14).
+    assert set(incomplete.value.missing) == {"controls", "commentary", "score_checked"}
     assert "2 controls" in incomplete.value.missing["controls"]
     draft.refresh_from_db()
     assert draft.state == "draft"
@@ -77,7 +84,10 @@ def test_submission_needs_every_control_and_every_answer(q3, draft, risk1, owner
 def test_keeping_last_quarters_statuses(q3, draft, risk1, owner):  # noqa: F811
     assert carry_forward_controls(risk=risk1, period=q3, by=owner) == 2
     assert carry_forward_controls(risk=risk1, period=q3, by=owner) == 0
-    submitted = submit_update(assessment=draft, version=1, by=owner)
+    # Carried-forward answers are confirmed too before submitting (issue 14).
+    for version, section in enumerate(["score", "progress"], start=1):
+        confirm_unchanged(assessment=draft, version=version, by=owner, section=section)
+    submitted = submit_update(assessment=draft, version=3, by=owner)
     assert submitted.state == "submitted"
 
 
