@@ -133,6 +133,25 @@ def carry_forward_controls(*, risk: Risk, period: ReportingPeriod, by) -> int:
     return len(created)
 
 
+@transaction.atomic
+def set_key_control(*, control: Control, period: ReportingPeriod, is_key: bool, by) -> Control:
+    """The Planning & Risk Team marks a control as key (shown in Appendix B) or not, from the
+    open quarter onward: the control, and the open quarter's record of it if there is one.
+    Refused (PeriodClosed) for a closed quarter, whose records keep what they showed. The
+    wanted value is explicit, so a page opened before someone else's change cannot undo it
+    by toggling."""
+    lock_open_period(period.pk)
+    control = Control.objects.select_for_update().get(pk=control.pk)
+    if control.is_key == is_key:
+        return control
+    control.is_key = is_key
+    control._history_user = by
+    control._change_reason = "Marked as a key control" if is_key else "No longer a key control"
+    control.save(update_fields=["is_key"])
+    ControlUpdate.objects.filter(control=control, period=period).update(is_key=is_key)
+    return control
+
+
 def controls_waiting(risk: Risk, period: ReportingPeriod) -> list[Control]:
     """The risk's active controls with no status yet this period, in the risk's order."""
     return list(

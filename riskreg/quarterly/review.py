@@ -1,17 +1,19 @@
 """The Planning & Risk Team's review: the queue of a period's updates, one update beside the
-last approved one (its controls included), approve, and return with a comment. Text carried
-forward unchanged is flagged on both pages."""
+last approved one (its controls included), approve, return with a comment, and mark which of
+its controls are key. Text carried forward unchanged is flagged on both pages."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, FilteredRelation, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from controls.models import ControlUpdate
+from controls.models import Control, ControlUpdate
 from controls.quarter import control_rows
+from controls.services import set_key_control
 from risks.access import get_assessment_for_review, require_planner
 from risks.locking import StaleVersion
 from risks.models import Assessment, PeriodClosed, ReportingPeriod, Risk, attach_previous
@@ -19,7 +21,7 @@ from risks.pages import choose_period, pagination, url_maker
 from risks.pagination import CountOf, get_page
 from risks.services import InvalidTransition, approve_assessment, last_approved, return_assessment
 
-from .forms import ActionForm, ReturnForm
+from .forms import ActionForm, KeyControlForm, ReturnForm
 from .update import commentary_flag
 
 # Each table of the queue shows its first rows (the updates waiting for review most of them);
@@ -221,6 +223,30 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "commentary_flag": commentary_flag(a, previous),
         },
     )
+
+
+@require_POST
+def review_key_control(request: HttpRequest, pk: int, control_pk: int) -> HttpResponse:
+    """The team marks one of the update's controls as key (shown in Appendix B) or not, from
+    the open quarter onward; a closed quarter's record keeps what it showed."""
+    a = get_assessment_for_review(request, pk)
+    control = get_object_or_404(Control, pk=control_pk, risk=a.risk_id, is_active=True)
+    form = KeyControlForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose whether the control is a key control.")
+        return redirect("quarterly:review-detail", pk=pk)
+    try:
+        set_key_control(control=control, period=a.period, is_key=form.cleaned_data["is_key"],
+                        by=request.user)
+    except PeriodClosed as refused:
+        messages.error(request, f"“{control.title}”: {refused.messages[0]}")
+        return redirect("quarterly:review-detail", pk=pk)
+    messages.success(
+        request,
+        f"“{control.title}” is a key control: Appendix B shows it." if form.cleaned_data["is_key"]
+        else f"“{control.title}” is no longer a key control.",
+    )
+    return redirect(reverse("quarterly:review-detail", args=[pk]) + "#controls")
 
 
 def _queue_row(request: HttpRequest, assessment: Assessment, error: str = "") -> HttpResponse:

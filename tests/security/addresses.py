@@ -85,6 +85,7 @@ def path_for(key: str, world) -> str:
         "quarterly:review-approve": [w.assessment2],
         "quarterly:review-return": [w.assessment2],
         "quarterly:review-detail": [w.assessment2],
+        "quarterly:review-key-control": [w.assessment1, w.control1],
         "quarterly:periods": [], "quarterly:period-open": [],
         "quarterly:period-close": [w.q3],
         "quarterly:control-update": [w.risk1, w.control1],

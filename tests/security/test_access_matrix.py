@@ -76,6 +76,9 @@ EXPECTED = {
     ("quarterly:review-approve", "POST"):         (302, 403, 403, 403, 302, 403, 302, 302),
     ("quarterly:review-return", "GET"):           (302, 403, 403, 403, 200, 403, 200, 302),
     ("quarterly:review-return", "POST"):          (302, 403, 403, 403, 302, 403, 302, 302),
+    # Key controls are the team's to mark (issue 14), never an owner's
+    ("quarterly:review-key-control", "GET"):      (302, 405, 405, 405, 405, 405, 405, 302),
+    ("quarterly:review-key-control", "POST"):     (302, 403, 403, 403, 302, 403, 302, 302),
     ("quarterly:periods", "GET"):                 (302, 403, 403, 403, 200, 403, 200, 302),
     ("quarterly:period-open", "GET"):             (302, 403, 403, 403, 200, 403, 200, 302),
     # 2021/22 Q3 is open, so opening another is refused on the form (nothing written)
@@ -191,6 +194,7 @@ def post_data(key: str, w) -> dict:
     a2 = Assessment.objects.get(pk=w.assessment2)
     item9 = PlanItem.objects.get(pk=w.item9)
     draft = Report.objects.get(pk=w.draft_report)
+    key_now = Control.objects.get(pk=w.control1).is_key
     data = {
         "logout": {},
         "quarterly:update-score": {"likelihood": "3", "impact": "3",
@@ -203,6 +207,8 @@ def post_data(key: str, w) -> dict:
         "quarterly:update-check": {"version": a1.version},
         "quarterly:review-approve": {"version": a2.version},
         "quarterly:review-return": {"comment": "Say what changed.", "version": a2.version},
+        # The opposite of what the control is now, so that the team's POST writes.
+        "quarterly:review-key-control": {"is_key": "no" if key_now else "yes"},
         "quarterly:period-open": {"name": "2022/23 Q1", "slug": "2022-23-q1", "start": "2022-01-01",
                               "end": "2022-03-31", "deadline": "2022-03-01"},
         "quarterly:period-close": {"incomplete": "on"},
