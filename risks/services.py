@@ -7,6 +7,7 @@ also takes the period's row lock first, so that closing a period and saving into
 """
 
 import datetime
+import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -320,6 +321,36 @@ def record_definitions(*, period: ReportingPeriod, risks=None) -> int:
     if risks is not None:
         rows = rows.filter(risk__in=risks)
     return rows.record_definitions()
+
+
+@transaction.atomic
+def set_appetite(*, risk: Risk, appetite: str, was: str, by) -> Risk:
+    """The Planning & Risk Team sets a risk's appetite: the risk, and through
+    record_definitions the open quarter's record of it (a closed quarter keeps its own).
+
+    `was` is appetite_digest() of the text the person started from: if the appetite changed
+    since, nothing is written and StaleVersion carries the risk as it is now.
+    """
+    period = ReportingPeriod.objects.open().first()
+    if period is not None:
+        lock_open_period(period.pk)
+    current = Risk.objects.select_for_update().get(pk=risk.pk)
+    if appetite_digest(current.appetite) != was:
+        raise StaleVersion(current)
+    if current.appetite == appetite:
+        return current
+    current.appetite = appetite
+    current._history_user = by
+    current._change_reason = "Appetite changed"
+    current.save(update_fields=["appetite"])
+    if period is not None:
+        record_definitions(period=period, risks=[current.pk])
+    return current
+
+
+def appetite_digest(appetite: str) -> str:
+    """A short fingerprint of an appetite text, for a form to say which text it started from."""
+    return hashlib.sha256(appetite.encode()).hexdigest()[:16]
 
 
 @transaction.atomic

@@ -70,7 +70,7 @@ def _admin_path(key: str, world) -> str | None:
 def path_for(key: str, world) -> str:
     """The address the tests open for the URL pattern `key`."""
     w = world
-    risk_pages = ("risks:risk", "quarterly:update", "quarterly:update-score", "quarterly:update-progress",
+    risk_pages = ("risks:risk", "risks:risk-appetite", "quarterly:update", "quarterly:update-score", "quarterly:update-progress",
                   "quarterly:update-controls", "quarterly:control-add", "quarterly:update-check",
                   "quarterly:controls-unchanged")
     if key in risk_pages:

@@ -21,7 +21,8 @@ from controls.models import Control
 from maturity.models import Dimension, PlanItem
 from riskreg.report.forms import FRONT_MATTER, PROSE
 from riskreg.report.models import Report
-from risks.models import Assessment
+from risks.models import Assessment, Risk
+from risks.services import appetite_digest
 
 from .addresses import admin_model_keys, path_for, patterns
 from .conftest import ROLES, admin_form_data, client_for, digest, rolled_back, rows_by_table
@@ -52,6 +53,9 @@ EXPECTED = {
     ("risks:heatmaps", "GET"):                (302, 200, 200, 200, 200, 200, 200, 302),
     ("risks:dashboard", "GET"):               (302, 200, 200, 200, 200, 200, 200, 302),
     ("risks:risk", "GET"):                    (302, 200, 200, 200, 200, 200, 200, 302),
+    # A risk's appetite: the team's to set (issue 14); owners and readers get 403
+    ("risks:risk-appetite", "GET"):           (302, 403, 403, 403, 200, 403, 200, 302),
+    ("risks:risk-appetite", "POST"):          (302, 403, 403, 403, 302, 403, 302, 302),
     ("risks:my-risks", "GET"):                (302, 200, 200, 200, 200, 200, 200, 302),
     # Risk 1's quarterly update: its owner, its lead and the team; readers get 403
     ("quarterly:update", "GET"):               (302, 200, 403, 200, 200, 403, 200, 302),
@@ -209,6 +213,8 @@ def post_data(key: str, w) -> dict:
         "quarterly:review-return": {"comment": "Say what changed.", "version": a2.version},
         # The opposite of what the control is now, so that the team's POST writes.
         "quarterly:review-key-control": {"is_key": "no" if key_now else "yes"},
+        "risks:risk-appetite": {"appetite": "Low appetite for serious violence.",
+                                "was": appetite_digest(Risk.objects.get(pk=w.risk1).appetite)},
         "quarterly:period-open": {"name": "2022/23 Q1", "slug": "2022-23-q1", "start": "2022-01-01",
                               "end": "2022-03-31", "deadline": "2022-03-01"},
         "quarterly:period-close": {"incomplete": "on"},
