@@ -177,7 +177,7 @@ def missing_for_submission(
     names = ", ".join(c.title for c in waiting[:3]) + (" …" if len(waiting) > 3 else "")
     return {
         "controls": f"Give this quarter's status of {len(waiting)} "
-        f"control{'s' if len(waiting) != 1 else ''}: {names}"
+        f"control{'s' if len(waiting) != 1 else ''} (or confirm no change): {names}"
     }
 
 

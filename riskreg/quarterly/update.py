@@ -64,16 +64,16 @@ def controls_status(a: Assessment, rows: list[ControlRow]) -> str:
 
 
 def commentary_flag(a: Assessment, previous: Assessment | None) -> str:
-    """ "Same as 2021/22 Q2" when the commentary is the last approved update's, unchanged."""
+    """What to say when the commentary is the last approved update's, unchanged."""
     if a.commentary_carried and previous is not None:
-        return f"Same as {previous.period.name}"
+        return f"The commentary is the same as {previous.period.name}'s"
     return ""
 
 
 def notes_flag(n: int) -> str:
     if n == 1:
-        return "1 control note is last quarter's, unchanged: check it still holds"
-    return f"{n} control notes are last quarter's, unchanged: check they still hold" if n else ""
+        return "1 control note is the same as last quarter's: check it still holds"
+    return f"{n} control notes are the same as last quarter's: check they still hold" if n else ""
 
 
 def carried_notes(rows: list[ControlRow]) -> list[ControlRow]:
@@ -111,12 +111,12 @@ def _tasks(update: OpenUpdate, rows: list[ControlRow], previous: Assessment | No
             url("quarterly:update-progress"),
             _section_status(a.checked("progress"), bool(progress_missing)),
             " · ".join(x for x in [a.get_trend_display(), a.get_progress_display()] if x),
-            "progress", flag=commentary_flag(a, previous),
-            flag_text="The commentary is last quarter's, unchanged: check it still holds",
+            "progress", flag="Unchanged" if a.commentary_carried else "",
+            flag_text=f"{commentary_flag(a, previous)}: check it still holds",
         ),
         Task(
             "Controls", url("quarterly:update-controls"), controls_status(a, rows),
-            controls_hint, "controls", flag="Same notes" if same_notes else "",
+            controls_hint, "controls", flag="Unchanged" if same_notes else "",
             flag_text=notes_flag(same_notes),
         ),
     ]

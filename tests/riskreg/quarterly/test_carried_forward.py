@@ -207,7 +207,7 @@ def test_no_change_for_the_controls_is_recorded_as_kept_not_written(client, owne
     assert draft.controls_checked_at is not None and draft.version == 1
     last = Assessment.history.filter(id=draft.pk).latest("history_date")
     assert last.history_change_reason == "Confirmed no change: controls"
-    assert "No change this quarter</strong>" in response.text
+    assert "No change this quarter: status and note kept from 2021/22 Q2" in response.text
     assert statuses(client, draft.risk_id)["controls"] == "Completed"
 
 

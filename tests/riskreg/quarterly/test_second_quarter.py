@@ -94,7 +94,7 @@ def test_two_quarters_after_the_seed(client, seed, owner, planner):
     client.force_login(owner)
     assert set(statuses(client, risk1.pk).values()) == {"Not started"}
     tasks = client.get(url("quarterly:update", risk1.pk)).text
-    assert "Same as 2021/22 Q3" in tasks
+    assert "The commentary is the same as 2021/22 Q3" in tasks
     refused = client.post(url("quarterly:update-check", risk1.pk), {"version": 1})
     assert refused.status_code == 200 and "Check the current score" in refused.text
     client.post(url("quarterly:update-score", risk1.pk), {"unchanged": "1", "version": 1})
@@ -112,7 +112,7 @@ def test_two_quarters_after_the_seed(client, seed, owner, planner):
     client.force_login(checker)
     row = client.get(url("quarterly:review")).text.split(f'id="row-{draft.pk}"', 1)[1]
     row = row.split("</tr>", 1)[0]
-    assert "Same as 2021/22 Q3" in row and "2 control notes unchanged" in row
+    assert "the same as 2021/22 Q3" in row and "2 control notes the same as last" in row
     draft.refresh_from_db()
     assert client.post(url("quarterly:review-approve", draft.pk),
                        {"version": draft.version}).status_code == 302
