@@ -9,10 +9,16 @@ closed quarters included (the freeze triggers are lifted for this one write, as 
 confirmation of no change.
 """
 
+import importlib
+
 import django.db.models.deletion
 from django.db import migrations, models
 
 from risks.migrations._triggers import keep_sqlite_triggers, triggers_lifted
+
+checked_now = importlib.import_module(
+    "risks.migrations.0008_carried_forward_is_to_check"
+).checked_now
 
 KEPT = "Unchanged since last quarter"  # the history's reason for a record kept unchanged
 
@@ -43,6 +49,7 @@ def backfill(apps, schema_editor):
             ControlUpdate.objects.bulk_update(
                 changed, ["note_carried_from", "confirmed_unchanged"], batch_size=500
             )
+            checked_now(schema_editor)
 
 
 class Migration(migrations.Migration):

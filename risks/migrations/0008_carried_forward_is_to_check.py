@@ -16,6 +16,16 @@ from django.db import migrations, models
 from risks.migrations._triggers import keep_sqlite_triggers, triggers_lifted
 
 
+def checked_now(schema_editor):
+    """PostgreSQL: run the foreign-key checks the writes queued (deferred to the commit), so
+    that the table's triggers can be put back: ALTER TABLE refuses a table with checks
+    pending. Then defer them again, as Django's constraints are."""
+    if schema_editor.connection.vendor == "postgresql":
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 def backfill(apps, schema_editor):
     Assessment = apps.get_model("risks", "Assessment")
     rows = list(Assessment.objects.select_related("period").order_by("risk_id", "period__start"))
@@ -34,6 +44,7 @@ def backfill(apps, schema_editor):
     if carried:
         with triggers_lifted(schema_editor, "risks_assessment"):
             Assessment.objects.bulk_update(carried, ["commentary_carried_from"], batch_size=500)
+            checked_now(schema_editor)
     checked = [a for a in rows if a.period.state == "open" and a.state != "draft"]
     for a in checked:
         a.score_checked_at = a.progress_checked_at = a.controls_checked_at = (
