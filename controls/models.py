@@ -70,6 +70,12 @@ class ControlUpdate(FrozenPeriodModel):
     An owner's update writes the status. When the quarter closes, every control of its risks
     gets a record (with no status if nobody updated it), and the definition is fixed with it:
     renaming or re-owning a control later never rewrites a past quarter.
+
+    Carried-forward notes are never new: `confirmed_unchanged` says the owner kept last
+    quarter's status and note with "No change this quarter" rather than writing them, and
+    `note_carried_from` is the quarter that wrote the note when it is the same text (after
+    stripping) as the control's previous record's (None when written this quarter, or empty).
+    `note_written_this_quarter` is what Appendix B's "Update this quarter" may print.
     """
 
     control = models.ForeignKey(Control, on_delete=models.PROTECT, related_name="updates")
@@ -81,6 +87,15 @@ class ControlUpdate(FrozenPeriodModel):
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_unchanged = models.BooleanField(
+        "no change this quarter", default=False,
+        help_text="The owner kept last quarter's status and note, confirming no change.",
+    )
+    note_carried_from = models.ForeignKey(
+        ReportingPeriod, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="The quarter that wrote this note, when it is the same text as the previous "
+        "record's; empty when it was written this quarter.",
     )
 
     # The control as this quarter shows it (copy_definition): the risk it belonged to too.
@@ -129,6 +144,24 @@ class ControlUpdate(FrozenPeriodModel):
     @property
     def status_tag_colour(self) -> str:
         return STATUS_TAG_COLOURS.get(self.status, "grey")
+
+    @property
+    def note_carried(self) -> bool:
+        return self.note_carried_from_id is not None
+
+    @property
+    def note_written_this_quarter(self) -> bool:
+        """A note there is, written this quarter: not kept from the previous record."""
+        return bool(self.status and self.note.strip()) and not self.note_carried
+
+    @staticmethod
+    def note_origin(note: str, previous: "ControlUpdate | None") -> int | None:
+        """What note_carried_from should hold for `note` beside the control's previous record:
+        the id of the quarter that wrote the text, or None."""
+        text = note.strip()
+        if previous is None or not text or text != previous.note.strip():
+            return None
+        return previous.note_carried_from_id or previous.period_id
 
     @property
     def status_label(self) -> str:

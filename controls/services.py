@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from risks.locking import StaleVersion, update_if_version
 from risks.models import Assessment, ReportingPeriod, Risk
-from risks.services import NotEditable, lock_open_period
+from risks.services import CONFIRMED, SECTION_NAMES, NotEditable, lock_open_period
 
 from .models import Control, ControlUpdate
 from .quarter import previous_updates
@@ -35,19 +35,32 @@ def _editable_assessment(risk: Risk, period: ReportingPeriod) -> Assessment:
     return assessment
 
 
+def _controls_checked(assessment: Assessment, now) -> None:
+    """The controls section was saved or confirmed now (Assessment.controls_checked_at).
+
+    Not a write of the owner's answers: the version stays, so that a page of the update
+    opened in another tab is not made stale by saving a control.
+    """
+    Assessment.objects.filter(pk=assessment.pk).update(controls_checked_at=now)
+
+
 @transaction.atomic
 def save_control_update(
     *, control: Control, period: ReportingPeriod, by, status: str, note: str, version: int
 ) -> ControlUpdate:
     lock_open_period(period.pk)
-    _editable_assessment(control.risk, period)
+    assessment = _editable_assessment(control.risk, period)
     now = timezone.now()
+    # Written by the owner now, even if it says what the previous record said (then flagged).
+    carried_from = ControlUpdate.note_origin(note, previous_updates([control], period).get(control.pk))
+    _controls_checked(assessment, now)
     if version == 0:
         existing = ControlUpdate.objects.filter(control=control, period=period).first()
         if existing is not None:
             raise StaleVersion(existing)
         update = ControlUpdate(
-            control=control, period=period, status=status, note=note, updated_by=by
+            control=control, period=period, status=status, note=note, updated_by=by,
+            note_carried_from_id=carried_from,
         )
         update.copy_definition(control)
         update._history_user = by
@@ -55,7 +68,8 @@ def save_control_update(
         return update
     rows = update_if_version(
         ControlUpdate.objects.filter(control=control, period=period), version=version,
-        status=status, note=note, updated_at=now, updated_by=by,
+        status=status, note=note, updated_at=now, updated_by=by, confirmed_unchanged=False,
+        note_carried_from_id=carried_from,
     )
     if rows == 0:
         raise StaleVersion(
@@ -76,7 +90,8 @@ def add_control(
     status: str, note: str,
 ) -> Control:
     lock_open_period(period.pk)
-    _editable_assessment(risk, period)
+    assessment = _editable_assessment(risk, period)
+    _controls_checked(assessment, timezone.now())
     last = Control.objects.filter(risk=risk).aggregate(last=Max("order"))["last"] or 0
     control = Control(
         risk=risk, title=title, description=description, milestone=milestone,
@@ -103,9 +118,12 @@ def add_control(
 
 @transaction.atomic
 def carry_forward_controls(*, risk: Risk, period: ReportingPeriod, by) -> int:
-    """Confirm last quarter's status and note for every control not yet updated this quarter."""
+    """"No change this quarter": confirm last quarter's status and note for every control not
+    yet updated this quarter. Each record says so (confirmed_unchanged), and its note is not
+    one written this quarter (note_carried_from). With no control at all, it confirms that
+    there is none to report. The controls section is checked; returns how many controls."""
     lock_open_period(period.pk)
-    _editable_assessment(risk, period)
+    assessment = _editable_assessment(risk, period)
     waiting = list(
         Control.objects.filter(risk=risk, is_active=True).exclude(updates__period=period)
     )
@@ -117,14 +135,41 @@ def carry_forward_controls(*, risk: Risk, period: ReportingPeriod, by) -> int:
             continue
         update = ControlUpdate(
             control=control, period=period, status=before.status, note=before.note,
-            updated_by=by,
+            updated_by=by, confirmed_unchanged=True,
+            note_carried_from_id=ControlUpdate.note_origin(before.note, before),
         )
         update.copy_definition(control)
         update._history_user = by
         update._change_reason = "Unchanged since last quarter"
         update.save()
         created.append(update)
+    now = timezone.now()
+    _controls_checked(assessment, now)
+    assessment.refresh_from_db()
+    Assessment.history.bulk_history_create(
+        [assessment], update=True, default_user=by, default_date=now,
+        default_change_reason=f"{CONFIRMED}: {SECTION_NAMES['controls']}",
+    )
     return len(created)
+
+
+@transaction.atomic
+def set_key_control(*, control: Control, period: ReportingPeriod, is_key: bool, by) -> Control:
+    """The Planning & Risk Team marks a control as key (shown in Appendix B) or not, from the
+    open quarter onward: the control, and the open quarter's record of it if there is one.
+    Refused (PeriodClosed) for a closed quarter, whose records keep what they showed. The
+    wanted value is explicit, so a page opened before someone else's change cannot undo it
+    by toggling."""
+    lock_open_period(period.pk)
+    control = Control.objects.select_for_update().get(pk=control.pk)
+    if control.is_key == is_key:
+        return control
+    control.is_key = is_key
+    control._history_user = by
+    control._change_reason = "Marked as a key control" if is_key else "No longer a key control"
+    control.save(update_fields=["is_key"])
+    ControlUpdate.objects.filter(control=control, period=period).update(is_key=is_key)
+    return control
 
 
 def controls_waiting(risk: Risk, period: ReportingPeriod) -> list[Control]:
@@ -136,15 +181,23 @@ def controls_waiting(risk: Risk, period: ReportingPeriod) -> list[Control]:
     )
 
 
-def missing_for_submission(risk: Risk, period: ReportingPeriod) -> dict[str, str]:
-    """What the controls still lack before the risk's update can be submitted."""
+def missing_for_submission(
+    risk: Risk, period: ReportingPeriod, *, checked: bool = True
+) -> dict[str, str]:
+    """What the controls still lack before the risk's update can be submitted: a record this
+    quarter (saved, or confirmed unchanged) for every control, and for a risk with none, the
+    owner's confirmation (`checked`: Assessment.controls_checked_at is set)."""
     waiting = controls_waiting(risk, period)
     if not waiting:
-        return {}
+        if checked or Control.objects.filter(risk=risk, is_active=True).exists():
+            return {}
+        return {
+            "controls": "Check the controls: add one, or confirm there is no change this quarter"
+        }
     names = ", ".join(c.title for c in waiting[:3]) + (" …" if len(waiting) > 3 else "")
     return {
         "controls": f"Give this quarter's status of {len(waiting)} "
-        f"control{'s' if len(waiting) != 1 else ''}: {names}"
+        f"control{'s' if len(waiting) != 1 else ''} (or confirm no change): {names}"
     }
 
 

@@ -1,4 +1,4 @@
-"""Forms of the reporting periods: opening and closing a quarter."""
+"""Forms of the reporting periods (opening and closing a quarter) and of a risk's appetite."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -69,3 +69,17 @@ class ClosePeriodForm(forms.Form):
         help_text="Updates that are not approved are frozen as they are, and the report "
         "records that the period closed incomplete.",
     )
+
+
+class AppetiteForm(forms.Form):
+    appetite = forms.CharField(
+        label="Risk appetite",
+        help_text="How much of this risk the organisation is prepared to accept. The Audit "
+        "Panel report prints it in Appendix B. Leave it empty if none is agreed.",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    # appetite_digest() of the text the page showed: a change made meanwhile is not overwritten.
+    was = forms.CharField(widget=forms.HiddenInput, max_length=64,
+                          error_messages={"required": "The page was incomplete: reload it and try again"})

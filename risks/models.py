@@ -628,7 +628,26 @@ class AnswerChange:
 
 
 class Assessment(FrozenPeriodModel):
-    """One risk's quarterly update for one period."""
+    """One risk's quarterly update for one period.
+
+    Carried forward means "to check". A quarter opens with each risk's last approved answers
+    copied into a draft, and each section of it (the current score; the trend, progress and
+    commentary; the controls) counts as done only once its owner saved it, or confirmed it as
+    "No change this quarter", this quarter: `score_checked_at`, `progress_checked_at` and
+    `controls_checked_at` say when (None: not yet). The services set them
+    (risks.services.save_assessment and confirm_unchanged, controls.services for the
+    controls); riskreg.quarterly.services.submit_update refuses an update with a section
+    unchecked.
+
+    Whether the commentary is new this quarter is stored with it, so that any page or report
+    knows it without a query of its own: `commentary_carried_from` is the quarter whose update
+    wrote this text when the commentary is the same (after stripping) as the risk's last
+    approved update's before this quarter, and None when it was written this quarter (or is
+    empty). It is set when the draft is carried forward, and again whenever the commentary is
+    saved or confirmed; a chain of unchanged quarters keeps the quarter that first wrote it.
+    `commentary_carried` / `commentary_is_new` read it. (A closed quarter's value is fixed
+    with the rest of its record.)
+    """
 
     class State(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -649,6 +668,11 @@ class Assessment(FrozenPeriodModel):
         "likelihood", "impact", "score_change_source", "trend", "progress", "commentary", "reasons",
         "not_rated", "not_rated_reason",
     )
+    # The sections of the update that an owner saves or confirms, each with its fields.
+    SECTIONS = {
+        "score": ("likelihood", "impact", "score_change_source", "not_rated", "not_rated_reason"),
+        "progress": ("trend", "progress", "reasons", "commentary"),
+    }
 
     risk = models.ForeignKey(Risk, on_delete=models.PROTECT, related_name="assessments")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="assessments")
@@ -683,6 +707,16 @@ class Assessment(FrozenPeriodModel):
     not_rated_reason = models.CharField(
         "why it is not rated", max_length=500, blank=True,
         help_text='For example "The risk description is not yet agreed".',
+    )
+
+    # When each section was last saved or confirmed unchanged this quarter (see the docstring).
+    score_checked_at = models.DateTimeField(null=True, blank=True)
+    progress_checked_at = models.DateTimeField(null=True, blank=True)
+    controls_checked_at = models.DateTimeField(null=True, blank=True)
+    commentary_carried_from = models.ForeignKey(
+        ReportingPeriod, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="The quarter that wrote this commentary, when it is the same text as the last "
+        "approved update's; empty when it was written this quarter.",
     )
 
     # The risk as this quarter shows it. Copied from the risk when the update is created,
@@ -932,6 +966,49 @@ class Assessment(FrozenPeriodModel):
                 self.commentary or "None", long=True,
             ))
         return found
+
+    @property
+    def commentary_carried(self) -> bool:
+        """The commentary is the last approved update's, unchanged (commentary_carried_from)."""
+        return self.commentary_carried_from_id is not None
+
+    @property
+    def commentary_is_new(self) -> bool:
+        """Written this quarter: a commentary that is there and not carried forward."""
+        return bool(self.commentary.strip()) and not self.commentary_carried
+
+    @staticmethod
+    def commentary_origin(commentary: str, previous: "Assessment | None") -> int | None:
+        """What commentary_carried_from should hold for `commentary` beside the risk's last
+        approved update `previous`: the id of the quarter that wrote the text, or None."""
+        text = commentary.strip()
+        if previous is None or not text or text != previous.commentary.strip():
+            return None
+        return previous.commentary_carried_from_id or previous.period_id
+
+    def checked(self, section: str) -> bool:
+        """Whether the owner saved or confirmed the section ("score", "progress") this quarter."""
+        return getattr(self, f"{section}_checked_at") is not None
+
+    def missing_in(self, section: str, previous: "Assessment | None") -> dict[str, str]:
+        """missing_for_submission(), for one section's fields only."""
+        fields = self.SECTIONS[section]
+        return {k: v for k, v in self.missing_for_submission(previous).items() if k in fields}
+
+    def unchecked_sections(self, previous: "Assessment | None") -> dict[str, str]:
+        """The sections not yet saved or confirmed this quarter whose answers are otherwise
+        complete (a section with answers missing says so already): key to message."""
+        unchecked = {}
+        if not self.checked("score") and not self.missing_in("score", previous):
+            unchecked["score_checked"] = (
+                "Check the current score: change it, or confirm there is no change this quarter"
+            )
+        if not self.checked("progress") and not self.missing_in("progress", previous):
+            what = "commentary" if self.not_rated else "trend, progress and commentary"
+            unchecked["progress_checked"] = (
+                f"Check the {what}: change it, or confirm there is no change this quarter"
+            )
+        return unchecked
 
     def missing_for_submission(self, previous: "Assessment | None") -> dict[str, str]:
         """What an owner must still answer before submitting: field name to message."""

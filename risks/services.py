@@ -7,9 +7,11 @@ also takes the period's row lock first, so that closing a period and saving into
 """
 
 import datetime
+import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -101,14 +103,64 @@ def check_version(current: Assessment, version: int) -> None:
 
 
 @transaction.atomic
-def save_assessment(*, assessment: Assessment, version: int, by, changes: dict) -> Assessment:
-    """Save an owner's draft answers. Only Assessment.OWNER_FIELDS can be written this way."""
+def save_assessment(
+    *, assessment: Assessment, version: int, by, changes: dict, sections=None
+) -> Assessment:
+    """Save an owner's draft answers. Only Assessment.OWNER_FIELDS can be written this way.
+
+    Saving checks the sections saved (`sections`, by default those whose fields are among
+    the changes): they are no longer "to check" this quarter. Saved commentary is compared
+    with the last approved update's (Assessment.commentary_carried_from).
+    """
     unknown = set(changes) - set(Assessment.OWNER_FIELDS)
     if unknown:
         raise ValueError(f"Not an owner's field: {', '.join(sorted(unknown))}")
+    if sections is None:
+        sections = [name for name, fields in Assessment.SECTIONS.items() if set(fields) & set(changes)]
     lock_open_period(assessment.period_id)
+    now = timezone.now()
+    checks = {f"{section}_checked_at": now for section in sections}
+    if "commentary" in changes:
+        previous = last_approved(assessment.risk, assessment.period)
+        checks["commentary_carried_from_id"] = Assessment.commentary_origin(
+            changes["commentary"], previous
+        )
     return _write(
         assessment, version=version, by=by, reason="Saved draft",
+        states=Assessment.EDITABLE_STATES, **changes, **checks,
+    )
+
+
+SECTION_NAMES = {
+    "score": "current score",
+    "progress": "trend, progress and commentary",
+    "controls": "controls",
+}
+CONFIRMED = "Confirmed no change"  # the history's reason, then ": " and the section's name
+
+
+@transaction.atomic
+def confirm_unchanged(*, assessment: Assessment, version: int, by, section: str) -> Assessment:
+    """The owner confirms a carried-forward section ("score" or "progress") as "No change this
+    quarter": its answers stay as they are, and the section is checked. Refused, with nothing
+    written, when the version is stale, the update cannot be edited, or the section's answers
+    are incomplete (there is nothing whole to confirm: they must be answered and saved)."""
+    if section not in Assessment.SECTIONS:
+        raise ValueError(f"Not a section of the update: {section}")
+    lock_open_period(assessment.period_id)
+    current = current_assessment(assessment.pk)
+    check_version(current, version)
+    previous = last_approved(current.risk, current.period)
+    missing = current.missing_in(section, previous)
+    if missing and current.state in Assessment.EDITABLE_STATES:
+        raise IncompleteUpdate(missing)
+    changes = {f"{section}_checked_at": timezone.now()}
+    if section == "progress":
+        changes["commentary_carried_from_id"] = Assessment.commentary_origin(
+            current.commentary, previous
+        )
+    return _write(
+        current, version=version, by=by, reason=f"{CONFIRMED}: {SECTION_NAMES[section]}",
         states=Assessment.EDITABLE_STATES, **changes,
     )
 
@@ -171,8 +223,11 @@ def return_assessment(*, assessment: Assessment, version: int, by, comment: str)
 
 def _authors(assessment: Assessment) -> set[int]:
     """Whoever saved or submitted the update, as its history records them."""
+    # Confirming a section unchanged vouches for its words as much as writing them.
     written = Assessment.history.filter(
-        id=assessment.pk, history_change_reason__in=["Saved draft", "Submitted"]
+        Q(history_change_reason__in=["Saved draft", "Submitted"])
+        | Q(history_change_reason__startswith=CONFIRMED),
+        id=assessment.pk,
     ).values_list("history_user_id", flat=True)
     return {assessment.submitted_by_id, assessment.updated_by_id, *written} - {None}
 
@@ -196,7 +251,10 @@ def _carried_forward(risk: Risk, period: ReportingPeriod, prev: Assessment | Non
         reasons=prev.reasons if prev else "",
         not_rated=prev.not_rated if prev else False,
         not_rated_reason=prev.not_rated_reason if prev else "",
+        commentary_carried_from_id=Assessment.commentary_origin(prev.commentary, prev)
+        if prev else None,
         # No updated_by: "last saved by" means an owner's save. The history records the opener.
+        # No section is checked: carried forward means "to check".
     )
     draft.copy_definition(risk)
     return draft
@@ -223,8 +281,8 @@ def open_period(
         Assessment.objects.filter(state=Assessment.State.APPROVED, period__start__lt=start)
         .order_by("risk_id", "-period__start")
         .only(
-            "risk_id", "likelihood", "impact", "trend", "progress", "commentary", "reasons",
-            "not_rated", "not_rated_reason",
+            "risk_id", "period_id", "likelihood", "impact", "trend", "progress", "commentary",
+            "reasons", "not_rated", "not_rated_reason", "commentary_carried_from_id",
         )
     ):
         last.setdefault(a.risk_id, a)
@@ -266,6 +324,36 @@ def record_definitions(*, period: ReportingPeriod, risks=None) -> int:
     if risks is not None:
         rows = rows.filter(risk__in=risks)
     return rows.record_definitions()
+
+
+@transaction.atomic
+def set_appetite(*, risk: Risk, appetite: str, was: str, by) -> Risk:
+    """The Planning & Risk Team sets a risk's appetite: the risk, and through
+    record_definitions the open quarter's record of it (a closed quarter keeps its own).
+
+    `was` is appetite_digest() of the text the person started from: if the appetite changed
+    since, nothing is written and StaleVersion carries the risk as it is now.
+    """
+    period = ReportingPeriod.objects.open().first()
+    if period is not None:
+        lock_open_period(period.pk)
+    current = Risk.objects.select_for_update().get(pk=risk.pk)
+    if appetite_digest(current.appetite) != was:
+        raise StaleVersion(current)
+    if current.appetite == appetite:
+        return current
+    current.appetite = appetite
+    current._history_user = by
+    current._change_reason = "Appetite changed"
+    current.save(update_fields=["appetite"])
+    if period is not None:
+        record_definitions(period=period, risks=[current.pk])
+    return current
+
+
+def appetite_digest(appetite: str) -> str:
+    """A short fingerprint of an appetite text, for a form to say which text it started from."""
+    return hashlib.sha256(appetite.encode()).hexdigest()[:16]
 
 
 @transaction.atomic

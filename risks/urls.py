@@ -10,5 +10,6 @@ urlpatterns = [
     path("heatmaps/", registers.heatmaps, name="heatmaps"),
     path("dashboard/", registers.dashboard, name="dashboard"),
     path("risks/<int:pk>/", risks.risk_detail, name="risk"),
+    path("risks/<int:pk>/appetite/", risks.risk_appetite, name="risk-appetite"),
     path("my-risks/", risks.my_risks, name="my-risks"),
 ]

@@ -1,6 +1,11 @@
 """Fixtures every test package shares: the seed, the people, the October 2021 seed's next
 quarter (2021/22 Q3) opened by the team or with changes since Q2, and a big register. A
-package's own fixtures are in its conftest.py."""
+package's own fixtures are in its conftest.py.
+
+Tests that need a real transaction (browser tests, concurrency) empty the database when they
+end, what the migrations wrote included (the self-assessment dimensions). pytest-django runs
+them after the others, but `--dist loadfile` runs a module whole: so no module may mix them
+with other tests (pytest_collection_modifyitems below refuses such a module)."""
 
 import datetime
 import os
@@ -197,3 +202,25 @@ def pytest_report_header(config):
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if not hasattr(config, "workerinput"):
         terminalreporter.write_line(_seed_line())
+
+
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(config, items):
+    kinds: dict[str, set[bool]] = {}
+    for item in items:
+        if item.get_closest_marker("django_db") or {"db", "transactional_db", "live_server"} & set(
+            getattr(item, "fixturenames", ())
+        ):
+            kinds.setdefault(item.nodeid.split("::")[0], set()).add(_transactional(item))
+    mixed = sorted(module for module, found in kinds.items() if len(found) > 1)
+    if mixed:
+        raise pytest.UsageError(
+            "These modules mix tests that empty the database (transaction=True, live_server) "
+            f"with tests that need what the migrations wrote: split them. {', '.join(mixed)}"
+        )

@@ -199,6 +199,16 @@ class ActionForm(forms.Form):
     version = VersionField()
 
 
+class KeyControlForm(forms.Form):
+    """The team's choice for one control: key (shown in Appendix B) or not. The wanted value
+    is sent, never "toggle", so that a page opened before another change cannot undo it."""
+
+    is_key = forms.TypedChoiceField(
+        choices=[("yes", "Key control"), ("no", "Not a key control")],
+        coerce=lambda value: value == "yes",
+    )
+
+
 class ReturnForm(forms.Form):
     comment = forms.CharField(
         label="What should the owner change?",

@@ -1,14 +1,19 @@
 """The Planning & Risk Team's review: the queue of a period's updates, one update beside the
-last approved one (its controls included), approve, and return with a comment."""
+last approved one (its controls included), approve, return with a comment, and mark which of
+its controls are key. Text carried forward unchanged is flagged on both pages."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, FilteredRelation, Q
+from django.db.models import Count, F, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from controls.models import Control, ControlUpdate
 from controls.quarter import control_rows
+from controls.services import set_key_control
 from risks.access import get_assessment_for_review, require_planner
 from risks.locking import StaleVersion
 from risks.models import Assessment, PeriodClosed, ReportingPeriod, Risk, attach_previous
@@ -16,7 +21,8 @@ from risks.pages import choose_period, pagination, url_maker
 from risks.pagination import CountOf, get_page
 from risks.services import InvalidTransition, approve_assessment, last_approved, return_assessment
 
-from .forms import ActionForm, ReturnForm
+from .forms import ActionForm, KeyControlForm, ReturnForm
+from .update import commentary_flag
 
 # Each table of the queue shows its first rows (the updates waiting for review most of them);
 # "Show all" lists one table a page at a time.
@@ -64,6 +70,21 @@ def _queue_counts(period: ReportingPeriod) -> dict[str, int]:
     counts["not_submitted"] = counts[states.DRAFT] + counts["not_started"]
     counts["total"] = updated + counts["not_started"]
     return counts
+
+
+def _with_carried_notes(rows):
+    """Annotate carried_notes: how many of the update's control records this quarter keep the
+    previous record's note unchanged (a subquery: no query of its own)."""
+    carried = (
+        ControlUpdate.objects.filter(
+            period=OuterRef("period"), risk=OuterRef("risk"), note_carried_from__isnull=False
+        )
+        .order_by()
+        .values("period")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return rows.annotate(carried_notes=Coalesce(Subquery(carried), 0))
 
 
 def _with_urls(assessments: list[Assessment]) -> list[Assessment]:
@@ -142,7 +163,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         tables[show] = _with_saver_names(list(page))
     elif show:
         page = get_page(
-            Assessment.objects.filter(period=period, state=QUEUE_LISTS[show])
+            _with_carried_notes(Assessment.objects.filter(period=period, state=QUEUE_LISTS[show]))
             .select_related(*_QUEUE_RELATED).order_by(*_QUEUE_ORDER),
             request.GET.get("page"), QUEUE_PAGE_SIZE,
         )
@@ -158,7 +179,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         # The period as well, so that the database reads the period's updates rather than
         # every update of every quarter to test each against the three subqueries.
         first = (
-            Assessment.objects.filter(first, period=period)
+            _with_carried_notes(Assessment.objects.filter(first, period=period))
             .select_related(*_QUEUE_RELATED).order_by(*_QUEUE_ORDER)
         )
         by_state = {state: name for name, state in QUEUE_LISTS.items()}
@@ -199,13 +220,38 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": control_rows(a.risk, a.period),
             "approve_form": ActionForm(initial={"version": a.version}),
             "return_form": return_form,
+            "commentary_flag": commentary_flag(a, previous),
         },
     )
 
 
+@require_POST
+def review_key_control(request: HttpRequest, pk: int, control_pk: int) -> HttpResponse:
+    """The team marks one of the update's controls as key (shown in Appendix B) or not, from
+    the open quarter onward; a closed quarter's record keeps what it showed."""
+    a = get_assessment_for_review(request, pk)
+    control = get_object_or_404(Control, pk=control_pk, risk=a.risk_id, is_active=True)
+    form = KeyControlForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose whether the control is a key control.")
+        return redirect("quarterly:review-detail", pk=pk)
+    try:
+        set_key_control(control=control, period=a.period, is_key=form.cleaned_data["is_key"],
+                        by=request.user)
+    except PeriodClosed as refused:
+        messages.error(request, f"“{control.title}”: {refused.messages[0]}")
+        return redirect("quarterly:review-detail", pk=pk)
+    messages.success(
+        request,
+        f"“{control.title}” is a key control: Appendix B shows it." if form.cleaned_data["is_key"]
+        else f"“{control.title}” is no longer a key control.",
+    )
+    return redirect(reverse("quarterly:review-detail", args=[pk]) + "#controls")
+
+
 def _queue_row(request: HttpRequest, assessment: Assessment, error: str = "") -> HttpResponse:
     assessment = attach_previous(
-        Assessment.objects.filter(pk=assessment.pk)
+        _with_carried_notes(Assessment.objects.filter(pk=assessment.pk))
         .with_previous_id()
         .select_related("period", *_QUEUE_RELATED)
     )[0]

@@ -17,16 +17,23 @@ from risks.services import (
 
 
 def missing_for_submission(assessment: Assessment) -> dict[str, str]:
-    """Everything the update still lacks, field name to message: its answers, then controls."""
+    """Everything the update still lacks, key to message: its answers, the sections carried
+    forward and not yet saved or confirmed unchanged this quarter, then the controls."""
     previous = last_approved(assessment.risk, assessment.period)
-    return assessment.missing_for_submission(previous) | controls.missing_for_submission(
-        assessment.risk, assessment.period
+    return (
+        assessment.missing_for_submission(previous)
+        | assessment.unchecked_sections(previous)
+        | controls.missing_for_submission(
+            assessment.risk, assessment.period,
+            checked=assessment.controls_checked_at is not None,
+        )
     )
 
 
 @transaction.atomic
 def submit_update(*, assessment: Assessment, version: int, by) -> Assessment:
-    """Submit the update for review: its answers and a status for every active control.
+    """Submit the update for review: its answers and a status for every active control,
+    each section saved or confirmed unchanged this quarter.
 
     Refused, in this order, when it is stale, cannot be submitted from its state, or lacks
     anything (every gap is reported at once).

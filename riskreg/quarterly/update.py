@@ -18,26 +18,67 @@ from risks.services import (
     IncompleteUpdate,
     InvalidTransition,
     NotEditable,
+    confirm_unchanged,
     last_approved,
     save_assessment,
     start_assessment,
 )
 
 from .forms import ActionForm, ProgressForm, ScoreForm
-from .services import submit_update
+from .services import missing_for_submission, submit_update
 
 
 @dataclass
 class Task:
     name: str
     url: str | None
-    status: str  # Completed, Incomplete, Cannot start yet, or a state
+    status: str  # Not started, Incomplete, Completed, Cannot start yet, or a state
     hint: str = ""
     slug: str = ""
+    # Text carried forward unchanged: a short tag, and what to check.
+    flag: str = ""
+    flag_text: str = ""
 
     @property
     def done(self) -> bool:
         return self.status == "Completed"
+
+
+def _section_status(checked: bool, missing: bool) -> str:
+    """Carried forward means "to check": a section not saved or confirmed this quarter is
+    not started, whatever it holds."""
+    if not checked:
+        return "Not started"
+    return "Incomplete" if missing else "Completed"
+
+
+def controls_status(a: Assessment, rows: list[ControlRow]) -> str:
+    """The controls section: each control needs its record this quarter (saved or confirmed
+    unchanged); a risk with no control needs the owner's confirmation."""
+    given = sum(1 for r in rows if r.this is not None)
+    if not rows:
+        return "Completed" if a.controls_checked_at else "Not started"
+    if given == len(rows):
+        return "Completed"
+    return "Incomplete" if given else "Not started"
+
+
+def commentary_flag(a: Assessment, previous: Assessment | None) -> str:
+    """What to say when the commentary is the last approved update's, unchanged."""
+    if a.commentary_carried and previous is not None:
+        return f"The commentary is the same as {previous.period.name}'s"
+    return ""
+
+
+def notes_flag(n: int) -> str:
+    if n == 1:
+        return "1 control note is the same as last quarter's: check it still holds"
+    return f"{n} control notes are the same as last quarter's: check they still hold" if n else ""
+
+
+def carried_notes(rows: list[ControlRow]) -> list[ControlRow]:
+    """The controls whose note this quarter is the previous record's, unchanged."""
+    return [r for r in rows if r.this is not None and r.this.note_carried]
 
 
 def _tasks(update: OpenUpdate, rows: list[ControlRow], previous: Assessment | None) -> list[Task]:
@@ -49,32 +90,39 @@ def _tasks(update: OpenUpdate, rows: list[ControlRow], previous: Assessment | No
     def url(name):
         return reverse(name, args=[risk.pk]) if editable else None
 
-    score_missing = {"likelihood", "score_change_source", "not_rated_reason"} & missing.keys()
-    progress_missing = {"trend", "progress", "reasons", "commentary"} & missing.keys()
+    score_missing = set(Assessment.SECTIONS["score"]) & missing.keys()
+    progress_missing = set(Assessment.SECTIONS["progress"]) & missing.keys()
+    kept = sum(1 for r in rows if r.this is not None and r.this.confirmed_unchanged)
+    same_notes = len(carried_notes(rows))
+    controls_hint = "No controls yet"
+    if rows:
+        controls_hint = f"{len(rows) - waiting} of {len(rows)} checked this quarter"
+        if kept:
+            controls_hint += f" ({kept} with no change)"
     tasks = [
         Task(
             "Current score", url("quarterly:update-score"),
-            "Incomplete" if score_missing else "Completed",
+            _section_status(a.checked("score"), bool(score_missing)),
             "Not rated this quarter" if a.not_rated
             else f"{a.position} ({a.band.label})" if a.band else "Not scored", "score",
         ),
         Task(
             "Commentary" if a.not_rated else "Trend, progress and commentary",
             url("quarterly:update-progress"),
-            "Incomplete" if progress_missing else "Completed",
+            _section_status(a.checked("progress"), bool(progress_missing)),
             " · ".join(x for x in [a.get_trend_display(), a.get_progress_display()] if x),
-            "progress",
+            "progress", flag="Unchanged" if a.commentary_carried else "",
+            flag_text=f"{commentary_flag(a, previous)}: check it still holds",
         ),
         Task(
-            "Controls", url("quarterly:update-controls"),
-            "Incomplete" if waiting else "Completed",
-            f"{len(rows) - waiting} of {len(rows)} updated this quarter" if rows else "No controls yet",
-            "controls",
+            "Controls", url("quarterly:update-controls"), controls_status(a, rows),
+            controls_hint, "controls", flag="Unchanged" if same_notes else "",
+            flag_text=notes_flag(same_notes),
         ),
     ]
     if not editable:
         status = a.get_state_display()
-    elif missing or waiting:
+    elif missing or any(not t.done for t in tasks):
         status = "Cannot start yet"
     else:
         status = "Not started"
@@ -199,13 +247,15 @@ def _conflict(
 
 
 def _save_section(
-    request: HttpRequest, update: OpenUpdate, form, *, fields: list[str], what: str, next_url: str
+    request: HttpRequest, update: OpenUpdate, form, *, fields: list[str], what: str,
+    next_url: str, section: str,
 ) -> HttpResponse:
-    """Save one section of the update: on to the next, or the conflict page if it was stale."""
+    """Save one section of the update (checking it): on to the next, or the conflict page
+    if it was stale."""
     try:
         saved = save_assessment(
             assessment=update.assessment, version=form.cleaned_data["version"],
-            by=request.user, changes=form.changes(),
+            by=request.user, changes=form.changes(), sections=[section],
         )
     except StaleVersion as stale:
         return _conflict(request, update=update, form=form, current=stale.current, fields=fields)
@@ -214,6 +264,45 @@ def _save_section(
         return redirect("quarterly:update", pk=update.risk.pk)
     _saved(request, update, saved, what)
     return redirect(next_url)
+
+
+def _confirm(
+    request: HttpRequest, update: OpenUpdate, section: str, *, what: str, next_url: str
+) -> HttpResponse:
+    """ "No change this quarter": the section's answers stay as they are, and it is checked.
+    Whatever stops it, nothing is written and the person is told why."""
+    here = request.path
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["version"][0])
+        return redirect(here)
+    try:
+        confirm_unchanged(
+            assessment=update.assessment, version=form.cleaned_data["version"],
+            by=request.user, section=section,
+        )
+    except StaleVersion as stale:
+        messages.error(
+            request,
+            f"{_who(stale.current)} changed this update after you opened the page, so nothing "
+            "was confirmed. Check the answers below, then confirm or change them.",
+        )
+        return redirect(here)
+    except IncompleteUpdate as incomplete:
+        messages.error(
+            request, f"{what} cannot be confirmed as it is: {incomplete.messages[0].lower()}."
+        )
+        return redirect(here)
+    except (NotEditable, PeriodClosed) as refused:
+        messages.error(request, refused.messages[0])
+        return redirect("quarterly:update", pk=update.risk.pk)
+    messages.success(request, f"{what}: no change this quarter, confirmed for {update.period}.")
+    return redirect(next_url)
+
+
+def _confirmable(a: Assessment, section: str, previous: Assessment | None) -> bool:
+    """Offer "No change this quarter" for a section not yet checked whose answers are whole."""
+    return not a.checked(section) and not a.missing_in(section, previous)
 
 
 def _score_context(update: OpenUpdate, form: ScoreForm, previous: Assessment | None) -> dict:
@@ -227,6 +316,7 @@ def _score_context(update: OpenUpdate, form: ScoreForm, previous: Assessment | N
         "preview": preview,
         "moves_away": preview is not None and preview.moves_away_from_target(previous),
         "scale": Scale.choices,
+        "confirmable": _confirmable(update.assessment, "score", previous),
     }
 
 
@@ -238,6 +328,11 @@ def update_score(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = update.assessment
     previous = last_approved(update.risk, update.period)
     template = "riskreg/quarterly/assessment_score_form.html"
+    if request.method == "POST" and "unchanged" in request.POST:
+        return _confirm(
+            request, update, "score", what="The current score",
+            next_url=reverse("quarterly:update-progress", args=[pk]),
+        )
     if request.method == "POST":
         form = ScoreForm(request.POST, assessment=assessment, previous=previous)
         if "preview" in request.POST:
@@ -250,6 +345,7 @@ def update_score(request: HttpRequest, pk: int) -> HttpResponse:
                 fields=["likelihood", "impact", "score_change_source", "not_rated",
                         "not_rated_reason"],
                 what="The score was", next_url=reverse("quarterly:update-progress", args=[pk]),
+                section="score",
             )
     else:
         form = ScoreForm(
@@ -273,6 +369,14 @@ def update_progress(request: HttpRequest, pk: int) -> HttpResponse:
     if isinstance(update, HttpResponse):
         return update
     assessment = update.assessment
+    previous = last_approved(update.risk, update.period)
+    if request.method == "POST" and "unchanged" in request.POST:
+        return _confirm(
+            request, update, "progress",
+            what="The commentary" if assessment.not_rated
+            else "The trend, progress and commentary",
+            next_url=reverse("quarterly:update-controls", args=[pk]),
+        )
     if request.method == "POST":
         form = ProgressForm(request.POST, not_rated=assessment.not_rated)
         if form.is_valid():
@@ -280,6 +384,7 @@ def update_progress(request: HttpRequest, pk: int) -> HttpResponse:
                 request, update, form, fields=[n for n in form.fields if n != "version"],
                 what="The trend, progress and commentary were",
                 next_url=reverse("quarterly:update-controls", args=[pk]),
+                section="progress",
             )
     else:
         form = ProgressForm(
@@ -299,8 +404,10 @@ def update_progress(request: HttpRequest, pk: int) -> HttpResponse:
             "risk": update.risk,
             "period": update.period,
             "assessment": assessment,
-            "previous": last_approved(update.risk, update.period),
+            "previous": previous,
             "form": form,
+            "confirmable": _confirmable(assessment, "progress", previous),
+            "flag": commentary_flag(assessment, previous),
         },
     )
 
@@ -310,6 +417,8 @@ SECTION_OF_FIELD = {
     "likelihood": "quarterly:update-score",
     "not_rated_reason": "quarterly:update-score",
     "score_change_source": "quarterly:update-score",
+    "score_checked": "quarterly:update-score",
+    "progress_checked": "quarterly:update-progress",
     "trend": "quarterly:update-progress",
     "progress": "quarterly:update-progress",
     "reasons": "quarterly:update-progress",
@@ -363,6 +472,13 @@ def update_check(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("risks:my-risks")
     previous = last_approved(update.risk, update.period)
+    editable = a.state in Assessment.EDITABLE_STATES
+    # What is still to answer or to check, listed before the person tries to submit.
+    to_do = [] if problems or not editable else [
+        (message, reverse(SECTION_OF_FIELD[field], args=[pk]))
+        for field, message in missing_for_submission(a).items()
+    ]
+    rows = control_rows(update.risk, update.period)
     return render(
         request,
         "riskreg/quarterly/update_check.html",
@@ -371,11 +487,13 @@ def update_check(request: HttpRequest, pk: int) -> HttpResponse:
             "period": update.period,
             "assessment": a,
             "previous": previous,
-            "rows": control_rows(update.risk, update.period),
-            "editable": a.state in Assessment.EDITABLE_STATES,
+            "rows": rows,
+            "editable": editable,
             "can_submit": a.can_become(Assessment.State.SUBMITTED),
             "problems": problems,
+            "to_do": to_do,
             "moves_away": a.moves_away_from_target(previous),
+            "commentary_flag": commentary_flag(a, previous),
         },
         status=status,
     )

@@ -1,6 +1,6 @@
 """The controls section of the quarterly update: each control's status and note this quarter
 (edited in place with htmx, and without JavaScript as plain pages), adding a control, and
-keeping last quarter's statuses."""
+"No change this quarter" (keeping last quarter's statuses and notes, recorded as such)."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -37,6 +37,7 @@ def update_controls(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "risk": update.risk,
             "period": update.period,
+            "assessment": update.assessment,
             "rows": rows,
             "waiting": [r for r in rows if r.this is None],
             "carry_forward": sum(1 for r in rows if r.this is None and r.previous),
@@ -150,9 +151,12 @@ def controls_carry_forward(request: HttpRequest, pk: int) -> HttpResponse:
     except (NotEditable, PeriodClosed) as refused:
         messages.error(request, refused.messages[0])
         return redirect("quarterly:update", pk=pk)
-    messages.success(
-        request,
-        f"{n} control{'s' if n != 1 else ''} marked unchanged since last quarter." if n
-        else "No control had a status from last quarter to keep.",
-    )
+    if n:
+        text = (f"No change this quarter: {n} control{'s' if n != 1 else ''} marked unchanged "
+                "since last quarter.")
+    elif update.assessment and not control_rows(update.risk, update.period):
+        text = "No change this quarter: the risk has no controls to report."
+    else:
+        text = "No control had a status from last quarter to keep."
+    messages.success(request, text)
     return redirect("quarterly:update-controls", pk=pk)

@@ -37,4 +37,9 @@ urlpatterns = [
     path("review/<int:pk>/", review.review_detail, name="review-detail"),
     path("review/<int:pk>/approve/", review.review_approve, name="review-approve"),
     path("review/<int:pk>/return/", review.review_return, name="review-return"),
+    path(
+        "review/<int:pk>/controls/<int:control_pk>/key/",
+        review.review_key_control,
+        name="review-key-control",
+    ),
 ]

@@ -1,15 +1,21 @@
-"""A risk's page (its quarters and its history) and the signed-in person's own risks."""
+"""A risk's page (its quarters and its history), its appetite (the team's to set), and the
+signed-in person's own risks."""
 
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.db.models import F, FilteredRelation, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from .. import timeline
-from ..access import can_edit_risk, get_risk_for_user
+from ..access import can_edit_risk, get_risk_for_user, require_planner
+from ..forms import AppetiteForm
+from ..locking import StaleVersion
 from ..models import Assessment, ReportingPeriod, Risk, RiskLead, lead_names, lead_names_subquery
+from ..services import appetite_digest, set_appetite
 
 
 @dataclass
@@ -109,4 +115,47 @@ def my_risks(request: HttpRequest) -> HttpResponse:
             "waiting": waiting,
             "overdue": period is not None and timezone.localdate() > period.deadline,
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def risk_appetite(request: HttpRequest, pk: int) -> HttpResponse:
+    """/risks/<pk>/appetite/: the Planning & Risk Team sets the risk's appetite, from the open
+    quarter onward (its record of the risk follows; a closed quarter keeps its own)."""
+    require_planner(request)
+    risk = get_risk_for_user(request, pk)
+    period = ReportingPeriod.objects.open().first()
+    status, conflict = 200, False
+    if request.method == "POST":
+        form = AppetiteForm(request.POST)
+        if form.is_valid():
+            try:
+                set_appetite(risk=risk, appetite=form.cleaned_data["appetite"],
+                             was=form.cleaned_data["was"], by=request.user)
+            except StaleVersion as stale:
+                # Someone else saved first: keep what was typed, show what is stored now.
+                risk = stale.current
+                form = AppetiteForm({"appetite": form.cleaned_data["appetite"],
+                                     "was": appetite_digest(risk.appetite)})
+                form.is_valid()
+                form.add_error(
+                    "appetite",
+                    "Someone changed the appetite after you opened this page, so yours was not "
+                    "saved. What it says now is shown beside it: check, then save again",
+                )
+                status, conflict = 409, True
+            else:
+                messages.success(
+                    request,
+                    f"Risk {risk.ref} {risk.title}: appetite saved"
+                    + (f" for {period} onward." if period else "."),
+                )
+                return redirect("risks:risk", pk=pk)
+        else:
+            status = 400
+    else:
+        form = AppetiteForm(initial={"appetite": risk.appetite, "was": appetite_digest(risk.appetite)})
+    return render(
+        request, "risks/risk_appetite_form.html",
+        {"risk": risk, "form": form, "period": period, "conflict": conflict}, status=status,
     )

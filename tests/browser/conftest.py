@@ -10,11 +10,27 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
 from django.test import Client
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import Browser, Page, sync_playwright
 
 # Playwright's sync API keeps an event loop in this thread; the ORM calls here are synchronous.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+
+class OneRequestAtATime(WSGIServer):
+    """The live server, serving one request at a time.
+
+    Its requests share the test's one in-memory SQLite connection: Django's threaded server
+    lets two pages' requests (a team page's htmx swap while the owner's page loads) use it at
+    once, and SQLite then hands one thread the other's rows (IndexError in the ORM, a 500)."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+LiveServerThread.server_class = OneRequestAtATime
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -7,7 +7,6 @@ saved. Now both pass the form's check, the database refuses the second, and its 
 """
 
 import importlib
-import threading
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -16,9 +15,7 @@ from django.urls import reverse
 
 from controls import services
 from controls.models import Control
-from riskreg.quarterly import forms as control_forms
 from risks.models import Assessment
-from tests.risks.test_locking import _closing, concurrent_connections, in_thread
 
 CLASH = "This risk already has a control with that name"
 NEW = {"title": "Late-night patrols", "description": "", "milestone": "", "status": "in_progress",
@@ -60,48 +57,6 @@ def test_a_clash_only_the_database_sees_is_a_form_error(
 def test_another_integrity_error_is_not_reported_as_a_clash(q3, risk1, owner):
     with pytest.raises(IntegrityError):
         services.add_control(risk=risk1, period=q3, by=owner, **{**NEW, "title": ""})
-
-
-@pytest.mark.django_db(transaction=True)
-def test_two_people_adding_the_same_control_at_once(
-    tmp_path, q3, risk1, owner, lead, monkeypatch
-):
-    """Two real requests on two connections; both pass the form's check before either saves."""
-    both_checked = threading.Barrier(2)
-    check = control_forms.NewControlForm.clean_title
-
-    def clean_title_then_wait(form):
-        title = check(form)
-        both_checked.wait(10)
-        return title
-
-    monkeypatch.setattr(control_forms.NewControlForm, "clean_title", clean_title_then_wait)
-    clients = {}
-    for user in (owner, lead):
-        clients[user.username] = Client()
-        clients[user.username].force_login(user)
-    titles = {"owner": "Late-night patrols", "lead": "LATE-NIGHT PATROLS"}
-    responses = {}
-
-    def post(username):
-        responses[username] = clients[username].post(
-            reverse("quarterly:control-add", args=[risk1.pk]), {**NEW, "title": titles[username]}
-        )
-
-    with concurrent_connections(tmp_path):
-        threads = [threading.Thread(target=_closing(lambda u=u: post(u))) for u in clients]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(30)
-        assert sorted(r.status_code for r in responses.values()) == [200, 302]
-        loser = next(r for r in responses.values() if r.status_code == 200)
-        assert CLASH in loser.text
-        stored = in_thread(lambda: list(
-            Control.objects.filter(risk=risk1, title__iexact="late-night patrols")
-            .values_list("title", flat=True)
-        ))
-        assert len(stored) == 1
 
 
 def test_the_migration_numbers_titles_that_differ_only_in_case():

@@ -8,7 +8,7 @@ from controls.models import Control, ControlUpdate
 from controls.services import add_control, carry_forward_controls, save_control_update
 from riskreg.quarterly.services import submit_update
 from risks.models import Assessment
-from risks.services import NotEditable, StaleVersion
+from risks.services import NotEditable, StaleVersion, confirm_unchanged
 
 
 def test_a_control_update_is_versioned(q3, control, owner, lead):
@@ -56,5 +56,8 @@ def test_a_new_control_belongs_to_the_period_it_was_added_in(q3, risk1, owner):
 def test_keeping_last_quarters_statuses(q3, draft, risk1, owner):
     assert carry_forward_controls(risk=risk1, period=q3, by=owner) == 2
     assert carry_forward_controls(risk=risk1, period=q3, by=owner) == 0
-    submitted = submit_update(assessment=draft, version=1, by=owner)
+    # Carried-forward answers are confirmed too before submitting (issue 14).
+    for version, section in enumerate(["score", "progress"], start=1):
+        confirm_unchanged(assessment=draft, version=version, by=owner, section=section)
+    submitted = submit_update(assessment=draft, version=3, by=owner)
     assert submitted.state == "submitted"

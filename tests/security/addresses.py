@@ -72,7 +72,7 @@ def _admin_path(key: str, world) -> str | None:
 def path_for(key: str, world) -> str:
     """The address the tests open for the URL pattern `key`."""
     w = world
-    risk_pages = ("risks:risk", "quarterly:update", "quarterly:update-score", "quarterly:update-progress",
+    risk_pages = ("risks:risk", "risks:risk-appetite", "quarterly:update", "quarterly:update-score", "quarterly:update-progress",
                   "quarterly:update-controls", "quarterly:control-add", "quarterly:update-check",
                   "quarterly:controls-unchanged")
     if key in risk_pages:
@@ -89,6 +89,7 @@ def path_for(key: str, world) -> str:
         "quarterly:review-approve": [w.assessment2],
         "quarterly:review-return": [w.assessment2],
         "quarterly:review-detail": [w.assessment2],
+        "quarterly:review-key-control": [w.assessment1, w.control1],
         "quarterly:periods": [], "quarterly:period-open": [],
         "quarterly:period-close": [w.q3],
         "quarterly:control-update": [w.risk1, w.control1],

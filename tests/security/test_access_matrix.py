@@ -21,7 +21,8 @@ from controls.models import Control
 from maturity.models import Dimension, PlanItem
 from riskreg.report.forms import FRONT_MATTER, PROSE
 from riskreg.report.models import Report
-from risks.models import Assessment
+from risks.models import Assessment, Risk
+from risks.services import appetite_digest
 
 from .addresses import admin_model_keys, path_for, patterns
 from .conftest import ROLES, admin_form_data, client_for, digest, rolled_back, rows_by_table
@@ -56,6 +57,9 @@ EXPECTED = {
     ("risks:heatmaps", "GET"):                (302, 200, 200, 200, 200, 200, 200, 302),
     ("risks:dashboard", "GET"):               (302, 200, 200, 200, 200, 200, 200, 302),
     ("risks:risk", "GET"):                    (302, 200, 200, 200, 200, 200, 200, 302),
+    # A risk's appetite: the team's to set (issue 14); owners and readers get 403
+    ("risks:risk-appetite", "GET"):           (302, 403, 403, 403, 200, 403, 200, 302),
+    ("risks:risk-appetite", "POST"):          (302, 403, 403, 403, 302, 403, 302, 302),
     ("risks:my-risks", "GET"):                (302, 200, 200, 200, 200, 200, 200, 302),
     # Risk 1's quarterly update: its owner, its lead and the team; readers get 403
     ("quarterly:update", "GET"):               (302, 200, 403, 200, 200, 403, 200, 302),
@@ -80,6 +84,9 @@ EXPECTED = {
     ("quarterly:review-approve", "POST"):         (302, 403, 403, 403, 302, 403, 302, 302),
     ("quarterly:review-return", "GET"):           (302, 403, 403, 403, 200, 403, 200, 302),
     ("quarterly:review-return", "POST"):          (302, 403, 403, 403, 302, 403, 302, 302),
+    # Key controls are the team's to mark (issue 14), never an owner's
+    ("quarterly:review-key-control", "GET"):      (302, 405, 405, 405, 405, 405, 405, 302),
+    ("quarterly:review-key-control", "POST"):     (302, 403, 403, 403, 302, 403, 302, 302),
     ("quarterly:periods", "GET"):                 (302, 403, 403, 403, 200, 403, 200, 302),
     ("quarterly:period-open", "GET"):             (302, 403, 403, 403, 200, 403, 200, 302),
     # 2021/22 Q3 is open, so opening another is refused on the form (nothing written)
@@ -195,6 +202,7 @@ def post_data(key: str, w) -> dict:
     a2 = Assessment.objects.get(pk=w.assessment2)
     item9 = PlanItem.objects.get(pk=w.item9)
     draft = Report.objects.get(pk=w.draft_report)
+    key_now = Control.objects.get(pk=w.control1).is_key
     data = {
         "logout": {},
         # The world's axes record of "someone" at 10.0.0.1
@@ -209,6 +217,10 @@ def post_data(key: str, w) -> dict:
         "quarterly:update-check": {"version": a1.version},
         "quarterly:review-approve": {"version": a2.version},
         "quarterly:review-return": {"comment": "Say what changed.", "version": a2.version},
+        # The opposite of what the control is now, so that the team's POST writes.
+        "quarterly:review-key-control": {"is_key": "no" if key_now else "yes"},
+        "risks:risk-appetite": {"appetite": "Low appetite for serious violence.",
+                                "was": appetite_digest(Risk.objects.get(pk=w.risk1).appetite)},
         "quarterly:period-open": {"name": "2022/23 Q1", "slug": "2022-23-q1", "start": "2022-01-01",
                               "end": "2022-03-31", "deadline": "2022-03-01"},
         "quarterly:period-close": {"incomplete": "on"},

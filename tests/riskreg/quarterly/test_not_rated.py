@@ -30,8 +30,13 @@ def test_not_rated_is_carried_forward_and_needs_only_the_reason_and_commentary(
     progress = client.get(reverse("quarterly:update-progress", args=[risk10.risk_id])).text
     assert 'name="trend"' not in progress and 'name="progress"' not in progress
     assert 'name="commentary"' in progress
+    # Carried forward means "to check" (issue 14): each section is confirmed unchanged first.
+    for n, name in enumerate(["quarterly:update-score", "quarterly:update-progress"]):
+        client.post(reverse(name, args=[risk10.risk_id]),
+                    {"unchanged": "1", "version": risk10.version + n})
+    client.post(reverse("quarterly:controls-unchanged", args=[risk10.risk_id]))
     response = client.post(
-        reverse("quarterly:update-check", args=[risk10.risk_id]), {"version": risk10.version}
+        reverse("quarterly:update-check", args=[risk10.risk_id]), {"version": risk10.version + 2}
     )
     assert response.status_code == 302
     risk10.refresh_from_db()
