@@ -3,11 +3,13 @@ quarter (2021/22 Q3) opened by the team or with changes since Q2, and a big regi
 package's own fixtures are in its conftest.py.
 
 Tests that need a real transaction (browser tests, concurrency) empty the database when they
-end, what the migrations wrote included (the self-assessment dimensions). pytest-django runs
-them after the others, but `--dist loadfile` runs a module whole: so no module may mix them
-with other tests (pytest_collection_modifyitems below refuses such a module)."""
+end, what the migrations wrote included (the self-assessment dimensions), and pytest-xdist may
+run other tests after them on the same worker: `pytest_runtest_teardown` writes it
+again after each such test. No module mixes the two kinds (pytest_collection_modifyitems
+refuses one): a module runs whole on one worker, and its own fixtures would not expect it."""
 
 import datetime
+import importlib
 import os
 import random
 
@@ -15,6 +17,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from pytest_django.plugin import blocking_manager_key
 
 from controls.models import Control
 from risks.models import Assessment, Post, Risk
@@ -224,3 +227,20 @@ def pytest_collection_modifyitems(config, items):
             "These modules mix tests that empty the database (transaction=True, live_server) "
             f"with tests that need what the migrations wrote: split them. {', '.join(mixed)}"
         )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a test that emptied the database, the rows its migrations wrote, written again.
+
+    A hook wrapper, not a fixture: it runs once every fixture, the database's flush included,
+    has been torn down."""
+    try:
+        return (yield)
+    finally:
+        if _transactional(item):
+            from django.apps import apps
+
+            dimensions = importlib.import_module("maturity.migrations.0003_questionnaire_dimensions")
+            with item.config.stash[blocking_manager_key].unblock():
+                dimensions.add_dimensions(apps, None)
