@@ -1,0 +1,30 @@
+"""The models of the risks app, one module per idea; everything is importable from here."""
+
+from .assessment import AnswerChange, Assessment, AssessmentPillar, attach_previous, link_pillars
+from .assessment_queries import AssessmentQuerySet
+from .choices import RAG_FOR_PROGRESS, TREND_ARROWS, Progress, Rag, ScoreChangeSource, Trend
+from .frozen import FrozenPeriodModel, FrozenPeriodQuerySet, both_or_neither, scale_check
+from .periods import PeriodClosed, PeriodQuerySet, ReportingPeriod
+from .registers import Pillar, Post, Register, RegisterQuerySet
+from .risk import (
+    Horizon,
+    Risk,
+    RiskLead,
+    RiskQuerySet,
+    lead_names,
+    lead_names_subquery,
+    risks_with_definitions,
+    short_term_first,
+)
+from .roles import AUDIT_PANEL, PLANNING_TEAM, is_panel, is_planner, reads_everything, sees_drafts
+
+__all__ = [
+    "AUDIT_PANEL", "PLANNING_TEAM", "RAG_FOR_PROGRESS", "TREND_ARROWS",
+    "AnswerChange", "Assessment", "AssessmentPillar", "AssessmentQuerySet", "FrozenPeriodModel",
+    "FrozenPeriodQuerySet", "Horizon", "PeriodClosed", "PeriodQuerySet", "Pillar", "Post",
+    "Progress", "Rag", "Register", "RegisterQuerySet", "ReportingPeriod", "Risk", "RiskLead",
+    "RiskQuerySet", "ScoreChangeSource", "Trend",
+    "attach_previous", "both_or_neither", "is_panel", "is_planner", "lead_names",
+    "lead_names_subquery", "link_pillars", "reads_everything", "risks_with_definitions",
+    "scale_check", "sees_drafts", "short_term_first",
+]
