@@ -10,18 +10,18 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from maturity.models import ActionPlan, PlanAction, PlanItem, Theme
-from riskreg.report.data import (
+from riskreg.report.data import build
+from riskreg.report.document import render_body
+from riskreg.report.models import Report
+from riskreg.report.text import join_words
+from riskreg.report.words import (
     Figures,
     ScoreChange,
-    build,
     progress_options_words,
     register_words,
     risk_name,
     score_changes_words,
 )
-from riskreg.report.document import render_body
-from riskreg.report.models import Report
-from riskreg.report.text import join_words
 from risks.models import Assessment, ReportingPeriod, Risk
 from risks.text import Block
 from tests.factories import (
