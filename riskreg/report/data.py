@@ -164,10 +164,10 @@ class ReportDocument:
         if not missing:
             return f"For each risk: its appetite, {rest}."
         if len(missing) == len(self.road_to_target):
-            return f"For each risk: {rest}. No risk appetite is recorded for these risks yet."
+            return f"For each risk: {rest}. Risk appetite is not yet recorded for these risks."
         return (
-            f"For each risk: its appetite where one is recorded, {rest}. No risk appetite is "
-            f"recorded yet for {named_risks(missing)}."
+            f"For each risk: its appetite where one is recorded, {rest}. Risk appetite is not "
+            f"yet recorded for {named_risks(missing)}."
         )
 
     @property

@@ -4,7 +4,7 @@ quarter ("No update since 2021/22 Q3"). Pure functions of the data handed to the
 queries are data.py's.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from risks.changes import Arrivals
 from risks.models import Assessment, Horizon, Progress, Rag, ScoreChangeSource
@@ -55,7 +55,7 @@ class ScoreChange:
     before: int
     after: int
     source: str  # ScoreChangeSource, or "" when the owner gave no reason
-    title: str = ""
+    title: str = field(default="", compare=False)  # for the sentences that name the risk
 
     @property
     def direction(self) -> str:
