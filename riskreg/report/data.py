@@ -266,7 +266,8 @@ def _road_to_target(report: Report, assessments: list[Assessment], chosen: set[i
 
 
 def build(report: Report, *, public: bool = False, preview: bool = False) -> ReportDocument:
-    """The whole report: 16 queries (with Appendix B risks chosen), however many risks.
+    """The whole report: 15 queries (with Appendix B risks chosen), however many risks, and
+    one more when a commentary is carried unchanged from an earlier quarter.
 
     `preview` marks computed words (text.computed) for the preview page; the PDF and the
     published record are built without marks.

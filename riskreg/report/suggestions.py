@@ -59,7 +59,7 @@ def _reasons(a: Assessment, before: Assessment | None) -> list[str]:
 
 def suggestions(report: Report) -> list[Suggestion]:
     """Each risk of the report's quarter, in ref order, with why it might be discussed and
-    which of its choices were carried over from the last report: five queries."""
+    which of its choices were carried over from the last report: six queries."""
     period, register = report.period, report.register
     rows = list(Assessment.objects.of_register(register).shown(period, None).order_by("ref"))
     previous = period.previous()

@@ -25,7 +25,7 @@ from controls.models import Control
 from controls.services import carry_forward_controls, save_control_update
 from riskreg.quarterly.services import close_quarter, submit_update
 from riskreg.report.data import build
-from riskreg.report.document import pdf_bytes
+from riskreg.report.document import pdf_bytes, render_body
 from riskreg.report.models import PROSE_FIELDS, Report
 from riskreg.report.services import create_report, update_report
 from riskreg.report.suggestions import suggestions
@@ -339,3 +339,12 @@ def test_the_editor_lists_the_names_once_and_shows_what_each_section_gives_now(c
     assert "following the refresh" not in html
     assert "{green_count} of our risks are on track." in html
     assert "“Ten of our risks are on track.”" in html
+
+
+def test_the_paper_and_the_suggestions_cost_a_fixed_number_of_queries(world, january, django_assert_num_queries):
+    """One query more than October 2021's 15: the risks whose carried commentary is reprinted."""
+    january = Report.objects.select_related("period", "register").get(pk=january.pk)
+    with django_assert_num_queries(16):
+        render_body(build(january))
+    with django_assert_num_queries(6):
+        suggestions(january)
