@@ -103,8 +103,9 @@ class ReportForm(forms.ModelForm):
             "not on track are always discussed."
         )
         self.fields["appendix_b_risks"].help_text = (
-            "Appendix B (Official Sensitive) sets out each one's appetite, key controls and "
-            "overall assessment."
+            "Appendix B (Official Sensitive) sets out each one's appetite (where one is "
+            "recorded), key controls and overall assessment, with the reasons where progress "
+            "is not on track."
         )
         # A commentary carried unchanged from an earlier quarter prints "No update since …"
         # unless the team chooses to print it again: only those risks are offered.

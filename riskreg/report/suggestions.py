@@ -47,7 +47,7 @@ def _reasons(a: Assessment, before: Assessment | None) -> list[str]:
     if a.not_rated or not a.progress:
         found.append("Not rated")
     elif a.progress != Progress.ON_TRACK:
-        found.append(f"Not on track ({a.get_progress_display()})")
+        found.append(f"Not on track: {a.get_progress_display()}")
     if before is not None:
         was, now = before.band, a.band
         if was and now and was.key != now.key:

@@ -297,7 +297,7 @@ def test_reasons_the_commentary_already_gives_are_not_printed_twice(world):
 def test_the_compose_page_suggests_risks_from_the_data_and_shows_carried_choices(client, world, january):
     found = {s.assessment.ref: s.reasons for s in suggestions(january)}
     assert found[4] == ["Band changed from High to Medium", "RAG changed from amber to green"]
-    assert found[7] == ["Not on track (Limited)"]
+    assert found[7] == ["Not on track: Limited"]
     assert found[12] == ["New this quarter"]
     assert found[10] == ["Not rated"]
     assert found[2] == []
