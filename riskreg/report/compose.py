@@ -8,6 +8,7 @@ from django import forms
 from .data import build
 from .forms import PROSE, SECTIONS
 from .models import Report
+from .services import CONTINUATIONS
 from .suggestions import Suggestion, suggestions
 from .text import TOKEN, capfirst
 from .words import score_change_sentences
@@ -22,6 +23,7 @@ class Section:
     copied: bool = False  # copied from the last report and not yet edited or confirmed
     confirmed: bool = False  # its "checked" box is ticked in the form as posted
     opening: str = ""  # the computed sentence this section's text continues
+    not_copied: bool = False  # left behind by the copy: it explained the last report's figures
     tokens: list[tuple[str, str]] = field(default_factory=list)  # ({name}, what it gives now)
 
 
@@ -49,6 +51,9 @@ def compose_context(report: Report, form) -> dict:
                 entry.copied = name in waiting
                 entry.confirmed = name in confirmed
                 entry.opening = opening.get(name, "")
+                entry.not_copied = bool(
+                    report.copied_from_id and name in CONTINUATIONS and not text.strip()
+                )
                 used = dict.fromkeys(m[1].lower() for m in TOKEN.finditer(text))
                 entry.tokens = [(f"{{{n}}}", doc.tokens[n]) for n in used if doc.tokens.get(n)]
             entries.append(entry)

@@ -21,9 +21,11 @@ CARRIED_FORWARD = [
     "recommendations", "introduction", "position_notes", "further_notes", "maturity",
     "equality", "financial", "legal", "risk_implications",
 ]
-# Names whose words the team continued in their own ("{score_changes} following the refresh
-# rather than …"): the continuation explained that report's figures, so a copy leaves the
-# whole sentence behind rather than glue it onto the next quarter's (issue 14).
+# A typed explanation of the figures belongs to its report (issue 14): a copy leaves behind
+# the sections that continue the computed figures' paragraphs, and every sentence that
+# continued a name in the team's own words ("{score_changes} following the refresh rather
+# than …"), rather than glue them onto the next quarter's figures.
+CONTINUATIONS = {"summary_notes", "position_notes"}
 CONTINUED_TOKENS = {"score_changes"}
 
 
@@ -65,7 +67,9 @@ def create_report(
     if previous:
         for name in CARRIED_FORWARD:
             value = getattr(previous, name)
-            if name in PROSE_FIELDS:
+            if name in CONTINUATIONS:
+                value = ""
+            elif name in PROSE_FIELDS:
                 value = without_sentences_holding(value, CONTINUED_TOKENS)
             setattr(report, name, value)
         # Every copied section is "to check" until someone edits or confirms it.

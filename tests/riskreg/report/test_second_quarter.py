@@ -166,7 +166,9 @@ def test_a_report_started_from_the_last_flags_every_copied_section(client, world
     copied = [n for n in PROSE_FIELDS if getattr(report, n).strip()]
     assert report.copied_from == world.october
     assert report.unchecked_sections() == copied
-    assert len(copied) == 11  # all but the empty further notes and the score-change sentence
+    # All but the empty further notes and the two that continued October's figures.
+    assert len(copied) == 10
+    assert not report.summary_notes and not report.position_notes
     assert f"{len(copied)} sections copied from it are marked to check" in response.text
     html = client.get(reverse("reports:edit", args=[report.pk])).text
     assert html.count(COPIED) == len(copied)
@@ -178,23 +180,23 @@ def test_publishing_is_refused_until_each_copied_section_is_edited_or_confirmed(
     client.force_login(world.composer)
     publish = reverse("reports:publish", args=[january.pk])
     refused = client.post(publish, {"version": january.version}, follow=True)
-    assert "11 sections copied from" in refused.text and "still to check" in refused.text
+    assert "10 sections copied from" in refused.text and "still to check" in refused.text
     january.refresh_from_db()
     assert not january.is_published
 
-    # One section edited, two confirmed: the other eight still wait, and are named.
+    # One section edited, two confirmed: the other seven still wait, and are named.
     waiting = january.unchecked_sections()
     response = client.post(reverse("reports:edit", args=[january.pk]), form_data(
         january, key_considerations="Risk and Assurance Board met on 7 December.",
-        confirmed=waiting[:2],
+        confirmed=waiting[-2:],
     ))
     assert response.status_code == 302
     january.refresh_from_db()
     assert january.unchecked_sections() == [
-        n for n in waiting[2:] if n != "key_considerations"
+        n for n in waiting[:-2] if n != "key_considerations"
     ]
     refused = client.post(publish, {"version": january.version}, follow=True)
-    assert "8 sections copied from" in refused.text and "Equality and diversity impact" in refused.text
+    assert "7 sections copied from" in refused.text and "Equality and diversity impact" in refused.text
     assert not Report.objects.get(pk=january.pk).is_published
 
     # The rest confirmed as they stand: now it can be published.
