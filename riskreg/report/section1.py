@@ -30,7 +30,6 @@ class Part:
     item: Numbered | None = None
 
 
-
 @dataclass
 class Words:
     """How this rendering writes: the filled-in figures, the team's prose, the risks whose

@@ -206,7 +206,6 @@ class Figures:
         return capfirst(join_words(parts)) + "."
 
 
-
 def risk_name(title: str) -> str:
     """ "PUBLIC & LOCAL ENGAGEMENT" → "Public and Local Engagement", as section 1 names risks."""
     small = {"and", "of", "the", "to", "in", "for", "on", "a"}
@@ -225,7 +224,6 @@ def register_words(name: str) -> str:
             words = words[: -len(suffix)]
             break
     return words.lower() or "corporate"
-
 
 
 def named_risks(rows: list[Assessment]) -> str:
@@ -255,8 +253,6 @@ def record_sentences(
                 capfirst(f"{named_risks(rows)} {'was' if n == 1 else 'were'} {done} this quarter.")
             )
     return sentences
-
-
 
 
 def no_update_words(a: Assessment) -> str:
