@@ -15,7 +15,7 @@ class ReportAdmin(ReadOnlyHistoryAdmin):
     list_display = ["__str__", "period", "register", "status_label", "published_at"]
     list_filter = ["register", "period"]
     list_select_related = ["period", "register"]
-    filter_horizontal = ["noted_risks", "appendix_b_risks"]
+    filter_horizontal = ["noted_risks", "appendix_b_risks", "reprinted_risks"]
     readonly_fields = ["published_at", "published_by", "created_at", "created_by",
                        "updated_at", "updated_by", "version"]
     exclude = ["snapshot"]

@@ -6,7 +6,8 @@ same forever: later edits to risks, controls or the action plan, which belong to
 cannot change a paper the Audit Panel has already received.
 """
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
@@ -14,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from . import pdf
 from .data import ReportDocument, build
 from .models import Report
+from .text import COMPUTED_CLOSE, COMPUTED_OPEN, plain
 
 SNAPSHOT_FORMAT = 1
 VARIANTS = {False: "full", True: "public"}
@@ -31,6 +33,20 @@ class Rendered:
 
 def render_body(doc: ReportDocument) -> str:
     return render_to_string("riskreg/report/document.html", {"doc": doc})
+
+
+_MARKED = re.compile(f"{COMPUTED_OPEN}([^{COMPUTED_OPEN}{COMPUTED_CLOSE}]*){COMPUTED_CLOSE}")
+_TITLE = re.compile(r'<h1 class="rr-report__title">(.*?)</h1>', re.DOTALL)
+
+
+def for_preview(html: str) -> str:
+    """The document as the preview page shows it: computed words in an element of their own
+    (the marks come from data.build(preview=True); typed text has had any removed), and the
+    paper's title a level-2 heading, the page's own <h1> being the only one."""
+    html = plain(_MARKED.sub(r'<span class="rr-computed">\1</span>', html))
+    return _TITLE.sub(
+        r'<p class="rr-report__title" role="heading" aria-level="2">\1</p>', html, count=1
+    )
 
 
 def _from_snapshot(snapshot: dict, public: bool) -> Rendered:
@@ -65,13 +81,24 @@ def freeze(report: Report) -> dict:
     return snapshot
 
 
-def render(report: Report, *, public: bool = False) -> tuple[Rendered, ReportDocument | None]:
-    """The report's HTML, and (for a draft) the data it came from, for the preview's notes."""
+def render(
+    report: Report, *, public: bool = False, preview: bool = False
+) -> tuple[Rendered, ReportDocument | None]:
+    """The report's HTML, and (for a draft) the data it came from, for the preview's notes.
+
+    `preview`: as the preview page shows it (for_preview); otherwise as the PDF prints it.
+    """
     if report.is_published and report.snapshot is not None:
-        return _from_snapshot(report.snapshot, public), None
-    doc = build(report, public=public)
+        rendered = _from_snapshot(report.snapshot, public)
+        if preview:
+            body = mark_safe(for_preview(rendered.body))  # noqa: S308 - our own HTML, see above
+            rendered = replace(rendered, body=body)
+        return rendered, None
+    doc = build(report, public=public, preview=preview)
+    html = render_body(doc)
     rendered = Rendered(
-        body=mark_safe(render_body(doc)),  # noqa: S308 - rendered by our autoescaping templates
+        # Rendered by our autoescaping templates; for_preview adds only fixed elements.
+        body=mark_safe(for_preview(html) if preview else html),  # noqa: S308
         title=doc.title,
         author=report.author,
         created=doc.created,

@@ -2,11 +2,11 @@ from django import forms
 
 from risks.formfields import ChoiceField, MultipleChoiceField
 from risks.govuk_forms import GovukDateField
-from risks.models import Register, ReportingPeriod, Risk
+from risks.models import Assessment, Register, ReportingPeriod, Risk
 
-from .data import TOKENS
 from .models import PROSE_FIELDS, Report
 from .text import unknown_tokens
+from .words import TOKENS
 
 FRONT_MATTER = [
     "organisation", "organisation_full", "panel", "title", "author", "protective_marking",
@@ -68,8 +68,11 @@ class ReportForm(forms.ModelForm):
 
     class Meta:
         model = Report
-        fields = [*FRONT_MATTER, *PROSE, "noted_risks", "appendix_b_risks"]
-        field_classes = {"noted_risks": MultipleChoiceField, "appendix_b_risks": MultipleChoiceField}
+        fields = [*FRONT_MATTER, *PROSE, "noted_risks", "appendix_b_risks", "reprinted_risks"]
+        field_classes = {
+            "noted_risks": MultipleChoiceField, "appendix_b_risks": MultipleChoiceField,
+            "reprinted_risks": MultipleChoiceField,
+        }
         labels = {
             "organisation": "Organisation (short name)",
             "organisation_full": "Organisation (in full)",
@@ -79,7 +82,7 @@ class ReportForm(forms.ModelForm):
         }
         widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in PROSE} | {
             name: forms.CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes--small"})
-            for name in ("noted_risks", "appendix_b_risks")
+            for name in ("noted_risks", "appendix_b_risks", "reprinted_risks")
         }
 
     def __init__(self, *args, **kwargs):
@@ -100,15 +103,40 @@ class ReportForm(forms.ModelForm):
             "not on track are always discussed."
         )
         self.fields["appendix_b_risks"].help_text = (
-            "Appendix B (Official Sensitive) sets out each one's appetite, key controls and "
-            "overall assessment."
+            "Appendix B (Official Sensitive) sets out each one's appetite (where one is "
+            "recorded), key controls and overall assessment, with the reasons where progress "
+            "is not on track."
         )
-        # What each name gives is listed above the form (report/report_form.html).
+        # A commentary carried unchanged from an earlier quarter prints "No update since …"
+        # unless the team chooses to print it again: only those risks are offered.
+        carried = (
+            Assessment.objects.filter(
+                period=report.period_id, risk__register=report.register_id,
+                commentary_carried_from__isnull=False, retired=False,
+            )
+            .select_related("commentary_carried_from")
+            .order_by("ref")
+        )
+        since = {a.risk_id: a.commentary_carried_from.name for a in carried}
+        reprinted = self.fields["reprinted_risks"]
+        reprinted.queryset = in_period.filter(pk__in=list(since))
+        reprinted.label_from_instance = (
+            lambda r: f"Risk {r.ref}: {r.title} (unchanged since {since[r.pk]})"
+        )
+        reprinted.help_text = (
+            "Section 1 prints “No update since <quarter>” for a commentary carried unchanged "
+            "from an earlier quarter. Tick a risk to print its commentary again in this report."
+        )
+        self.carried_commentaries = bool(since)
+        # What each name gives is listed once, above the form (report/report_form.html).
         self.tokens = TOKENS
-        tokens = ", ".join(f"{{{name}}}" for name in TOKENS)
-        for name in PROSE:
-            field = self.fields[name]
-            field.help_text = f"{field.help_text} Figures: write {tokens} and the report fills them in."
+        # Copied sections still to check: each one's box sits beside it (report_form.html).
+        # Any section may be named, so that a form opened before someone else checked a
+        # section is not refused for it; the service ignores sections already checked.
+        self.fields["confirmed"] = forms.MultipleChoiceField(
+            choices=[(name, report.section_label(name)) for name in PROSE],
+            required=False, widget=forms.CheckboxSelectMultiple,
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -123,6 +151,9 @@ class ReportForm(forms.ModelForm):
                     + ", ".join(f"{{{t}}}" for t in TOKENS),
                 )
         return cleaned
+
+    def confirmed_sections(self) -> list[str]:
+        return list(self.cleaned_data.get("confirmed") or [])
 
     def changed_fields(self) -> dict:
         values = {name: self.cleaned_data[name] for name in [*FRONT_MATTER, *PROSE]}

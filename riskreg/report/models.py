@@ -7,6 +7,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from simple_history.models import HistoricalRecords
 
 from risks.models import Register, ReportingPeriod, Risk, is_panel, is_planner
@@ -134,6 +135,20 @@ class Report(models.Model):
         Risk, related_name="appendix_b_reports", blank=True,
         verbose_name="risks in Appendix B",
     )
+    # Section 1 prints "No update since <quarter>" for a commentary carried unchanged from an
+    # earlier quarter, unless the team chooses to print it again for this report.
+    reprinted_risks = models.ManyToManyField(
+        Risk, related_name="reprinted_in_reports", blank=True,
+        verbose_name="unchanged commentaries to print again",
+    )
+
+    # Copied means "to check": the report this one started from, and the prose sections
+    # copied from it that nobody has yet edited or confirmed (publishing waits for them).
+    copied_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        editable=False,
+    )
+    sections_to_check = models.JSONField(default=list, blank=True, editable=False)
 
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     published_by = models.ForeignKey(
@@ -155,7 +170,8 @@ class Report(models.Model):
 
     objects = ReportQuerySet.as_manager()
     history = HistoricalRecords(
-        m2m_fields=[noted_risks, appendix_b_risks], excluded_fields=["snapshot"]
+        m2m_fields=[noted_risks, appendix_b_risks, reprinted_risks],
+        excluded_fields=["snapshot"],
     )
 
     class Meta:
@@ -194,6 +210,21 @@ class Report(models.Model):
     @property
     def status_label(self) -> str:
         return "Published" if self.is_published else "Draft"
+
+    def unchecked_sections(self) -> list[str]:
+        """The prose sections copied from the last report that nobody has edited or
+        confirmed yet, in the report's order: publishing is refused while there are any."""
+        waiting = set(self.sections_to_check or ())
+        return [name for name in PROSE_FIELDS if name in waiting]
+
+    def section_label(self, name: str) -> str:
+        return capfirst(self._meta.get_field(name).verbose_name)
+
+    @property
+    def copied_label(self) -> str:
+        """ "Copied from Met Risk Management Report – 4 October 2021: check it" """
+        source = str(self.copied_from) if self.copied_from_id else "the last report"
+        return f"Copied from {source}: check it"
 
     def filename(self, *, public: bool = False) -> str:
         slug = self.title.lower().replace(" ", "-")

@@ -9,7 +9,8 @@ from django.utils import timezone
 from risks.models import Assessment, Register, ReportingPeriod
 
 from .document import freeze
-from .models import Report
+from .models import PROSE_FIELDS, Report
+from .text import without_sentences_holding
 
 # What a new report takes over from the last one: the front matter and every prose section.
 # The figures are never copied; they are counted again from the new period.
@@ -20,6 +21,12 @@ CARRIED_FORWARD = [
     "recommendations", "introduction", "position_notes", "further_notes", "maturity",
     "equality", "financial", "legal", "risk_implications",
 ]
+# A typed explanation of the figures belongs to its report (issue 14): a copy leaves behind
+# the sections that continue the computed figures' paragraphs, and every sentence that
+# continued a name in the team's own words ("{score_changes} following the refresh rather
+# than …"), rather than glue them onto the next quarter's figures.
+CONTINUATIONS = {"summary_notes", "position_notes"}
+CONTINUED_TOKENS = {"score_changes"}
 
 
 class ReportConflict(Exception):
@@ -59,7 +66,17 @@ def create_report(
                     created_by=by, updated_by=by)
     if previous:
         for name in CARRIED_FORWARD:
-            setattr(report, name, getattr(previous, name))
+            value = getattr(previous, name)
+            if name in CONTINUATIONS:
+                value = ""
+            elif name in PROSE_FIELDS:
+                value = without_sentences_holding(value, CONTINUED_TOKENS)
+            setattr(report, name, value)
+        # Every copied section is "to check" until someone edits or confirms it.
+        report.copied_from = previous
+        report.sections_to_check = [
+            name for name in PROSE_FIELDS if getattr(report, name).strip()
+        ]
     report._history_user = by
     report.save()
     if previous:
@@ -79,14 +96,23 @@ def create_report(
 @transaction.atomic
 def update_report(
     *, report: Report, version: int, fields: dict, noted_risks=None, appendix_b_risks=None,
-    by=None,
+    reprinted_risks=None, confirmed=(), by=None,
 ) -> Report:
-    """Save the team's edits, refusing a stale form (optimistic locking on `version`)."""
+    """Save the team's edits, refusing a stale form (optimistic locking on `version`).
+
+    A copied section is checked once its text is changed, or once it is in `confirmed`
+    (the team read it and it holds for this report as it stands).
+    """
     current = Report.objects.select_for_update().get(pk=report.pk)
     if current.is_published:
         raise ReportPublished()
     if current.version != version:
         raise ReportConflict(current)
+    checked = set(confirmed) | {
+        name for name, value in fields.items()
+        if name in PROSE_FIELDS and value != getattr(current, name)
+    }
+    current.sections_to_check = [n for n in current.unchecked_sections() if n not in checked]
     for name, value in fields.items():
         setattr(current, name, value)
     current.version += 1
@@ -97,7 +123,23 @@ def update_report(
         current.noted_risks.set(noted_risks)
     if appendix_b_risks is not None:
         current.appendix_b_risks.set(appendix_b_risks)
+    if reprinted_risks is not None:
+        current.reprinted_risks.set(reprinted_risks)
     return current
+
+
+def unchecked_message(report: Report) -> str:
+    """Why a report with copied sections still to check cannot be published, or ""."""
+    waiting = report.unchecked_sections()
+    if not waiting:
+        return ""
+    names = "; ".join(report.section_label(name) for name in waiting)
+    source = str(report.copied_from) if report.copied_from_id else "the last report"
+    return (
+        f"{len(waiting)} section{'s' if len(waiting) != 1 else ''} copied from {source} "
+        f"{'is' if len(waiting) == 1 else 'are'} still to check: {names}. Edit each one, or "
+        "confirm it on the edit page, before publishing."
+    )
 
 
 @transaction.atomic
@@ -118,6 +160,9 @@ def publish_report(*, report: Report, version: int | None = None, by=None) -> Re
             f"{current.period} is still open: close it before publishing its report, so that "
             "the figures are final."
         )
+    # Copied words are checked before the Panel reads them (issue 14).
+    if message := unchecked_message(current):
+        raise ValidationError(message)
     current.published_at = timezone.now()
     current.published_by = by
     current.version += 1

@@ -68,7 +68,30 @@ def join_words(parts: list[str], separator: str = ", ") -> str:
 
 
 def capfirst(text: str) -> str:
+    if text.startswith(COMPUTED_OPEN):
+        return COMPUTED_OPEN + capfirst(text[1:])
     return text[:1].upper() + text[1:]
+
+
+# Computed words, in the preview only, travel between these two marks (characters of Unicode's
+# private use area, which no one types): document.py turns each marked run into an element of
+# its own once the HTML is escaped, so the team can tell the data's words from their own.
+COMPUTED_OPEN, COMPUTED_CLOSE = "\ue000", "\ue001"
+
+
+def computed(words: str) -> str:
+    """The words marked as computed; empty stays empty (fill() takes out its sentence)."""
+    return f"{COMPUTED_OPEN}{words}{COMPUTED_CLOSE}" if words else words
+
+
+def plain(text: str) -> str:
+    """Typed text without the marks, so that nothing typed can pass for computed."""
+    return text.replace(COMPUTED_OPEN, "").replace(COMPUTED_CLOSE, "")
+
+
+def without_sentences_holding(text: str, names: set[str]) -> str:
+    """The text less every sentence that holds one of the names in braces."""
+    return _without_empty_sentences(text, dict.fromkeys(names, ""))
 
 
 # Tokens --------------------------------------------------------------------------------------

@@ -10,9 +10,17 @@ from risks.models import is_planner
 
 from . import document
 from .access import can_read_reports, get_report_for_user
-from .forms import SECTIONS, NewReportForm, ReportForm
+from .compose import compose_context
+from .forms import NewReportForm, ReportForm
 from .models import Report
-from .services import ReportConflict, ReportPublished, create_report, publish_report, update_report
+from .services import (
+    ReportConflict,
+    ReportPublished,
+    create_report,
+    publish_report,
+    unchecked_message,
+    update_report,
+)
 
 
 def _wants_public(request: HttpRequest) -> bool:
@@ -49,8 +57,13 @@ def report_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            waiting = len(report.unchecked_sections())
             messages.success(
-                request, "Report started from the last report's text. Check each section."
+                request,
+                f"Report started from {report.copied_from}: {waiting} section"
+                f"{'s' if waiting != 1 else ''} copied from it {'is' if waiting == 1 else 'are'}"
+                " marked to check. Edit or confirm each one before publishing."
+                if report.copied_from_id else "Report started.",
             )
             return redirect("reports:edit", report.pk)
     return render(request, "riskreg/report/report_new.html", {"form": form})
@@ -59,7 +72,8 @@ def report_new(request: HttpRequest) -> HttpResponse:
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request, pk)
     public = _wants_public(request)
-    rendered, doc = document.render(report, public=public)
+    rendered, doc = document.render(report, public=public, preview=True)
+    can_edit = is_planner(request.user) and not report.is_published
     return render(
         request,
         "riskreg/report/report_detail.html",
@@ -68,7 +82,10 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rendered": rendered,
             "doc": doc,
             "public": public,
-            "can_edit": is_planner(request.user) and not report.is_published,
+            "can_edit": can_edit,
+            "unchecked": unchecked_message(report) if can_edit else "",
+            "appetite_sections": [report.section_label(n) for n in doc.appetite_unpromised]
+            if doc and can_edit else [],
         },
     )
 
@@ -88,6 +105,8 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 fields=form.changed_fields(),
                 noted_risks=form.cleaned_data["noted_risks"],
                 appendix_b_risks=form.cleaned_data["appendix_b_risks"],
+                reprinted_risks=form.cleaned_data["reprinted_risks"],
+                confirmed=form.confirmed_sections(),
                 by=request.user,
             )
         except ReportConflict as exc:
@@ -103,11 +122,10 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Report saved.")
             return redirect(report)
-    sections = [(title, [form[name] for name in names]) for title, names in SECTIONS]
     return render(
         request,
         "riskreg/report/report_form.html",
-        {"report": report, "form": form, "sections": sections, "conflict": conflict},
+        {"report": report, "form": form, "conflict": conflict, **compose_context(report, form)},
         status=409 if conflict else 200,
     )
 

@@ -150,6 +150,8 @@ def test_report_form(w):
         "meeting_year": ["2022", *YEARS],
         "version": [str(draft.version), str(draft.version), "0", str(draft.version + 1)],
         "noted_risks": [risks[:2], [], ["999999"]], "appendix_b_risks": [risks[:1], []],
+        "reprinted_risks": [[], ["999999"], risks[:1]],
+        "confirmed": [[], ["key_considerations"], ["not-a-section"], list(PROSE)],
     }
     report = check_form(client_for(w, "planner"), reverse("reports:edit", args=[draft.pk]),
                         fields)

@@ -10,18 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from maturity.models import ActionPlan, PlanAction, PlanItem, Theme
-from riskreg.report.data import (
-    Figures,
-    ScoreChange,
-    build,
-    progress_options_words,
-    register_words,
-    risk_name,
-    score_changes_words,
-)
+from riskreg.report.data import build
 from riskreg.report.document import render_body
 from riskreg.report.models import Report
-from riskreg.report.text import join_words
+from riskreg.report.words import ScoreChange
 from risks.models import Assessment, ReportingPeriod, Risk
 from risks.text import Block
 from tests.factories import (
@@ -271,91 +263,3 @@ def test_the_benchmark_is_filled_in_where_the_text_asks_for_it(october, planner)
                            levels={d.pk: 4 for d in Dimension.objects.all()})
     text = numbered(build(october))["1.11"].blocks[0].text
     assert text.startswith("We analysed the self-assessments. In 2021/22, 1 of 1 OCU / BCU")
-
-
-def figures(green=0, amber=0, red=0, **kw):
-    total = green + amber + red
-    return Figures(total=total, approved=total, green=green, amber=amber, red=red,
-                   appendix_b=kw.get("appendix_b", 0))
-
-
-def test_the_october_2021_summary_sentence_comes_from_the_counts():
-    assert figures(green=8, amber=2).summary_sentence == (
-        "In terms of progress against our corporate risks, eight are assessed by the respective "
-        "risk owners and working leads to be 'green' and two risks are assessed to be 'amber'."
-    )
-
-
-def test_the_october_2021_position_sentence_starts_with_a_capital():
-    assert figures(green=8, amber=2).position_sentence == (
-        "Eight risks are reporting a 'green' status and on track this quarter and two risks "
-        "are reporting an 'amber' status."
-    )
-
-
-def test_sentences_agree_in_number_and_name_red_risks():
-    f = figures(green=1, amber=1, red=3)
-    assert f.summary_sentence == (
-        "In terms of progress against our corporate risks, one is assessed by the respective "
-        "risk owners and working leads to be 'green', one risk is assessed to be 'amber' and "
-        "three risks are assessed to be 'red'."
-    )
-    assert f.position_sentence == (
-        "One risk is reporting a 'green' status and on track this quarter, one risk is "
-        "reporting an 'amber' status and three risks are reporting a 'red' status."
-    )
-
-
-def test_a_colour_nobody_reports_is_left_out():
-    assert figures(amber=2).position_sentence == "Two risks are reporting an 'amber' status."
-    assert "green" not in figures(amber=2).summary_sentence
-
-
-def test_no_assessed_risk_says_so():
-    assert figures().summary_sentence.endswith("none has yet been assessed.")
-    assert figures().position_sentence == "No risk has reported its progress this quarter yet."
-
-
-def test_risk_names_read_as_section_1_writes_them():
-    assert risk_name("VIOLENT CRIME") == "Violent Crime"
-    assert risk_name("PUBLIC & LOCAL ENGAGEMENT") == "Public and Local Engagement"
-    assert risk_name("LEGITIMACY") == "Legitimacy"
-    assert register_words("Corporate risk register") == "corporate"
-    assert register_words("Frontline Policing register") == "frontline policing"
-
-
-def test_progress_options_are_counted_and_listed_from_the_choices():
-    assert progress_options_words() == (
-        "four possible options: On track; Limited; Slipped and No progress"
-    )
-    assert join_words(["a", "b", "c"], separator="; ") == "a; b and c"
-
-
-def changes(*rows):
-    return [ScoreChange(i, horizon, before, after, source)
-            for i, (horizon, before, after, source) in enumerate(rows, 1)]
-
-
-@pytest.mark.parametrize(
-    ("rows", "words"),
-    [
-        ([], ""),
-        ([("long", 9, 6, "reassessment")],
-         "one long-term risk has seen a decrease in score, but this is due to a reassessment of "
-         "score"),
-        ([("short", 9, 6, "controls"), ("short", 8, 4, "controls")],
-         "two short-term risks have seen a decrease in score as a result of controls being "
-         "implemented"),
-        ([("short", 9, 6, "controls"), ("long", 8, 4, "reassessment"), ("long", 8, 4, "")],
-         "three risks (one short-term and two long-term) have seen a decrease in score: one as a "
-         "result of controls being implemented, one due to a reassessment of score and one with "
-         "no reason recorded"),
-        ([("long", 6, 9, "reassessment")],
-         "one long-term risk has seen an increase in score due to a reassessment of score"),
-        ([("long", 6, 9, ""), ("short", 6, 3, "controls"), ("long", 4, 6, "")],
-         "one short-term risk has seen a decrease in score as a result of controls being "
-         "implemented. Two long-term risks have seen an increase in score"),
-    ],
-)
-def test_score_changes_in_words(rows, words):
-    assert score_changes_words(changes(*rows)) == words

@@ -11,11 +11,14 @@ from riskreg.report import text as report_text
 from riskreg.report.text import (
     Numberer,
     capfirst,
+    computed,
     count_noun,
     fill,
     join_words,
     number_words,
+    plain,
     unknown_tokens,
+    without_sentences_holding,
 )
 from risks.text import Block, blocks
 
@@ -207,3 +210,23 @@ def test_filling_10000_names_scans_each_character_a_few_times(monkeypatch):
     assert per_char_large < 5
     assert per_char_large < per_char_small * 1.1
     assert fill(large, VALUES) == "Intro. " + "Eight are green.\n- Eight\n\n" * 2_500
+
+
+def test_computed_words_are_marked_and_typed_text_cannot_pass_for_them():
+    marked = computed("eight")
+    assert marked != "eight" and plain(marked) == "eight"
+    assert computed("") == ""  # an empty value still takes its sentence out
+    assert plain(capfirst(marked)) == "Eight"
+    filled = fill("{green_count} are green. Some {green_count}.", {"green_count": marked})
+    assert plain(filled) == "Eight are green. Some eight."
+    assert plain(f"typed {marked[0]}x{marked[-1]}") == "typed x"
+
+
+def test_a_copy_leaves_out_the_sentences_that_continued_a_name():
+    text = (
+        "Eight are green. {score_changes} following the refresh rather than as a result of "
+        "controls.\n\n- {score_changes} here too\n- Kept."
+    )
+    left = without_sentences_holding(text, {"score_changes"})
+    assert blocks(left) == [Block("p", "Eight are green."), Block("ul", items=("Kept.",))]
+    assert without_sentences_holding("No names.", {"score_changes"}) == "No names."
