@@ -73,11 +73,13 @@ def test_the_panel_reads_and_downloads_a_published_report(client, october, panel
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
     assert response["Content-Disposition"] == (
-        'attachment; filename="met-risk-management-report-2021-10.pdf"'
+        'attachment; filename="met-risk-management-report-2021-10-full-OFFICIAL-SENSITIVE.pdf"'
     )
     public = client.get(urls(october)["public pdf"])
     assert public.status_code == 200
-    assert "2021-10-public.pdf" in public["Content-Disposition"]
+    assert public["Content-Disposition"] == (
+        'attachment; filename="met-risk-management-report-2021-10-public-OFFICIAL.pdf"'
+    )
 
 
 def test_the_panel_cannot_see_drafts_or_change_reports(client, draft, october, panel):
@@ -238,8 +240,9 @@ def test_the_form_names_each_figure_and_accepts_the_computed_sentences(client, d
 
 def test_a_report_is_published_only_once_its_period_is_closed(client, draft, planner):
     client.force_login(planner)
-    response = client.post(reverse("reports:publish", args=[draft.pk]), {"version": draft.version},
-                           follow=True)
+    response = client.post(reverse("reports:publish", args=[draft.pk]),
+                           {"version": draft.version, "confirm": "on"})
+    assert response.status_code == 200
     assert "still open" in response.text
     draft.refresh_from_db()
     assert not draft.is_published
@@ -249,7 +252,7 @@ def test_publishing_freezes_the_report_and_the_panel_then_sees_it(client, octobe
     Report.objects.filter(pk=october.pk).update(published_at=None)
     client.force_login(planner)
     response = client.post(reverse("reports:publish", args=[october.pk]),
-                           {"version": october.version})
+                           {"version": october.version, "confirm": "on"})
     assert response.status_code == 302
     october.refresh_from_db()
     assert october.is_published and october.published_by == planner
