@@ -296,7 +296,65 @@ def test_a_second_download_of_the_same_report_comes_from_the_cache(october):
 
 
 def test_a_table_that_runs_onto_the_next_page_repeats_its_header_row(october):
-    header = "Ref Risk Trend Risk Description Risk Owner Working Lead(s) Target position"
-    continued = next(p for p in october["pages"] if "ESTATES Failure to adapt" in p)
-    assert header in continued
-    assert "LONG-TERM" not in continued  # the caption stays with the table's first page
+    """Appendix C runs over several pages (Appendix A's tables share one page since issue 14)."""
+    header = ("Ref Source Issue / Problem Action Owner Initial milestone date What does success "
+              "look like? Update")
+    start = next(i for i, p in enumerate(october["pages"]) if "Appendix C – Risk maturity" in p
+                 and header in p)
+    following = october["pages"][start + 1:]
+    assert following and all(header in page for page in following)
+    assert all("Appendix C – Risk maturity" not in page for page in following)
+
+
+# Issue 14: what the paper says about itself, and its layout ---------------------------------
+
+
+def test_a_page_that_continues_an_appendix_b_risk_names_it(october):
+    pages = appendix_b_pages(october["pages"])
+    continued = [p for p in pages if re.search(r"Risk \d+ \(continued\)", p)]
+    assert continued, "Risk 1's controls run onto a second page"
+    for page in continued:
+        ref = re.search(r"Risk (\d+) \(continued\)", page)[1]
+        # The risk's heading is on an earlier page: this one carries on its tables.
+        assert f"Risk {ref}: " not in page
+    first = pages[0]
+    assert "(continued)" not in first
+
+
+def test_the_heat_maps_key_is_in_the_pdf_and_says_the_marks_are_not_the_trend(october):
+    page = next(p for p in october["pages"] if "SHORT-TERM HEAT MAP" in p)
+    assert "Key to the heat maps" in page
+    assert "These marks are not the trend." in page
+    assert "↓ improving, ↔ stable, ↑ worsening" in page
+    # Risk 2 (trend stable) moves towards its target with the target's mark, never "2↓".
+    assert "2↓" not in page and "2 ⇓T" in page
+
+
+def test_appendix_c_gives_each_action_its_row_and_each_milestone_once(october):
+    text = " ".join(october["pages"])
+    assert "Dec-21 • Dec-21" not in text and "Dec-21 Dec-21" not in text
+    # Item 2's four actions each beside its milestone, in the seed's order.
+    assert re.search(r"Refresh the Planning and Risk intranet page.*?Nov-21", text)
+    assert re.search(r"Expand membership of Risk Forum.*?Oct-21", text)
+
+
+@pytest.fixture(scope="module")
+def draft_october(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        report = load_october()
+        Report.objects.filter(pk=1).update(published_at=None, snapshot=None)
+        report.refresh_from_db()
+        data = {"full": page_texts(pdf_bytes(report, use_cache=False)),
+                "public": page_texts(pdf_bytes(report, public=True, use_cache=False)),
+                "names": (report.filename(), report.filename(public=True))}
+        transaction.set_rollback(True)
+    return data
+
+
+def test_every_page_of_a_draft_says_draft_and_so_does_its_filename(draft_october):
+    for version in ("full", "public"):
+        for n, page in enumerate(draft_october[version], start=1):
+            assert page.count("DRAFT") >= 2, (version, n)  # at the top and by the page number
+            assert f"DRAFT · Page {n} of" in page
+    assert all(name.startswith("DRAFT-") for name in draft_october["names"])
+    assert all("OFFICIAL" in page for page in draft_october["public"])
