@@ -115,18 +115,16 @@ def _render_pdf(report: Report, *, public: bool, fetcher=None, use_cache: bool =
     )
 
 
-def _keep(report: Report, public: bool) -> bytes:
-    variant = VARIANTS[public]
+def _keep(report: Report, public: bool) -> None:
     data = _render_pdf(report, public=public, use_cache=False)
     try:
         with transaction.atomic():
             ReportFile.objects.create(
-                report=report, variant=variant, data=data,
+                report=report, variant=VARIANTS[public], data=data,
                 sha256=hashlib.sha256(data).hexdigest(),
             )
     except IntegrityError:  # kept meanwhile by another request: theirs is the record
-        return kept_file(report, public=public)
-    return data
+        pass
 
 
 def keep_files(report: Report) -> None:
@@ -149,13 +147,11 @@ def kept_file(report: Report, *, public: bool) -> bytes | None:
 def pdf_bytes(
     report: Report, *, public: bool = False, fetcher=None, use_cache: bool = True
 ) -> bytes:
-    """The report as a PDF. A published report's is the file kept when it was published
-    (one published before files were kept is rendered from its frozen HTML once, and kept);
-    a draft's is rendered from the data. A caller's own fetcher always renders."""
+    """The report as a PDF. A published report's is the file kept when it was published; a
+    draft's, or one published before files were kept (the seed's), is rendered: reading
+    never writes. A caller's own fetcher always renders."""
     if report.is_published and fetcher is None:
         kept = kept_file(report, public=public)
         if kept is not None:
             return kept
-        freeze(report)
-        return _keep(report, public)
     return _render_pdf(report, public=public, fetcher=fetcher, use_cache=use_cache)
