@@ -3,9 +3,9 @@ riskreg/report/; the sign-in throttle's count is here (riskreg/signin.py)."""
 
 from django.db import models
 
-from .report.models import Report, ReportQuerySet
+from .report.models import Report, ReportFile, ReportQuerySet
 
-__all__ = ["Report", "ReportQuerySet", "SignInCount"]
+__all__ = ["Report", "ReportFile", "ReportQuerySet", "SignInCount"]
 
 
 class SignInCount(models.Model):

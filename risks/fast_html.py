@@ -78,7 +78,7 @@ def movement_pieces(
     escaped: the pieces every risk with the same current and target position shares
     (risks.heatmaps caches them per position pair)."""
     arrow_html = (
-        f'<span class="rr-heatmap__dir" aria-hidden="true">{escape(arrow)}</span>'
+        f' <span class="rr-heatmap__dir" aria-hidden="true">{escape(arrow)}T</span>'
         if arrow else ""
     )
     line = f"{escape(position)} "

@@ -32,12 +32,14 @@ def numbered(count: int) -> bool:
     """Whether a map or table of `count` risks gives each risk's number (see DETAIL_LIMIT)."""
     return count <= DETAIL_LIMIT
 
-# Direction of travel on the drawn grid: (likelihood step, impact step) -> arrow.
-# Likelihood rises up the page and impact to the right.
+# Direction of the target on the drawn grid: (likelihood step, impact step) -> arrow.
+# Likelihood rises up the page and impact to the right. Double arrows, always followed by
+# "T" on the map (fast_html.movement_pieces): the trend's single arrows (↓ ↔ ↑) mean
+# something else, and a risk's "2↓" read as an improving trend (issue 14).
 _ARROWS = {
-    (-1, -1): "↙", (-1, 0): "↓", (-1, 1): "↘",
-    (0, -1): "←", (0, 0): "", (0, 1): "→",
-    (1, -1): "↖", (1, 0): "↑", (1, 1): "↗",
+    (-1, -1): "⇙", (-1, 0): "⇓", (-1, 1): "⇘",
+    (0, -1): "⇐", (0, 0): "", (0, 1): "⇒",
+    (1, -1): "⇖", (1, 0): "⇑", (1, 1): "⇗",
 }
 
 

@@ -205,6 +205,18 @@ def _same(text: str) -> str:
     return text
 
 
+_SHORT_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "June", "July", "Aug", "Sept", "Oct", "Nov",
+                 "Dec"]
+
+
+def plan_as_of(plan: ActionPlan, rows: list[ThemeRows], meeting: datetime.date) -> str:
+    """ "Sept 2021": the month of the plan's own date, or of its latest update logged by the
+    meeting, so a later report's Appendix C is not titled with the first plan's month."""
+    logged = [e.date for t in rows for r in t.items for e in r.log if e.date <= meeting]
+    d = max([plan.date, *logged])
+    return f"{_SHORT_MONTHS[d.month - 1]} {d.year}"
+
+
 def _day(d: datetime.date) -> str:
     return f"{d.day} {d:%B %Y}"
 
@@ -361,7 +373,8 @@ def build(report: Report, *, public: bool = False, preview: bool = False) -> Rep
         Appendix("A", f"Summary of {register_named} risks and heat maps – {month}"),
         Appendix("B", f"'Road to target' assessments for example {register_named} risks – {month}",
                  sensitive=True),
-        Appendix("C", f"{plan.title} {plan.as_of}" if plan else "Risk maturity action plan"),
+        Appendix("C", f"{plan.title} {plan_as_of(plan, plan_rows, report.meeting_date)}"
+                 if plan else "Risk maturity action plan"),
     ]
     created, modified = metadata_dates(report)
     horizons = [

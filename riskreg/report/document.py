@@ -3,18 +3,22 @@
 A draft is rendered from the live data every time. A published report is rendered once and
 its HTML kept in `Report.snapshot` (both the full and the public version), so it reads the
 same forever: later edits to risks, controls or the action plan, which belong to no period,
-cannot change a paper the Audit Panel has already received.
+cannot change a paper the Audit Panel has already received. Its two PDFs are kept too
+(ReportFile), as the bytes the Panel received: a later stylesheet or renderer cannot change
+them either.
 """
 
+import hashlib
 import re
 from dataclasses import dataclass, replace
 
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from . import pdf
 from .data import ReportDocument, build
-from .models import Report
+from .models import Report, ReportFile
 from .text import COMPUTED_CLOSE, COMPUTED_OPEN, plain
 
 SNAPSHOT_FORMAT = 1
@@ -31,8 +35,29 @@ class Rendered:
     frozen: bool
 
 
+@dataclass(frozen=True)
+class Paper:
+    """What the file says about itself: its marking (the highest of what it holds), the
+    seed's "Non restricted paper" where that is true, and DRAFT until it is published."""
+
+    marking: str
+    handling: str
+    draft: bool
+
+    @classmethod
+    def of(cls, report: Report, *, public: bool) -> "Paper":
+        return cls(
+            marking=report.marking(public=public),
+            handling=report.handling(public=public),
+            draft=not report.is_published,
+        )
+
+
 def render_body(doc: ReportDocument) -> str:
-    return render_to_string("riskreg/report/document.html", {"doc": doc})
+    return render_to_string(
+        "riskreg/report/document.html",
+        {"doc": doc, "paper": Paper.of(doc.report, public=doc.public)},
+    )
 
 
 _MARKED = re.compile(f"{COMPUTED_OPEN}([^{COMPUTED_OPEN}{COMPUTED_CLOSE}]*){COMPUTED_CLOSE}")
@@ -108,12 +133,52 @@ def render(
     return rendered, doc
 
 
-def pdf_bytes(
-    report: Report, *, public: bool = False, fetcher=None, use_cache: bool = True
-) -> bytes:
+def _render_pdf(report: Report, *, public: bool, fetcher=None, use_cache: bool = True) -> bytes:
     rendered, _ = render(report, public=public)
     return pdf.render_pdf(
         body=rendered.body, title=rendered.title, author=rendered.author,
         created=rendered.created, modified=rendered.modified,
         fetcher=fetcher, use_cache=use_cache,
     )
+
+
+def _keep(report: Report, public: bool) -> None:
+    data = _render_pdf(report, public=public, use_cache=False)
+    try:
+        with transaction.atomic():
+            ReportFile.objects.create(
+                report=report, variant=VARIANTS[public], data=data,
+                sha256=hashlib.sha256(data).hexdigest(),
+            )
+    except IntegrityError:  # kept meanwhile by another request: theirs is the record
+        pass
+
+
+def keep_files(report: Report) -> None:
+    """Render a published report's two PDFs once and keep them (publishing calls this)."""
+    freeze(report)
+    have = set(ReportFile.objects.filter(report=report).values_list("variant", flat=True))
+    for public, variant in VARIANTS.items():
+        if variant not in have:
+            _keep(report, public)
+
+
+def kept_file(report: Report, *, public: bool) -> bytes | None:
+    data = (
+        ReportFile.objects.filter(report=report, variant=VARIANTS[public])
+        .values_list("data", flat=True).first()
+    )
+    return bytes(data) if data is not None else None
+
+
+def pdf_bytes(
+    report: Report, *, public: bool = False, fetcher=None, use_cache: bool = True
+) -> bytes:
+    """The report as a PDF. A published report's is the file kept when it was published; a
+    draft's, or one published before files were kept (the seed's), is rendered: reading
+    never writes. A caller's own fetcher always renders."""
+    if report.is_published and fetcher is None:
+        kept = kept_file(report, public=public)
+        if kept is not None:
+            return kept
+    return _render_pdf(report, public=public, fetcher=fetcher, use_cache=use_cache)

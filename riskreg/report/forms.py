@@ -4,7 +4,7 @@ from risks.formfields import ChoiceField, MultipleChoiceField
 from risks.govuk_forms import GovukDateField
 from risks.models import Assessment, Register, ReportingPeriod, Risk
 
-from .models import PROSE_FIELDS, Report
+from .models import PROSE_FIELDS, REASON_MAX_LENGTH, Report
 from .text import unknown_tokens
 from .words import TOKENS
 
@@ -57,7 +57,9 @@ class NewReportForm(forms.Form):
         cleaned = super().clean()
         cleaned["meeting_date"] = cleaned.get("meeting")
         register, period = cleaned.get("register"), cleaned.get("period")
-        if register and period and Report.objects.filter(register=register, period=period).exists():
+        if register and period and Report.objects.filter(
+            register=register, period=period, withdrawn_at__isnull=True
+        ).exists():
             self.add_error("period", f"There is already a report for {period}. Open it from the list.")
         return cleaned
 
@@ -79,11 +81,12 @@ class ReportForm(forms.ModelForm):
             "panel": "Meeting of",
             "title": "Title of the report",
             "author": "Report by",
+            "protective_marking": "Protective marking (without Appendix B)",
         }
         widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in PROSE} | {
             name: forms.CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes--small"})
             for name in ("noted_risks", "appendix_b_risks", "reprinted_risks")
-        }
+        } | {"protective_marking": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -159,3 +162,36 @@ class ReportForm(forms.ModelForm):
         values = {name: self.cleaned_data[name] for name in [*FRONT_MATTER, *PROSE]}
         values["meeting_date"] = self.cleaned_data["meeting_date"]
         return values
+
+
+class PublishForm(forms.Form):
+    """Publishing is deliberate: the team ticks that it has checked what the page restates."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+    confirm = forms.BooleanField(
+        label="I have checked the meeting, the period, the marking and the risks listed above, "
+        "and the report is ready for the Audit Panel",
+        error_messages={
+            "required": "Tick the box to confirm that you have checked the report before "
+            "publishing it",
+        },
+    )
+
+
+class ReasonForm(forms.Form):
+    """Why a published report is withdrawn or corrected: the team keeps it with the report."""
+
+    reason = forms.CharField(
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": f"The reason must be {REASON_MAX_LENGTH:,} characters or fewer"},
+    )
+
+    def __init__(self, *args, label: str, hint: str, required_message: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["reason"]
+        field.label, field.help_text = label, hint
+        field.error_messages["required"] = required_message
+
+    def clean_reason(self) -> str:
+        return self.cleaned_data["reason"].strip()

@@ -18,6 +18,25 @@ NUMBERED_HELP = "Each paragraph is numbered in section 1. " + PROSE_HELP
 # Far beyond any section the seed holds (the longest is under 1,000 characters), and small
 # enough that filling in a section's figures never holds a worker.
 PROSE_MAX_LENGTH = 20_000
+# The Government Security Classifications a report's file may carry, lowest first.
+class Marking(models.TextChoices):
+    OFFICIAL = "OFFICIAL", "OFFICIAL"
+    OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE", "OFFICIAL-SENSITIVE"
+
+
+# Appendix B sets out controls and their weaknesses: whatever the rest of the report is
+# marked, a file that holds it is OFFICIAL-SENSITIVE.
+APPENDIX_B_MARKING = Marking.OFFICIAL_SENSITIVE
+# The seed's own words under an OFFICIAL marking: the paper may be published.
+NON_RESTRICTED = "Non restricted paper"
+REASON_MAX_LENGTH = 2_000
+
+
+def highest(*markings: str) -> str:
+    order = list(Marking.values)
+    return max(markings, key=order.index)
+
+
 PROSE_FIELDS = [
     "summary_purpose", "summary_notes", "key_considerations", "interdependencies",
     "recommendations", "introduction", "position_notes", "further_notes", "maturity",
@@ -33,11 +52,15 @@ class ReportQuerySet(models.QuerySet):
         if is_planner(user):
             return self
         if is_panel(user):
-            return self.published()
+            return self.published().current()
         return self.none()
 
     def published(self) -> "ReportQuerySet":
         return self.filter(published_at__isnull=False)
+
+    def current(self) -> "ReportQuerySet":
+        """Neither withdrawn nor superseded: what the Audit Panel may read."""
+        return self.filter(withdrawn_at__isnull=True, superseded_at__isnull=True)
 
     def drafts(self) -> "ReportQuerySet":
         return self.filter(published_at__isnull=True)
@@ -64,8 +87,12 @@ class Report(models.Model):
     title = models.CharField(max_length=200, default="Met Risk Management Report")
     author = models.CharField("report by", max_length=200, default="Chief of Corporate Services")
     protective_marking = models.CharField(
-        max_length=100, default="Non restricted paper",
-        help_text="Shown on the front page and at the top of every page but Appendix B.",
+        max_length=20, choices=Marking.choices, default=Marking.OFFICIAL,
+        help_text=(
+            "The marking of the report without Appendix B (its public version). The full "
+            "version, with Appendix B, is always OFFICIAL-SENSITIVE. Each file carries its "
+            "marking on the front page and at the top and foot of every page."
+        ),
     )
     contact_name = models.CharField("report author", max_length=200, blank=True)
     contact_unit = models.CharField("author's unit", max_length=200, blank=True)
@@ -155,6 +182,22 @@ class Report(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
         related_name="+", editable=False,
     )
+    # Withdrawn: published, then taken back from the Audit Panel, with the team's reason.
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", editable=False,
+    )
+    withdrawn_reason = models.TextField(blank=True, editable=False, max_length=REASON_MAX_LENGTH)
+    # A corrected version: a draft copied from a published report, with the reason for the
+    # correction. Publishing it supersedes the report it corrects.
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrected_by",
+        editable=False,
+    )
+    correction_reason = models.TextField(blank=True, editable=False, max_length=REASON_MAX_LENGTH)
+    superseded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    superseded_reason = models.TextField(blank=True, editable=False, max_length=REASON_MAX_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -177,8 +220,33 @@ class Report(models.Model):
     class Meta:
         ordering = ["-meeting_date", "-pk"]
         constraints = [
+            # One report per period, and per report at most one corrected version (the
+            # OneToOneField); a withdrawn report leaves room for a new one.
             models.UniqueConstraint(
-                fields=["register", "period"], name="one_report_per_register_and_period"
+                fields=["register", "period"], name="one_report_per_register_and_period",
+                condition=Q(supersedes__isnull=True, withdrawn_at__isnull=True),
+            ),
+            models.CheckConstraint(
+                condition=Q(protective_marking__in=Marking.values),
+                name="report_marking_from_the_list",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True)
+                | (Q(published_at__isnull=False) & ~Q(withdrawn_reason="")),
+                name="only_published_report_withdrawn_with_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(superseded_at__isnull=True)
+                | (Q(published_at__isnull=False) & ~Q(superseded_reason="")),
+                name="only_published_report_superseded_with_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | Q(superseded_at__isnull=True),
+                name="report_withdrawn_or_superseded_not_both",
+            ),
+            models.CheckConstraint(
+                condition=Q(supersedes__isnull=True) | ~Q(correction_reason=""),
+                name="correction_has_reason",
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="report_version_positive"),
             models.CheckConstraint(
@@ -208,7 +276,24 @@ class Report(models.Model):
         return self.published_at is not None
 
     @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.superseded_at is not None
+
+    @property
+    def is_current(self) -> bool:
+        """Published and neither withdrawn nor superseded: the Audit Panel's paper."""
+        return self.is_published and not self.is_withdrawn and not self.is_superseded
+
+    @property
     def status_label(self) -> str:
+        if self.is_withdrawn:
+            return "Withdrawn"
+        if self.is_superseded:
+            return "Superseded"
         return "Published" if self.is_published else "Draft"
 
     def unchecked_sections(self) -> list[str]:
@@ -226,7 +311,64 @@ class Report(models.Model):
         source = str(self.copied_from) if self.copied_from_id else "the last report"
         return f"Copied from {source}: check it"
 
+    @property
+    def status_note(self) -> str:
+        """ "Superseded on 3 February 2022: <reason>" for a report the Panel no longer reads."""
+        if self.is_withdrawn:
+            return f"Withdrawn on {date_format(self.withdrawn_at)}: {self.withdrawn_reason}"
+        if self.is_superseded:
+            return f"Superseded on {date_format(self.superseded_at)}: {self.superseded_reason}"
+        return ""
+
+    def marking(self, *, public: bool = False) -> str:
+        """The highest marking of what the file holds: the full version holds Appendix B."""
+        if public:
+            return self.protective_marking
+        return highest(self.protective_marking, APPENDIX_B_MARKING)
+
+    def handling(self, *, public: bool = False) -> str:
+        """The seed's "Non restricted paper", said only of a file that is OFFICIAL."""
+        return NON_RESTRICTED if self.marking(public=public) == Marking.OFFICIAL else ""
+
     def filename(self, *, public: bool = False) -> str:
+        """Says what the file is at a glance: draft or not, which version, its marking."""
         slug = self.title.lower().replace(" ", "-")
         safe = "".join(c for c in slug if c.isalnum() or c == "-") or "report"
-        return f"{safe}-{self.meeting_date:%Y-%m}{'-public' if public else ''}.pdf"
+        draft = "" if self.is_published else "DRAFT-"
+        corrected = "-corrected" if self.supersedes_id else ""
+        variant = "public" if public else "full"
+        return (
+            f"{draft}{safe}-{self.meeting_date:%Y-%m}{corrected}-{variant}-"
+            f"{self.marking(public=public)}.pdf"
+        )
+
+
+class ReportFile(models.Model):
+    """A published report's PDF, kept as the bytes the Audit Panel received.
+
+    Rendering again from the frozen HTML would follow later changes to the stylesheets or
+    to WeasyPrint; a paper once published must stay the same file.
+    """
+
+    class Variant(models.TextChoices):
+        FULL = "full", "Full version"
+        PUBLIC = "public", "Public version"
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="files")
+    variant = models.CharField(max_length=6, choices=Variant.choices)
+    data = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "variant"], name="one_file_per_variant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} ({self.get_variant_display()})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("A published report's file is never rewritten.")
+        super().save(*args, **kwargs)

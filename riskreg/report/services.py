@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from risks.models import Assessment, Register, ReportingPeriod
 
-from .document import freeze
-from .models import PROSE_FIELDS, Report
+from .document import freeze, keep_files
+from .models import PROSE_FIELDS, REASON_MAX_LENGTH, Report
 from .text import without_sentences_holding
 
 # What a new report takes over from the last one: the front matter and every prose section.
@@ -42,9 +42,26 @@ class ReportPublished(ValidationError):
         super().__init__("This report is published: it can no longer change.")
 
 
+class ReportNotCurrent(ValidationError):
+    def __init__(self, report: Report):
+        super().__init__(
+            f"This report is {report.status_label.lower()}: only the current published "
+            "report can be withdrawn or corrected."
+        )
+
+
+def _reason(reason: str, what: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(f"Enter the reason for {what}.")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(f"The reason must be {REASON_MAX_LENGTH:,} characters or fewer.")
+    return reason
+
+
 def previous_report(register: Register, before: datetime.date) -> Report | None:
     return (
-        Report.objects.filter(register=register, meeting_date__lt=before)
+        Report.objects.filter(register=register, meeting_date__lt=before).current()
         .order_by("-meeting_date", "-pk")
         .first()
     )
@@ -59,7 +76,7 @@ def create_report(
     The risks the last report chose (to note in section 1, and for Appendix B) stay chosen
     where they have an update in the new period.
     """
-    if Report.objects.filter(register=register, period=period).exists():
+    if Report.objects.filter(register=register, period=period, withdrawn_at__isnull=True).exists():
         raise ValidationError(f"There is already a report for {register} in {period}.")
     previous = previous_report(register, meeting_date)
     report = Report(register=register, period=period, meeting_date=meeting_date,
@@ -144,9 +161,10 @@ def unchecked_message(report: Report) -> str:
 
 @transaction.atomic
 def publish_report(*, report: Report, version: int | None = None, by=None) -> Report:
-    """Publish a report to the Audit Panel and freeze what it says.
+    """Publish a report to the Audit Panel, freeze what it says and keep its two PDFs.
 
-    Only a report of a closed period can be published: its figures are then final.
+    Only a report of a closed period can be published: its figures are then final. A
+    corrected version, once published, supersedes the report it corrects, with its reason.
     """
     current = Report.objects.select_for_update().select_related("period", "register").get(
         pk=report.pk
@@ -163,10 +181,62 @@ def publish_report(*, report: Report, version: int | None = None, by=None) -> Re
     # Copied words are checked before the Panel reads them (issue 14).
     if message := unchecked_message(current):
         raise ValidationError(message)
-    current.published_at = timezone.now()
+    now = timezone.now()
+    current.published_at = now
     current.published_by = by
     current.version += 1
     current._history_user = by
     current.save()
     freeze(current)
+    keep_files(current)
+    if current.supersedes_id:
+        old = Report.objects.select_for_update().get(pk=current.supersedes_id)
+        # A withdrawn report stays withdrawn: its reader already knows it is gone.
+        if old.is_current:
+            old.superseded_at = now
+            old.superseded_reason = current.correction_reason
+            old._history_user = by
+            old.save(update_fields=["superseded_at", "superseded_reason", "updated_at"])
     return current
+
+
+@transaction.atomic
+def withdraw_report(*, report: Report, reason: str, by=None) -> Report:
+    """Take a published report back from the Audit Panel; the team keeps it, marked."""
+    reason = _reason(reason, "withdrawing the report")
+    current = Report.objects.select_for_update().get(pk=report.pk)
+    if not current.is_current:
+        raise ReportNotCurrent(current)
+    current.withdrawn_at = timezone.now()
+    current.withdrawn_by = by
+    current.withdrawn_reason = reason
+    current._history_user = by
+    current.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason", "updated_at"])
+    return current
+
+
+@transaction.atomic
+def start_correction(*, report: Report, reason: str, by=None) -> Report:
+    """A draft copied from a published report, every word and choice of it, to correct; the
+    original stays with the Audit Panel until the correction is published."""
+    reason = _reason(reason, "correcting the report")
+    original = Report.objects.select_for_update().get(pk=report.pk)
+    if not original.is_current:
+        raise ReportNotCurrent(original)
+    if Report.objects.filter(supersedes=original).exists():
+        raise ValidationError(
+            "A corrected version of this report is already being drafted: open it from the "
+            "list of reports."
+        )
+    correction = Report(
+        register_id=original.register_id, period_id=original.period_id,
+        meeting_date=original.meeting_date, supersedes=original, correction_reason=reason,
+        created_by=by, updated_by=by,
+    )
+    for name in CARRIED_FORWARD:
+        setattr(correction, name, getattr(original, name))
+    correction._history_user = by
+    correction.save()
+    correction.noted_risks.set(original.noted_risks.all())
+    correction.appendix_b_risks.set(original.appendix_b_risks.all())
+    return correction

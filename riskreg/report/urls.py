@@ -10,5 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.report_detail, name="detail"),
     path("<int:pk>/edit/", views.report_edit, name="edit"),
     path("<int:pk>/publish/", views.report_publish, name="publish"),
+    path("<int:pk>/withdraw/", views.report_withdraw, name="withdraw"),
+    path("<int:pk>/correct/", views.report_correct, name="correct"),
     path("<int:pk>/pdf", views.report_pdf, name="pdf"),
 ]

@@ -1,25 +1,28 @@
-"""The Audit Panel report: list, compose, preview, publish and download as PDF."""
+"""The Audit Panel report: list, compose, preview, publish, withdraw or correct, and download
+as PDF."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from risks.models import is_planner
 
 from . import document
 from .access import can_read_reports, get_report_for_user
 from .compose import compose_context
-from .forms import NewReportForm, ReportForm
+from .forms import NewReportForm, PublishForm, ReasonForm, ReportForm
 from .models import Report
 from .services import (
     ReportConflict,
     ReportPublished,
     create_report,
     publish_report,
+    start_correction,
     unchecked_message,
     update_report,
+    withdraw_report,
 )
 
 
@@ -35,7 +38,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
         request,
         "riskreg/report/report_list.html",
         {
-            "reports": Report.objects.visible_to(request.user).select_related("period", "register"),
+            "reports": Report.objects.visible_to(request.user).select_related(
+                "period", "register", "supersedes"
+            ),
             "can_compose": planner,
             "form": NewReportForm() if planner else None,
         },
@@ -86,6 +91,11 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "unchecked": unchecked_message(report) if can_edit else "",
             "appetite_sections": [report.section_label(n) for n in doc.appetite_unpromised]
             if doc and can_edit else [],
+            "can_withdraw": is_planner(request.user) and report.is_current,
+            "correction": (
+                Report.objects.filter(supersedes=report).first() if is_planner(request.user)
+                else None
+            ),
         },
     )
 
@@ -130,22 +140,111 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """The confirmation page: what is about to go to the panel, and an explicit tick."""
     report = get_report_for_user(request, pk, edit=True)
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = None
-    try:
-        publish_report(report=report, version=version, by=request.user)
-    except ReportConflict:
-        messages.error(request, "The report changed since you opened it. Check it, then publish.")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "Report published: the Audit Panel can now read and download it.")
-    return redirect(report)
+    if report.is_published:
+        messages.info(request, "This report is already published: it can no longer change.")
+        return redirect(report)
+    form = PublishForm(request.POST or None, initial={"version": report.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            publish_report(report=report, version=form.cleaned_data["version"], by=request.user)
+        except ReportConflict:
+            messages.error(
+                request, "The report changed since you opened it. Check it, then publish."
+            )
+            return redirect("reports:publish", report.pk)
+        except ReportPublished:
+            messages.info(request, "This report was published meanwhile.")
+            return redirect(report)
+        except ValidationError as exc:
+            form.add_error(None, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, "Report published: the Audit Panel can now read and download it."
+            )
+            return redirect(report)
+    _, doc = document.render(report)
+    return render(
+        request,
+        "riskreg/report/report_publish.html",
+        {
+            "report": report, "form": form, "doc": doc, "unrated": _unrated(doc),
+            "unchecked": unchecked_message(report),
+            "public_marking": report.marking(public=True),
+            "public_handling": report.handling(public=True),
+        },
+    )
+
+
+def _unrated(doc) -> list:
+    """Approved updates that give no progress towards the target (risk 10 in October 2021)."""
+    return [
+        a for _, _, rows in doc.by_horizon for a in rows
+        if a.state == "approved" and not a.progress
+    ]
+
+
+def _reason_page(request: HttpRequest, pk: int, *, action: str) -> HttpResponse:
+    report = get_report_for_user(request, pk, edit=True)
+    withdraw = action == "withdraw"
+    form = ReasonForm(
+        request.POST or None,
+        label="Why is the report withdrawn?" if withdraw else "What does the corrected version correct?",
+        hint=(
+            "The team sees this beside the report: “Withdrawn on <date>: <your reason>”."
+            if withdraw else
+            "The corrected version says so on its front page, and once it is published the "
+            "report it replaces reads “Superseded on <date>: <your reason>”."
+        ),
+        required_message=(
+            "Enter the reason for withdrawing the report" if withdraw
+            else "Enter the reason for correcting the report"
+        ),
+    )
+    if not report.is_current:
+        messages.error(
+            request, f"This report is {report.status_label.lower()}: only the current published "
+            "report can be withdrawn or corrected."
+        )
+        return redirect(report)
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        try:
+            if withdraw:
+                withdraw_report(report=report, reason=reason, by=request.user)
+            else:
+                correction = start_correction(report=report, reason=reason, by=request.user)
+        except ValidationError as exc:
+            form.add_error("reason", " ".join(exc.messages))
+        else:
+            if withdraw:
+                messages.success(
+                    request, "Report withdrawn: the Audit Panel can no longer read or download it."
+                )
+                return redirect(report)
+            messages.success(
+                request, "Corrected version started from the published report. Correct it, "
+                "then publish it: it will then replace the published report."
+            )
+            return redirect("reports:edit", correction.pk)
+    return render(
+        request,
+        "riskreg/report/report_reason.html",
+        {"report": report, "form": form, "withdraw": withdraw},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def report_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    return _reason_page(request, pk, action="withdraw")
+
+
+@require_http_methods(["GET", "POST"])
+def report_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    return _reason_page(request, pk, action="correct")
 
 
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:

@@ -86,7 +86,8 @@ def page_types(s) -> dict[str, list[str]]:
             f"/maturity/units/{s['unit']}/",
             "/reports/", "/reports/new/", f"/reports/{s['report']}/",
             f"/reports/{s['report']}/?public=1", f"/reports/{s['draft']}/",
-            f"/reports/{s['draft']}/edit/",
+            f"/reports/{s['draft']}/edit/", f"/reports/{s['draft']}/publish/",
+            f"/reports/{s['report']}/withdraw/",
         ],
         "panel": ["/", "/reports/", f"/reports/{s['report']}/"],
     }

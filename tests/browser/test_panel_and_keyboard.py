@@ -44,7 +44,7 @@ def test_the_audit_panel_signs_in_and_downloads_the_report(chromium, live_server
     with page.expect_download() as download_info:
         page.click("a.govuk-button:has-text('Download PDF')")
     download = download_info.value
-    assert download.suggested_filename == "met-risk-management-report-2021-10.pdf"
+    assert download.suggested_filename == "met-risk-management-report-2021-10-full-OFFICIAL-SENSITIVE.pdf"
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)
     data = saved.read_bytes()
@@ -53,7 +53,7 @@ def test_the_audit_panel_signs_in_and_downloads_the_report(chromium, live_server
     with page.expect_download() as public_info:
         page.locator("a", has_text="Public PDF").first.click()
     public = public_info.value
-    assert public.suggested_filename == "met-risk-management-report-2021-10-public.pdf"
+    assert public.suggested_filename == "met-risk-management-report-2021-10-public-OFFICIAL.pdf"
     public_data = (tmp_path / "public.pdf")
     public.save_as(public_data)
     csp = signed.csp_errors

@@ -78,8 +78,8 @@ def test_the_grid_is_four_by_four_with_very_high_likelihood_on_top(corporate):
 
 @pytest.mark.parametrize(
     ("current", "target", "arrow"),
-    [((2, 3), (1, 2), "↙"), ((3, 2), (2, 2), "↓"), ((2, 3), (2, 2), "←"), ((2, 2), (2, 2), ""),
-     ((1, 1), (2, 2), "↗"), ((2, 2), (3, 1), "↖")],
+    [((2, 3), (1, 2), "⇙"), ((3, 2), (2, 2), "⇓"), ((2, 3), (2, 2), "⇐"), ((2, 2), (2, 2), ""),
+     ((1, 1), (2, 2), "⇗"), ((2, 2), (3, 1), "⇖")],
 )
 def test_the_arrow_points_from_the_current_cell_towards_the_target(current, target, arrow):
     assert Movement(1, *current, *target).arrow == arrow
@@ -115,7 +115,7 @@ def test_each_cell_shows_its_refs_targets_arrow_and_sentence(corporate):
     short, _ = heat_maps(*corporate, link="/registers/corporate/")
     html = render_to_string("risks/heatmap_table.html", {"heatmap": short})
     cell = re.search(r'data-position="M v H">(.*?)</td>', html, re.S).group(1)
-    assert visible_text(cell) == "High 1↙ 1 risk"
+    assert visible_text(cell) == "High 1 ⇙T 1 risk"
     assert (
         "Risk 1 is at likelihood Medium, impact High; its target is likelihood Low, impact Medium."
         in cell

@@ -105,6 +105,8 @@ def path_for(key: str, world) -> str:
         "reports:detail": [w.published_report],
         "reports:edit": [w.draft_report],
         "reports:publish": [w.draft_report],
+        "reports:withdraw": [w.published_report],
+        "reports:correct": [w.published_report],
         "reports:pdf": [w.published_report],
         # The admin site's own pages
         "admin:index": [], "admin:login": [], "admin:logout": [],

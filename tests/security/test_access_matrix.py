@@ -126,9 +126,15 @@ EXPECTED = {
     ("reports:pdf", "GET"):                   (302, 404, 404, 404, 200, 200, 200, 302),
     ("reports:edit", "GET"):                  (302, 404, 404, 404, 200, 404, 200, 302),
     ("reports:edit", "POST"):                 (302, 404, 404, 404, 302, 404, 302, 302),
-    ("reports:publish", "GET"):               (302, 405, 405, 405, 405, 405, 405, 302),
-    # 2021/22 Q3 is open, so its report cannot be published yet: a message, nothing written
-    ("reports:publish", "POST"):              (302, 404, 404, 404, 302, 404, 302, 302),
+    # The confirmation page of the Q3 draft; 2021/22 Q3 is open, so publishing it is refused
+    # on the page (issue 14: with the tick, still a form error), nothing written
+    ("reports:publish", "GET"):               (302, 404, 404, 404, 200, 404, 200, 302),
+    ("reports:publish", "POST"):              (302, 404, 404, 404, 200, 404, 200, 302),
+    # Withdrawing or correcting the published October report: the team's, with a reason
+    ("reports:withdraw", "GET"):              (302, 404, 404, 404, 200, 403, 200, 302),
+    ("reports:withdraw", "POST"):             (302, 404, 404, 404, 302, 403, 302, 302),
+    ("reports:correct", "GET"):               (302, 404, 404, 404, 200, 403, 200, 302),
+    ("reports:correct", "POST"):              (302, 404, 404, 404, 302, 403, 302, 302),
     # The admin site: staff only (the administrator); everyone else is sent to its sign-in
     ("admin:index", "GET"):                   (302, 302, 302, 302, 302, 302, 200, 302),
     ("admin:login", "GET"):                   (200, 200, 200, 200, 200, 200, 302, 200),
@@ -244,7 +250,9 @@ def post_data(key: str, w) -> dict:
             "meeting_day": "24", "meeting_month": "1", "meeting_year": "2022",
             "version": draft.version, "noted_risks": [w.risk1],
         },
-        "reports:publish": {"version": draft.version},
+        "reports:publish": {"version": draft.version, "confirm": "on"},
+        "reports:withdraw": {"reason": "Sent with the wrong figures."},
+        "reports:correct": {"reason": "Paragraph 1.3 named the wrong risk."},
     }
     if key in data:
         return data[key]

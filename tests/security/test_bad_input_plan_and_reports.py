@@ -158,13 +158,25 @@ def test_report_form(w):
     assert 302 in report.statuses
 
 
-def test_publish_button(w):
-    """Publishing reads only the version; the period must be closed first."""
+def test_publish_button(w, monkeypatch):
+    """Publishing reads the version and the tick (issue 14); the period must be closed first.
+    The PDFs it keeps are stood in for: this is about the form, not the renderer."""
+    monkeypatch.setattr("riskreg.report.document._render_pdf",
+                        lambda report, *, public, fetcher=None, use_cache=True: b"%PDF-fake")
     close_period(period=ReportingPeriod.objects.get(slug=w.q3), by=w.users["planner"],
                  incomplete=True)
     version = Report.objects.get(pk=w.draft_report).version
     check_form(client_for(w, "planner"), reverse("reports:publish", args=[w.draft_report]),
-               {"version": [version, version + 1, "", None, "x"]})
+               {"version": [version, version + 1, "", None, "x"],
+                "confirm": ["on", "", None, "no", "1"]})
+
+
+def test_withdraw_and_correct_forms(w):
+    """A reason is required, trimmed, and at most 2,000 characters (issue 14)."""
+    for name in ("reports:withdraw", "reports:correct"):
+        check_form(client_for(w, "planner"), reverse(name, args=[w.published_report]),
+                   {"reason": ["Sent with the wrong figures.", "", "   ", "x" * 2001, None,
+                               "\x00", "<script>alert(1)</script>"]})
 
 
 def test_sign_in_form(w):

@@ -36,10 +36,17 @@ class Command(BaseCommand):
         except ReportingPeriod.DoesNotExist:
             known = ", ".join(ReportingPeriod.objects.values_list("slug", flat=True)) or "none"
             raise CommandError(f"No reporting period {period!r}. Known periods: {known}.") from None
-        candidates = Report.objects.filter(period=found).select_related("period", "register")
+        candidates = (
+            Report.objects.filter(period=found).current().select_related("period", "register")
+            .order_by("-pk")
+        )
         if register:
             candidates = candidates.filter(register__slug=register)
-        reports = list(candidates)
+        # A published report and the corrected version being drafted from it: the newer.
+        newest = {}
+        for report in candidates:
+            newest.setdefault(report.register_id, report)
+        reports = list(newest.values())
         if not reports:
             raise CommandError(
                 f"There is no report for {found}. Start one at /reports/ (Planning & Risk Team)."

@@ -263,3 +263,40 @@ def test_the_benchmark_is_filled_in_where_the_text_asks_for_it(october, planner)
                            levels={d.pk: 4 for d in Dimension.objects.all()})
     text = numbered(build(october))["1.11"].blocks[0].text
     assert text.startswith("We analysed the self-assessments. In 2021/22, 1 of 1 OCU / BCU")
+
+
+def test_appendix_c_is_titled_with_its_plans_own_date_or_its_latest_update():
+    """Issue 14: not a fixed "Sept 2021" in every later report."""
+    from types import SimpleNamespace as NS
+
+    from riskreg.report.data import plan_as_of
+
+    plan = NS(date=datetime.date(2021, 9, 1))
+    assert plan_as_of(plan, [], datetime.date(2021, 10, 4)) == "Sept 2021"
+    logged = [NS(items=[NS(log=[NS(date=datetime.date(2021, 12, 2)),
+                                NS(date=datetime.date(2022, 3, 1))])])]
+    assert plan_as_of(plan, logged, datetime.date(2022, 1, 24)) == "Dec 2021"
+    assert plan_as_of(NS(date=datetime.date(2022, 6, 30)), [], datetime.date(2022, 7, 1)) == (
+        "June 2022"
+    )
+
+
+def test_appendix_c_lines_give_each_action_a_row_and_shared_milestones_once():
+    from types import SimpleNamespace as NS
+
+    from riskreg.templatetags.report_tags import action_lines
+
+    def row(*milestones):
+        return NS(actions=[NS(action=NS(text=f"Action {i}", milestone_label=m))
+                           for i, m in enumerate(milestones, 1)])
+
+    assert [(x["milestone"], x["span"]) for x in action_lines(row("Dec-21", "Dec-21"))] == [
+        ("Dec-21", 2), ("Dec-21", 0)
+    ]
+    assert [x["span"] for x in action_lines(row("Nov-21", "Dec-21", "Ongoing", "Oct-21"))] == [
+        1, 1, 1, 1
+    ]
+    assert [x["span"] for x in action_lines(row("Nov-21", "Feb-22", "Feb-22", "Nov-21"))] == [
+        1, 2, 0, 1
+    ]
+    assert action_lines(row()) == [{"text": "", "milestone": "", "span": 1}]

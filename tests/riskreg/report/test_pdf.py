@@ -95,7 +95,7 @@ def test_references_typed_into_any_text_fetch_nothing_and_appear_as_text():
                         note=HOSTILE)
     report = Report.objects.create(
         register=register, period=period, meeting_date=datetime.date(2040, 4, 1),
-        summary_purpose=HOSTILE, protective_marking="OFFICIAL <b>file:///etc/passwd</b>",
+        summary_purpose=HOSTILE, contact_unit="OFFICIAL <b>file:///etc/passwd</b>",
     )
     report.noted_risks.add(risk)
     report.appendix_b_risks.add(risk)

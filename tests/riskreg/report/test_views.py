@@ -73,11 +73,13 @@ def test_the_panel_reads_and_downloads_a_published_report(client, october, panel
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
     assert response["Content-Disposition"] == (
-        'attachment; filename="met-risk-management-report-2021-10.pdf"'
+        'attachment; filename="met-risk-management-report-2021-10-full-OFFICIAL-SENSITIVE.pdf"'
     )
     public = client.get(urls(october)["public pdf"])
     assert public.status_code == 200
-    assert "2021-10-public.pdf" in public["Content-Disposition"]
+    assert public["Content-Disposition"] == (
+        'attachment; filename="met-risk-management-report-2021-10-public-OFFICIAL.pdf"'
+    )
 
 
 def test_the_panel_cannot_see_drafts_or_change_reports(client, draft, october, panel):
@@ -238,8 +240,9 @@ def test_the_form_names_each_figure_and_accepts_the_computed_sentences(client, d
 
 def test_a_report_is_published_only_once_its_period_is_closed(client, draft, planner):
     client.force_login(planner)
-    response = client.post(reverse("reports:publish", args=[draft.pk]), {"version": draft.version},
-                           follow=True)
+    response = client.post(reverse("reports:publish", args=[draft.pk]),
+                           {"version": draft.version, "confirm": "on"})
+    assert response.status_code == 200
     assert "still open" in response.text
     draft.refresh_from_db()
     assert not draft.is_published
@@ -249,7 +252,7 @@ def test_publishing_freezes_the_report_and_the_panel_then_sees_it(client, octobe
     Report.objects.filter(pk=october.pk).update(published_at=None)
     client.force_login(planner)
     response = client.post(reverse("reports:publish", args=[october.pk]),
-                           {"version": october.version})
+                           {"version": october.version, "confirm": "on"})
     assert response.status_code == 302
     october.refresh_from_db()
     assert october.is_published and october.published_by == planner
@@ -270,3 +273,153 @@ def test_the_form_works_without_javascript_and_has_no_inline_script(client, draf
         assert "<script>" not in html and " onclick=" not in html and "hx-on" not in html
     html = client.get(urls(draft)["edit"]).text
     assert 'method="post"' in html and 'type="submit"' in html
+
+
+# Publishing, withdrawing and correcting (issue 14) ----------------------------------------
+
+
+@pytest.fixture
+def fake_pdfs(monkeypatch):
+    """Rendering stood in for by bytes that name the file: these tests are about the pages."""
+    def render(report, *, public, fetcher=None, use_cache=True):
+        return f"%PDF-fake {report.pk} {report.filename(public=public)}".encode()
+
+    monkeypatch.setattr("riskreg.report.document._render_pdf", render)
+
+
+@pytest.fixture
+def unpublished(october):
+    """October 2021 as a draft: its period (2021/22 Q2) is closed, so it can be published."""
+    Report.objects.filter(pk=october.pk).update(published_at=None, snapshot=None)
+    october.refresh_from_db()
+    return october
+
+
+def test_the_confirmation_page_restates_what_is_published(client, unpublished, planner):
+    client.force_login(planner)
+    detail = client.get(urls(unpublished)["detail"]).text
+    publish_url = reverse("reports:publish", args=[unpublished.pk])
+    assert f'href="{publish_url}"' in detail and "DRAFT" in detail
+    html = client.get(publish_url).text
+    for fact in ["MPS-MOPAC JOINT AUDIT PANEL, 4 October 2021", "2021/22 Q2 (closed)",
+                 "Full version (with Appendix B): <strong>OFFICIAL-SENSITIVE</strong>",
+                 "Public version: <strong>OFFICIAL</strong> (Non restricted paper)",
+                 "Risk 1, Risk 3, Risk 9, Risk 11", "Risk 10: LEGITIMACY",
+                 "None: every update is approved", 'name="confirm"']:
+        assert fact in html, fact
+
+
+def test_publishing_is_refused_without_the_tick_and_changes_nothing(client, unpublished, planner):
+    client.force_login(planner)
+    url = reverse("reports:publish", args=[unpublished.pk])
+    for data in ({"version": unpublished.version}, {"version": unpublished.version, "confirm": ""}):
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert "Tick the box to confirm that you have checked the report" in response.text
+        assert "govuk-error-summary" in response.text
+    for bad in ({"confirm": "on"}, {"confirm": "on", "version": "x"}):
+        assert client.post(url, bad).status_code == 200
+    assert not Report.objects.get(pk=unpublished.pk).is_published
+
+
+def test_publishing_a_published_report_or_a_stale_form_is_refused(
+    client, unpublished, planner, fake_pdfs
+):
+    client.force_login(planner)
+    url = reverse("reports:publish", args=[unpublished.pk])
+    stale = client.post(url, {"version": unpublished.version + 1, "confirm": "on"}, follow=True)
+    assert "changed since you opened it" in stale.text
+    assert client.post(url, {"version": unpublished.version, "confirm": "on"}).status_code == 302
+    again = client.post(url, {"version": unpublished.version + 1, "confirm": "on"}, follow=True)
+    assert "already published" in again.text
+    assert client.get(url).status_code == 302
+
+
+def test_a_draft_pdfs_filename_says_draft_and_its_marking(client, unpublished, planner, fake_pdfs):
+    client.force_login(planner)
+    response = client.get(urls(unpublished)["pdf"])
+    assert response["Content-Disposition"] == (
+        'attachment; filename="DRAFT-met-risk-management-report-2021-10-full-OFFICIAL-SENSITIVE.pdf"'
+    )
+    public = client.get(urls(unpublished)["public pdf"])
+    assert 'filename="DRAFT-met-risk-management-report-2021-10-public-OFFICIAL.pdf"' in (
+        public["Content-Disposition"]
+    )
+
+
+def test_withdrawing_needs_a_reason_then_the_panel_sees_nothing_and_the_team_the_reason(
+    client, october, planner, panel, fake_pdfs
+):
+    client.force_login(planner)
+    url = reverse("reports:withdraw", args=[october.pk])
+    assert "Why is the report withdrawn?" in client.get(url).text
+    for reason in ("", "   ", "x" * 2001):
+        response = client.post(url, {"reason": reason})
+        assert response.status_code == 200 and "govuk-error-summary" in response.text
+    assert Report.objects.get(pk=october.pk).is_current
+    response = client.post(url, {"reason": "The figures for risk 4 were wrong."})
+    assert response.status_code == 302
+    listing = client.get("/reports/").text
+    assert "Withdrawn on " in listing and ": The figures for risk 4 were wrong." in listing
+    assert "Withdrawn on " in client.get(urls(october)["detail"]).text
+    assert client.get(urls(october)["pdf"]).status_code == 200
+    assert client.get(url).status_code == 302  # nothing more to withdraw
+
+    client.force_login(panel)
+    assert "4 October 2021" not in client.get("/reports/").text
+    for name in ("detail", "pdf", "public pdf"):
+        assert client.get(urls(october)[name]).status_code == 404, name
+
+
+def test_a_corrected_version_supersedes_the_published_one_for_the_panel(
+    client, october, planner, panel, fake_pdfs
+):
+    client.force_login(planner)
+    before = client.get(urls(october)["pdf"]).content
+    url = reverse("reports:correct", args=[october.pk])
+    assert client.post(url, {"reason": ""}).status_code == 200
+    response = client.post(url, {"reason": "Paragraph 1.3 named the wrong risk."})
+    correction = Report.objects.get(supersedes=october)
+    assert response["Location"] == urls(correction)["edit"]
+    assert "Corrected version: Paragraph 1.3 named the wrong risk." in (
+        client.get(urls(correction)["detail"]).text
+    )
+    assert client.post(url, {"reason": "Again"}).status_code == 200  # one correction at a time
+
+    client.force_login(panel)
+    assert client.get(urls(october)["detail"]).status_code == 200
+    assert client.get(urls(correction)["detail"]).status_code == 404
+
+    client.force_login(planner)
+    client.post(reverse("reports:publish", args=[correction.pk]),
+                {"version": correction.version, "confirm": "on"})
+    listing = client.get("/reports/").text
+    assert "Superseded on " in listing and ": Paragraph 1.3 named the wrong risk." in listing
+    assert client.get(urls(october)["pdf"]).content == before
+
+    client.force_login(panel)
+    assert client.get(urls(correction)["detail"]).status_code == 200
+    for name in ("detail", "pdf", "public pdf"):
+        assert client.get(urls(october)[name]).status_code == 404, name
+    assert client.get(reverse("reports:correct", args=[correction.pk])).status_code == 403
+    assert client.get(reverse("reports:withdraw", args=[correction.pk])).status_code == 403
+
+
+def test_a_draft_cannot_be_withdrawn_or_corrected(client, draft, planner):
+    client.force_login(planner)
+    for name in ("reports:withdraw", "reports:correct"):
+        response = client.post(reverse(name, args=[draft.pk]), {"reason": "Why not"}, follow=True)
+        assert "only the current published report" in response.text
+    assert not Report.objects.filter(supersedes=draft).exists()
+    assert not Report.objects.get(pk=draft.pk).is_withdrawn
+
+
+def test_the_marking_is_chosen_from_the_list(client, draft, planner):
+    client.force_login(planner)
+    html = client.get(urls(draft)["edit"]).text
+    assert 'type="radio" name="protective_marking" value="OFFICIAL-SENSITIVE"' in html
+    response = client.post(urls(draft)["edit"], form_data(draft, protective_marking="SECRET"))
+    assert response.status_code == 200 and "govuk-error-summary" in response.text
+    client.post(urls(draft)["edit"], form_data(draft, protective_marking="OFFICIAL-SENSITIVE"))
+    draft.refresh_from_db()
+    assert draft.marking(public=True) == "OFFICIAL-SENSITIVE" and draft.handling(public=True) == ""
