@@ -659,7 +659,8 @@ class Assessment(FrozenPeriodModel):
     TRANSITIONS = {
         State.DRAFT: {State.SUBMITTED},
         State.RETURNED: {State.SUBMITTED},
-        State.SUBMITTED: {State.APPROVED, State.RETURNED},
+        # Back to a draft: its submitter recalls it before review (services.recall_assessment).
+        State.SUBMITTED: {State.APPROVED, State.RETURNED, State.DRAFT},
         State.APPROVED: set(),
     }
     EDITABLE_STATES = {State.DRAFT, State.RETURNED}
@@ -1071,3 +1072,7 @@ def link_pillars(assessments: list[Assessment], risks: dict[int, Risk]) -> None:
         AssessmentPillar(assessment=a, pillar=pillar, period_id=a.period_id)
         for a in assessments for pillar in risks[a.risk_id].pillars.all()
     ])
+
+
+# Defined in its own module; imported here so that Django finds it with the app's models.
+from .levels import LevelDescription  # noqa: E402, F401
