@@ -23,6 +23,7 @@ from riskreg.report.forms import FRONT_MATTER, PROSE
 from riskreg.report.models import Report
 from risks.models import Assessment, Risk
 from risks.services import appetite_digest
+from tests.factories import period_form
 
 from .addresses import admin_model_keys, path_for, patterns
 from .conftest import ROLES, admin_form_data, client_for, digest, rolled_back, rows_by_table
@@ -221,8 +222,8 @@ def post_data(key: str, w) -> dict:
         "quarterly:review-key-control": {"is_key": "no" if key_now else "yes"},
         "risks:risk-appetite": {"appetite": "Low appetite for serious violence.",
                                 "was": appetite_digest(Risk.objects.get(pk=w.risk1).appetite)},
-        "quarterly:period-open": {"name": "2022/23 Q1", "slug": "2022-23-q1", "start": "2022-01-01",
-                              "end": "2022-03-31", "deadline": "2022-03-01"},
+        "quarterly:period-open": period_form({"name": "2022/23 Q1", "start": "2022-01-01",
+                                              "end": "2022-03-31", "deadline": "2022-03-01"}),
         "quarterly:period-close": {"incomplete": "on"},
         "maturity:theme-create": {"title": "Assurance", "order": "4"},
         "maturity:item-create": {"theme": item9.theme_id, "ref": "10", "issue": "Gaps.",

@@ -15,6 +15,7 @@ from django.urls import reverse
 from controls.models import Control, ControlUpdate
 from risks.models import Assessment, ReportingPeriod
 from risks.services import close_period
+from tests.factories import period_form
 
 from .conftest import admin_form_data, client_for
 
@@ -77,10 +78,9 @@ def test_far_future_and_impossible_period_dates_are_refused_with_a_message(
 ):
     close_period(period=ReportingPeriod.objects.get(slug=w.q3), by=w.users["planner"],
                  incomplete=True)
-    response = client_for(w, "planner").post(reverse("quarterly:period-open"), {
-        "name": "2021/22 Q4", "slug": "2021-22-q4", "start": start, "end": end,
-        "deadline": deadline,
-    })
+    response = client_for(w, "planner").post(reverse("quarterly:period-open"), period_form({
+        "name": "2021/22 Q4", "start": start, "end": end, "deadline": deadline,
+    }))
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors[field])
     assert not ReportingPeriod.objects.filter(slug="2021-22-q4").exists()
