@@ -221,13 +221,22 @@ class KeyControlForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
+    """`role`: who the update goes back to, "owner" or "lead" (whoever submitted it)."""
+
     comment = forms.CharField(
-        label="What should the owner change?",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
-        error_messages={"required": "Enter a comment that tells the owner what to change"},
     )
     version = VersionField()
+
+    def __init__(self, *args, role: str = "owner", **kwargs):
+        super().__init__(*args, **kwargs)
+        comment = self.fields["comment"]
+        comment.label = f"What should the {role} change?"
+        comment.error_messages = {
+            **comment.error_messages,
+            "required": f"Enter a comment that tells the {role} what to change",
+        }
 
 
 def _status_field(attrs: dict | None = None) -> forms.ChoiceField:

@@ -284,7 +284,7 @@ def _confirm(
     except StaleVersion as stale:
         messages.error(
             request,
-            f"{_who(stale.current)} changed this update after you opened the page, so nothing "
+            f"{changed_by(stale.current, request.user)} after you opened the page, so nothing "
             "was confirmed. Check the answers below, then confirm or change them.",
         )
         return redirect(here)
@@ -420,7 +420,11 @@ def update_progress(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _who(a: Assessment) -> str:
+def changed_by(a: Assessment, user) -> str:
+    """Who changed the update since the person opened the page, as the start of a sentence:
+    the person themself when it was their save in another tab or window."""
     if a.updated_by is None:
-        return "Someone else"
-    return a.updated_by.get_full_name() or a.updated_by.get_username()
+        return "Someone else changed this update"
+    if a.updated_by_id == user.pk:
+        return "You changed this update in another tab or window"
+    return f"{a.updated_by.get_full_name() or a.updated_by.get_username()} changed this update"

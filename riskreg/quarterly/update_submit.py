@@ -21,7 +21,7 @@ from risks.services import (
 
 from .forms import ActionForm
 from .services import missing_for_submission, submit_update
-from .update import _who, commentary_flag
+from .update import changed_by, commentary_flag
 
 # Where the check page sends the person to answer what is missing.
 SECTION_OF_FIELD = {
@@ -57,7 +57,7 @@ def update_check(request: HttpRequest, pk: int) -> HttpResponse:
             except StaleVersion as stale:
                 a = stale.current
                 problems = [(
-                    f"{_who(a)} changed this update after you opened this page, so it was not "
+                    f"{changed_by(a, request.user)} after you opened this page, so it was not "
                     "submitted. Check the answers below, then submit again.",
                     "#main-content",
                 )]
@@ -133,7 +133,7 @@ def update_recall(request: HttpRequest, pk: int) -> HttpResponse:
     except StaleVersion as stale:
         messages.error(
             request,
-            f"{_who(stale.current)} changed this update after you opened the page, so it was "
+            f"{changed_by(stale.current, request.user)} after you opened the page, so it was "
             "not recalled. It is shown below as it is now.",
         )
     except (InvalidTransition, PeriodClosed) as refused:
