@@ -41,7 +41,7 @@ _QUEUE_ORDER = ("risk__register__name", "ref")
 _PAGE = "riskreg/quarterly/review_queue.html"
 
 
-def _queue_counts(period: ReportingPeriod) -> dict[str, int]:
+def queue_counts(period: ReportingPeriod) -> dict[str, int]:
     """How many updates are in each state, and how many active risks have none (one query).
 
     Active risks with no update are counted without looking each one up: the active risks,
@@ -155,7 +155,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     context = {"period": period, "periods": periods, "show": show}
     if period is None:
         return render(request, _PAGE, context)
-    counts = _queue_counts(period)
+    counts = queue_counts(period)
     tables: dict[str, list] = {name: [] for name in QUEUE_LISTS}
     page = None
     if show == "not_submitted":

@@ -48,6 +48,9 @@ EXPECTED = {
     ("login", "GET"):                         (200, 302, 302, 302, 302, 302, 302, 200),
     ("logout", "GET"):                        (302, 405, 405, 405, 405, 405, 405, 302),
     ("logout", "POST"):                       (302, 302, 302, 302, 302, 302, 302, 302),
+    # After signing out, and help for problems signing in: for anyone (the signed-in go home)
+    ("signed-out", "GET"):                    (200, 302, 302, 302, 302, 302, 302, 200),
+    ("signin-help", "GET"):                   (200, 200, 200, 200, 200, 200, 200, 200),
     # Sign-in lockouts: the team sees and lifts them
     ("lockouts", "GET"):                      (302, 403, 403, 403, 200, 403, 200, 302),
     ("lockouts", "POST"):                     (302, 403, 403, 403, 302, 403, 302, 302),
@@ -78,6 +81,12 @@ EXPECTED = {
     ("quarterly:update-check", "GET"):         (302, 200, 403, 200, 200, 403, 200, 302),
     # Submitting with controls not yet updated this quarter: the page lists what is missing
     ("quarterly:update-check", "POST"):        (302, 200, 403, 200, 200, 403, 200, 302),
+    # Recalling a submission: risk 1's update is a draft, so each is refused with a message
+    ("quarterly:update-recall", "GET"):        (302, 405, 405, 405, 405, 405, 405, 302),
+    ("quarterly:update-recall", "POST"):       (302, 302, 403, 302, 302, 403, 302, 302),
+    # The likelihood and impact levels' descriptions: the team's to keep
+    ("risks:levels", "GET"):                   (302, 403, 403, 403, 200, 403, 200, 302),
+    ("risks:levels", "POST"):                  (302, 403, 403, 403, 302, 403, 302, 302),
     # The team's review and periods
     ("quarterly:review", "GET"):                  (302, 403, 403, 403, 200, 403, 200, 302),
     ("quarterly:review-detail", "GET"):        (302, 403, 403, 403, 200, 403, 200, 302),
@@ -216,6 +225,8 @@ def post_data(key: str, w) -> dict:
         "quarterly:control-add": {"title": "Late-night patrols", "status": "in_progress"},
         "quarterly:controls-unchanged": {},
         "quarterly:update-check": {"version": a1.version},
+        "quarterly:update-recall": {"version": a1.version},
+        "risks:levels": {"likelihood_1": "Rare: less than once in ten years."},
         "quarterly:review-approve": {"version": a2.version},
         "quarterly:review-return": {"comment": "Say what changed.", "version": a2.version},
         # The opposite of what the control is now, so that the team's POST writes.
