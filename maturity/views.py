@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -41,7 +40,7 @@ from .models import (
     PlanItem,
     PlanItemUpdate,
     SelfAssessment,
-    assessment_year_for,
+    current_assessment_year,
     year_label,
 )
 from .selfassessment import benchmark_summary, results_for, years_with_results
@@ -265,14 +264,14 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
             action = form.save(commit=False)
             action.updated_by = request.user
             action.save()
+        saved = f"Action marked “{action.get_status_display().lower()}” on item {item.ref}."
         if request.htmx:
+            # The row, and the success banner above the table (swapped in out of band).
             return render(request, "maturity/planitem_detail.html#action-row", {
                 "row": plan_data.ActionRow(action, action.is_overdue(timezone.localdate())),
-                "can_update": True, "can_edit": is_planner(request.user), "saved": True,
+                "can_update": True, "can_edit": is_planner(request.user), "saved": saved,
             })
-        messages.success(
-            request, f"Action marked “{action.get_status_display().lower()}” on item {item.ref}."
-        )
+        messages.success(request, saved)
         return redirect(f"{item.get_absolute_url()}#action-{action.pk}")
     action.refresh_from_db()
     if request.htmx:
@@ -294,14 +293,14 @@ def _year_from_query(request: HttpRequest, default: int) -> int:
     # isdigit() would let '²' through to int(), which refuses it: only ASCII digits, and few
     # enough of them that int() never meets a number too long to convert.
     if not (raw.isascii() and raw.isdecimal() and len(raw) <= 4) or not (
-        FIRST_YEAR <= int(raw) <= assessment_year_for(timezone.localdate())
+        FIRST_YEAR <= int(raw) <= current_assessment_year()
     ):
         raise Http404("There are no self-assessments for that year.")
     return int(raw)
 
 
 def selfassessment_results(request: HttpRequest) -> HttpResponse:
-    current = assessment_year_for(timezone.localdate())
+    current = current_assessment_year()
     years = years_with_results()
     year = _year_from_query(request, years[0] if years else current)
     results = results_for(year)
@@ -337,7 +336,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related(Prefetch("scores", queryset=DimensionScore.objects.select_related("dimension")))
         .order_by("-year")
     )
-    current = assessment_year_for(timezone.localdate())
+    current = current_assessment_year()
     return render(
         request,
         "maturity/unit_detail.html",
@@ -355,12 +354,16 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def selfassessment_form(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     unit = get_unit_for_user(request, pk, assess=True)
-    current = assessment_year_for(timezone.localdate())
+    current = current_assessment_year()
     if not FIRST_YEAR <= year <= current:
         raise Http404("Self-assessments open one financial year at a time.")
     if year != current and not is_planner(request.user):
-        raise PermissionDenied(
-            f"Commanders complete the self-assessment for the current year, {year_label(current)}."
+        # A past year is closed to commanders: say so, and where this year's is.
+        return render(
+            request, "maturity/selfassessment_closed.html",
+            {"unit": unit, "year_label": year_label(year), "current": current,
+             "current_label": year_label(current)},
+            status=403,
         )
     existing = (
         SelfAssessment.objects.filter(unit=unit, year=year).prefetch_related("scores").first()
