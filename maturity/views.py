@@ -66,7 +66,7 @@ def plan_detail(request: HttpRequest) -> HttpResponse:
     except Http404:
         # The nav links here: say so, rather than a bare 404.
         return render(request, "maturity/plan_missing.html", {"benchmark": benchmark_summary()})
-    today = timezone.localdate()
+    today = plan_data.overdue_day()
     show = request.GET.get("show", "all")
     if show not in plan_data.FILTERS:
         show = "all"
@@ -86,6 +86,7 @@ def plan_detail(request: HttpRequest) -> HttpResponse:
             "filters": plan_data.FILTERS,
             "benchmark": benchmark_summary(),
             "can_edit_plan": is_planner(request.user),
+            "overdue_day": today,
         },
     )
 
@@ -97,7 +98,7 @@ def appendix_c(request: HttpRequest) -> HttpResponse:
         "maturity/appendix_c.html",
         {
             "plan": plan,
-            "themes": plan_data.appendix_c(plan),
+            "themes": plan_data.appendix_c(plan, today=plan_data.overdue_day()),
             # As the report prints it by default; with each action's status on request.
             "show_status": request.GET.get("status") == "on",
         },
@@ -153,6 +154,7 @@ def _render_item(
     today = timezone.localdate()
     if log_form is None:
         log_form = PlanItemUpdateForm(today=today, initial={"date": today})
+    judged_on = plan_data.overdue_day()
     error_form = log_form if log_form.errors else (status_error[1] if status_error else None)
     return render(
         request,
@@ -162,7 +164,8 @@ def _render_item(
             "plan": item.theme.plan,
             "sources": item.sources.all(),
             "owner_posts": item.owner_posts.all(),
-            "action_rows": _action_rows(item, today),
+            "action_rows": _action_rows(item, judged_on),
+            "overdue_day": judged_on,
             "update_blocks": blocks(item.update),
             "log": item.log_entries.select_related("author"),
             "log_form": log_form,
@@ -268,7 +271,7 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
         if request.htmx:
             # The row, and the success banner above the table (swapped in out of band).
             return render(request, "maturity/planitem_detail.html#action-row", {
-                "row": plan_data.ActionRow(action, action.is_overdue(timezone.localdate())),
+                "row": plan_data.ActionRow(action, action.is_overdue(plan_data.overdue_day())),
                 "can_update": True, "can_edit": is_planner(request.user), "saved": saved,
             })
         messages.success(request, saved)
@@ -276,7 +279,7 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
     action.refresh_from_db()
     if request.htmx:
         return render(request, "maturity/planitem_detail.html#action-row", {
-            "row": plan_data.ActionRow(action, action.is_overdue(timezone.localdate())),
+            "row": plan_data.ActionRow(action, action.is_overdue(plan_data.overdue_day())),
             "can_update": True, "can_edit": is_planner(request.user),
             "status_error": (action.pk, form),
         })

@@ -29,10 +29,11 @@ class LevelDescriptionsForm(forms.Form):
         for dimension, dimension_label in DIMENSIONS.choices:
             for level, level_label in Scale.choices:
                 self.fields[_name(dimension, level)] = forms.CharField(
-                    label=f"{dimension_label}: {level_label}", required=False, max_length=500,
+                    label=level_label, required=False, max_length=500,
                     widget=forms.Textarea(attrs={"rows": 2}),
                     error_messages={
-                        "max_length": "Keep the description to 500 characters or fewer",
+                        "max_length": f"Keep the description of {dimension_label.lower()} "
+                        f"{level_label.lower()} to 500 characters or fewer",
                     },
                 )
 
