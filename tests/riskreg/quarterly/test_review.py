@@ -277,3 +277,13 @@ def test_the_conflict_page_names_someone_else(client, owner, lead, draft, risk1)
     assert page.status_code == 409
     assert "Someone else saved this update" in page.text
     assert "another tab or window" not in page.text
+
+
+def test_the_review_page_says_submitted_once(client, q3, risk1, owner, planner):
+    import re
+
+    a = submitted_update(q3, risk1, owner)
+    client.force_login(planner)
+    page = client.get(reverse("quarterly:review-detail", args=[a.pk])).text
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "Submitted Sent for review on" in text and "Submitted Submitted" not in text
