@@ -344,7 +344,9 @@ def test_allowed_posts_do_write(w):
             before = digest()
             response = client.post(path_for(key, w), post_data(key, w))
             assert response.status_code == 302, key
-            if key != "reports:publish" and digest() == before:
+            # A recall writes only for the update's submitter, whom the world's draft lacks
+            # (tests/riskreg/quarterly/test_update_submit.py has it write).
+            if key not in ("reports:publish", "quarterly:update-recall") and digest() == before:
                 silent.append(key)
     assert silent == []
 

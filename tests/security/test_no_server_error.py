@@ -70,7 +70,7 @@ def test_the_open_a_period_page_works_once_a_period_ends_on_the_last_day_there_i
         ("2022-01-01", "2022-03-31", "9999-03-01", "deadline", "in a year from 2000 to 2100"),
         ("2022-01-01", "2022-03-31", "2024-03-01", "deadline", "within three months of the last"),
         ("0001-01-01", "0001-03-31", "0001-03-01", "start", "in a year from 2000 to 2100"),
-        ("2022-01-01", "2022-02-30", "2022-03-01", "end", "Enter a real date"),
+        ("2022-01-01", "2022-02-30", "2022-03-01", "end", "The last day must be a real date"),
     ],
 )
 def test_far_future_and_impossible_period_dates_are_refused_with_a_message(
