@@ -117,8 +117,8 @@
     var shown = false;
     for (var i = 0; i < inputs.length; i++) {
       if (inputs[i].value !== unless) {
+        // aria-controls only: aria-expanded is not allowed on a radio (axe's aria-allowed-attr).
         inputs[i].setAttribute("aria-controls", block.id);
-        inputs[i].setAttribute("aria-expanded", inputs[i].checked ? "true" : "false");
       }
       if (inputs[i].checked && inputs[i].value !== unless) {
         shown = true;
