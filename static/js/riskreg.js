@@ -115,11 +115,10 @@
     }
     var inputs = form.querySelectorAll("input[type=radio][name='" + name + "']");
     var shown = false;
+    // No aria-controls on the radios: GOV.UK Frontend's own radios would then sync the block
+    // to each of them in turn (the last wins) and add aria-expanded, which a radio may not
+    // carry. The block follows the radios, so it is read next.
     for (var i = 0; i < inputs.length; i++) {
-      if (inputs[i].value !== unless) {
-        // aria-controls only: aria-expanded is not allowed on a radio (axe's aria-allowed-attr).
-        inputs[i].setAttribute("aria-controls", block.id);
-      }
       if (inputs[i].checked && inputs[i].value !== unless) {
         shown = true;
       }
