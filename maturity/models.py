@@ -249,6 +249,19 @@ def assessment_year_for(day: datetime.date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
+def current_assessment_year() -> int:
+    """The financial year whose self-assessments are open, from the data rather than the clock:
+    the latest of the latest reporting period's year and the latest year assessed. With
+    neither, today's. (The clock put the demo, whose quarters are 2021/22, in 2026/27.)"""
+    from risks.models import ReportingPeriod
+
+    latest_period = ReportingPeriod.objects.order_by("-start").values_list("start", flat=True)
+    years = [
+        assessment_year_for(start) for start in latest_period[:1]
+    ] + [y for y in [SelfAssessment.objects.aggregate(latest=models.Max("year"))["latest"]] if y]
+    return max(years) if years else assessment_year_for(timezone.localdate())
+
+
 def year_label(year: int) -> str:
     return f"{year}/{(year + 1) % 100:02d}"
 

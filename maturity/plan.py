@@ -58,13 +58,27 @@ class ActionCounts:
     overdue: int
 
 
-def appendix_c(plan: ActionPlan, *, today: datetime.date | None = None) -> list[ThemeRows]:
-    """The plan by theme, as Appendix C shows it. Five queries, whatever the size of the plan.
+def overdue_day() -> datetime.date:
+    """The day that decides "Overdue" on every page of the service (one query): today, but no
+    later than the last day of the open reporting period. The open quarter is the service's
+    present, as it is for the self-assessment year: the demo, whose open quarter is 2021/22 Q3,
+    judges its 2021 milestones in that quarter rather than five years on. (A report judges at
+    its meeting date instead, so that a published paper never changes.)"""
+    from risks.models import ReportingPeriod
 
-    `today` decides which milestones are overdue (a dated milestone before today on an action
-    not complete); it defaults to the local date.
+    today = timezone.localdate()
+    end = ReportingPeriod.objects.open().values_list("end", flat=True).first()
+    return min(today, end) if end else today
+
+
+def appendix_c(plan: ActionPlan, *, today: datetime.date | None = None) -> list[ThemeRows]:
+    """The plan by theme, as Appendix C shows it. Five queries, whatever the size of the plan
+    (six without `today`).
+
+    `today` decides which milestones are overdue (a dated milestone before it on an action
+    not complete); it defaults to overdue_day().
     """
-    today = today or timezone.localdate()
+    today = today or overdue_day()
     themes = list(Theme.objects.filter(plan=plan).order_by("order", "pk"))
     items = list(
         PlanItem.objects.filter(theme__plan=plan)

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -41,7 +40,7 @@ from .models import (
     PlanItem,
     PlanItemUpdate,
     SelfAssessment,
-    assessment_year_for,
+    current_assessment_year,
     year_label,
 )
 from .selfassessment import benchmark_summary, results_for, years_with_results
@@ -67,7 +66,7 @@ def plan_detail(request: HttpRequest) -> HttpResponse:
     except Http404:
         # The nav links here: say so, rather than a bare 404.
         return render(request, "maturity/plan_missing.html", {"benchmark": benchmark_summary()})
-    today = timezone.localdate()
+    today = plan_data.overdue_day()
     show = request.GET.get("show", "all")
     if show not in plan_data.FILTERS:
         show = "all"
@@ -87,6 +86,7 @@ def plan_detail(request: HttpRequest) -> HttpResponse:
             "filters": plan_data.FILTERS,
             "benchmark": benchmark_summary(),
             "can_edit_plan": is_planner(request.user),
+            "overdue_day": today,
         },
     )
 
@@ -98,7 +98,7 @@ def appendix_c(request: HttpRequest) -> HttpResponse:
         "maturity/appendix_c.html",
         {
             "plan": plan,
-            "themes": plan_data.appendix_c(plan),
+            "themes": plan_data.appendix_c(plan, today=plan_data.overdue_day()),
             # As the report prints it by default; with each action's status on request.
             "show_status": request.GET.get("status") == "on",
         },
@@ -154,6 +154,7 @@ def _render_item(
     today = timezone.localdate()
     if log_form is None:
         log_form = PlanItemUpdateForm(today=today, initial={"date": today})
+    judged_on = plan_data.overdue_day()
     error_form = log_form if log_form.errors else (status_error[1] if status_error else None)
     return render(
         request,
@@ -163,7 +164,8 @@ def _render_item(
             "plan": item.theme.plan,
             "sources": item.sources.all(),
             "owner_posts": item.owner_posts.all(),
-            "action_rows": _action_rows(item, today),
+            "action_rows": _action_rows(item, judged_on),
+            "overdue_day": judged_on,
             "update_blocks": blocks(item.update),
             "log": item.log_entries.select_related("author"),
             "log_form": log_form,
@@ -265,19 +267,19 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
             action = form.save(commit=False)
             action.updated_by = request.user
             action.save()
+        saved = f"Action marked “{action.get_status_display().lower()}” on item {item.ref}."
         if request.htmx:
+            # The row, and the success banner above the table (swapped in out of band).
             return render(request, "maturity/planitem_detail.html#action-row", {
-                "row": plan_data.ActionRow(action, action.is_overdue(timezone.localdate())),
-                "can_update": True, "can_edit": is_planner(request.user), "saved": True,
+                "row": plan_data.ActionRow(action, action.is_overdue(plan_data.overdue_day())),
+                "can_update": True, "can_edit": is_planner(request.user), "saved": saved,
             })
-        messages.success(
-            request, f"Action marked “{action.get_status_display().lower()}” on item {item.ref}."
-        )
+        messages.success(request, saved)
         return redirect(f"{item.get_absolute_url()}#action-{action.pk}")
     action.refresh_from_db()
     if request.htmx:
         return render(request, "maturity/planitem_detail.html#action-row", {
-            "row": plan_data.ActionRow(action, action.is_overdue(timezone.localdate())),
+            "row": plan_data.ActionRow(action, action.is_overdue(plan_data.overdue_day())),
             "can_update": True, "can_edit": is_planner(request.user),
             "status_error": (action.pk, form),
         })
@@ -294,14 +296,14 @@ def _year_from_query(request: HttpRequest, default: int) -> int:
     # isdigit() would let '²' through to int(), which refuses it: only ASCII digits, and few
     # enough of them that int() never meets a number too long to convert.
     if not (raw.isascii() and raw.isdecimal() and len(raw) <= 4) or not (
-        FIRST_YEAR <= int(raw) <= assessment_year_for(timezone.localdate())
+        FIRST_YEAR <= int(raw) <= current_assessment_year()
     ):
         raise Http404("There are no self-assessments for that year.")
     return int(raw)
 
 
 def selfassessment_results(request: HttpRequest) -> HttpResponse:
-    current = assessment_year_for(timezone.localdate())
+    current = current_assessment_year()
     years = years_with_results()
     year = _year_from_query(request, years[0] if years else current)
     results = results_for(year)
@@ -337,7 +339,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related(Prefetch("scores", queryset=DimensionScore.objects.select_related("dimension")))
         .order_by("-year")
     )
-    current = assessment_year_for(timezone.localdate())
+    current = current_assessment_year()
     return render(
         request,
         "maturity/unit_detail.html",
@@ -355,12 +357,16 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def selfassessment_form(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     unit = get_unit_for_user(request, pk, assess=True)
-    current = assessment_year_for(timezone.localdate())
+    current = current_assessment_year()
     if not FIRST_YEAR <= year <= current:
         raise Http404("Self-assessments open one financial year at a time.")
     if year != current and not is_planner(request.user):
-        raise PermissionDenied(
-            f"Commanders complete the self-assessment for the current year, {year_label(current)}."
+        # A past year is closed to commanders: say so, and where this year's is.
+        return render(
+            request, "maturity/selfassessment_closed.html",
+            {"unit": unit, "year_label": year_label(year), "current": current,
+             "current_label": year_label(current)},
+            status=403,
         )
     existing = (
         SelfAssessment.objects.filter(unit=unit, year=year).prefetch_related("scores").first()

@@ -16,3 +16,13 @@ DEMO_ACCOUNTS = [
     ("admin", "Ada Admin", [], [], True),
 ]
 DEMO_USERNAMES = [account[0] for account in DEMO_ACCOUNTS]
+
+# Units that complete the risk maturity self-assessment. The seed names none, so these are
+# example data, labelled so wherever they are shown, and never part of the October 2021
+# fixture or its paper. (business group, abbreviation, unit, commander's post)
+EXAMPLE = "(example data)"
+DEMO_UNITS = [
+    ("Frontline Policing", "FLP", "Central West BCU", "AC Frontline Policing"),
+    ("Frontline Policing", "FLP", "North BCU", "BCU Commander North (example)"),
+    ("Met Operations", "MO", "MO9 Met Detention", "OCU Commander MO9 (example)"),
+]

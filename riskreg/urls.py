@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views, views_signin
@@ -9,12 +8,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("bands-<slug:version>.css", views.bands_css, name="bands-css"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", views_signin.SignInView.as_view(), name="login"),
+    path("accounts/logout/", views_signin.SignOutView.as_view(), name="logout"),
+    path("accounts/signed-out/", views_signin.signed_out, name="signed-out"),
+    path("accounts/help/", views_signin.signin_help, name="signin-help"),
     path("accounts/lockouts/", views_signin.lockouts, name="lockouts"),
     path("admin/", admin.site.urls),
     path("", include("risks.urls")),

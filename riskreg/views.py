@@ -4,10 +4,11 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
-from risks.models import Register, ReportingPeriod, Risk
+from risks.models import Assessment, Register, ReportingPeriod, Risk, is_planner
 from risks.scoring import band_css, band_css_version
 
 from .middleware import holds_no_register_data
+from .quarterly.review import queue_counts
 
 A_YEAR = 365 * 24 * 60 * 60
 
@@ -20,12 +21,18 @@ def home(request: HttpRequest) -> HttpResponse:
         .order_by("register__name", "ref")
     )
     past_periods = ReportingPeriod.objects.closed().order_by("-start")[:4]
-    return render(
-        request,
-        "riskreg/home.html",
-        {"registers": registers, "period": period, "my_risks": my_risks,
-         "past_periods": past_periods},
-    )
+    context = {"registers": registers, "period": period, "my_risks": my_risks,
+               "past_periods": past_periods}
+    if period is not None and period.is_open:
+        # The owner's (or lead's) updates sent back with a comment, to act on first.
+        context["returned"] = list(
+            Assessment.objects.filter(
+                period=period, state=Assessment.State.RETURNED, risk__in=my_risks.values("pk")
+            ).select_related("reviewed_by").order_by("ref")
+        )
+        if is_planner(request.user):
+            context["counts"] = queue_counts(period)
+    return render(request, "riskreg/home.html", context)
 
 
 @login_not_required

@@ -1,4 +1,6 @@
-"""The Planning & Risk Team's view of sign-in lockouts and throttles, and the way to lift them."""
+"""Signing in and out in GOV.UK's words (the form, help for problems signing in, the page after
+signing out), and the Planning & Risk Team's view of sign-in lockouts and throttles, and the way
+to lift them."""
 
 import datetime
 
@@ -6,15 +8,61 @@ from axes.models import AccessAttempt
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from risks.access import require_planner
 
 from .models import SignInCount
 from .signin import unlock, window_end
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form with GOV.UK's words. A wrong username or password is one message
+    for both (it must not say which), shown at the username and marking both fields."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "The username or password is not correct",
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+
+    @property
+    def login_failed(self) -> bool:
+        return any(e.code == "invalid_login" for e in self.non_field_errors().as_data())
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    next_page = "signed-out"
+
+
+@login_not_required
+@require_GET
+def signed_out(request: HttpRequest) -> HttpResponse:
+    """The confirmation after signing out (someone still signed in goes home instead)."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    return render(request, "registration/signed_out.html")
+
+
+@login_not_required
+@require_GET
+def signin_help(request: HttpRequest) -> HttpResponse:
+    return render(request, "registration/signin_help.html")
 
 
 class UnlockForm(forms.Form):

@@ -13,6 +13,8 @@ puts each where GOV.UK Frontend expects it:
   checkboxes' container;
 - any other class (govuk-input--width-3, govuk-!-width-one-half): the control itself.
 
+A radio's own hint: give the RadioSelect a `hints` dict (choice value to text).
+
 GovukDateField is the one GOV.UK date input: day, month and year boxes.
 """
 
@@ -192,9 +194,16 @@ class GovukBoundField(BoundField):
             # As GOV.UK Frontend does: the first choice takes the field's id, so the error
             # summary's link lands on it; the others keep Django's id_<name>_<index>.
             options[0]["attrs"]["id"] = id_
+        # A choice's own hint (a widget's `hints`: value to text), under its label.
+        hints = getattr(widget, "hints", None) or {}
         for option in options:
             # Written straight after the value, where GOV.UK Frontend's macro puts it.
             option["checked"] = option["attrs"].pop("checked", False)
+            option["hint"] = hints.get(option["value"], "")
+            if option["hint"] and option["attrs"].get("id"):
+                option["hint_id"] = f"{option['attrs']['id']}-item-hint"
+                described = option["attrs"].get("aria-describedby", "")
+                option["attrs"]["aria-describedby"] = f"{described} {option['hint_id']}".strip()
         context["widget"]["options"] = options
         context["widget"]["container_classes"] = self.container_classes
         return mark_safe(self.form.renderer.render(template, context))  # noqa: S308 (a template)

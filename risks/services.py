@@ -186,6 +186,22 @@ def submit_assessment(*, assessment: Assessment, version: int, by) -> Assessment
 
 
 @transaction.atomic
+def recall_assessment(*, assessment: Assessment, version: int, by) -> Assessment:
+    """Whoever submitted the update takes it back to a draft, before the team reviews it (the
+    history keeps the submission and the recall). Refused once reviewed or the period closed."""
+    lock_open_period(assessment.period_id)
+    current = current_assessment(assessment.pk)
+    check_version(current, version)
+    check_transition(current, Assessment.State.DRAFT, "recalled")
+    if by is None or current.submitted_by_id != by.pk:
+        raise InvalidTransition("Only the person who submitted this update can recall it.")
+    return _write(
+        current, version=version, by=by, reason="Recalled", states=[Assessment.State.SUBMITTED],
+        state=Assessment.State.DRAFT, submitted_at=None, submitted_by=None,
+    )
+
+
+@transaction.atomic
 def approve_assessment(*, assessment: Assessment, version: int, by) -> Assessment:
     lock_open_period(assessment.period_id)
     current = current_assessment(assessment.pk)

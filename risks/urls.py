@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import registers, risks
+from .views import levels, registers, risks
 
 app_name = "risks"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("risks/<int:pk>/", risks.risk_detail, name="risk"),
     path("risks/<int:pk>/appetite/", risks.risk_appetite, name="risk-appetite"),
     path("my-risks/", risks.my_risks, name="my-risks"),
+    path("levels/", levels.level_descriptions, name="levels"),
 ]

@@ -37,6 +37,20 @@ Q3 = {
 _seq = itertools.count(1)
 
 
+def period_form(values: dict) -> dict:
+    """The open-a-period form's POST data for these values: the name, and each date as
+    GOV.UK's day, month and year boxes (a value that is not a date goes in whole as the day).
+    The short name (slug) is not asked: it comes from the name."""
+    data = {"name": values.get("name", "")}
+    for field in ("start", "end", "deadline"):
+        value = values.get(field, "")
+        if isinstance(value, datetime.date):
+            value = value.isoformat()
+        year, month, day = value.split("-") if value.count("-") == 2 else ("", "", value)
+        data |= {f"{field}_day": day, f"{field}_month": month, f"{field}_year": year}
+    return data
+
+
 def make_user(username=None, *, posts=(), groups=(), **fields):
     username = username or f"user{next(_seq)}"
     user = get_user_model().objects.create_user(

@@ -5,6 +5,7 @@ from django import forms
 from controls.models import Control, ControlStatus
 from risks.locking import VersionField
 from risks.models import Assessment, Progress, ScoreChangeSource, Trend
+from risks.models.levels import level_hints
 from risks.scoring import Scale
 
 # A question of its own page: a medium legend, the answers side by side.
@@ -52,10 +53,20 @@ class ScoreForm(forms.Form):
     )
     version = VersionField()
 
-    def __init__(self, *args, assessment: Assessment, previous: Assessment | None, **kwargs):
+    def __init__(
+        self, *args, assessment: Assessment, previous: Assessment | None, answers=None, **kwargs
+    ):
         self.assessment = assessment
         self.previous = previous
         super().__init__(*args, **kwargs)
+        # The team's description of each level, under its choice; radios with hints are
+        # stacked, as GOV.UK's inline radios have no room for them.
+        for name, hints in level_hints().items():
+            if hints:
+                self.fields[name].widget.hints = hints
+                self.fields[name].widget.attrs = {"class": "govuk-fieldset__legend--m"}
+        # Answers to preview without judging them ("Show the band"): the form stays unbound.
+        self.answers = answers if answers is not None else (self.data if self.is_bound else None)
 
     def clean(self):
         data = super().clean()
@@ -102,11 +113,11 @@ class ScoreForm(forms.Form):
 
     def preview(self) -> Assessment | None:
         """The assessment as it would be with these answers, for the band and the warning."""
-        if not self.is_bound:
+        if self.answers is None:
             return self.assessment
         try:
-            likelihood = int(self.data.get("likelihood"))
-            impact = int(self.data.get("impact"))
+            likelihood = int(self.answers.get("likelihood"))
+            impact = int(self.answers.get("impact"))
         except (TypeError, ValueError):
             return None
         if likelihood not in Scale.values or impact not in Scale.values:
@@ -153,7 +164,7 @@ class ProgressForm(forms.Form):
     )
     reasons = forms.CharField(
         label="Why is progress not on track?",
-        help_text="Required unless progress is on track.",
+        help_text="Only if progress is limited, slipped or no progress.",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
@@ -210,13 +221,22 @@ class KeyControlForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
+    """`role`: who the update goes back to, "owner" or "lead" (whoever submitted it)."""
+
     comment = forms.CharField(
-        label="What should the owner change?",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
-        error_messages={"required": "Enter a comment that tells the owner what to change"},
     )
     version = VersionField()
+
+    def __init__(self, *args, role: str = "owner", **kwargs):
+        super().__init__(*args, **kwargs)
+        comment = self.fields["comment"]
+        comment.label = f"What should the {role} change?"
+        comment.error_messages = {
+            **comment.error_messages,
+            "required": f"Enter a comment that tells the {role} what to change",
+        }
 
 
 def _status_field(attrs: dict | None = None) -> forms.ChoiceField:

@@ -1,8 +1,6 @@
 """Reporting periods: the list, opening the next quarter, and closing the open one (which
 records its risks and their controls as they stand: riskreg.quarterly.services.close_quarter)."""
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -12,10 +10,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from risks.access import require_planner
-from risks.forms import ClosePeriodForm, OpenPeriodForm
+from risks.forms import ClosePeriodForm
 from risks.models import Assessment, PeriodClosed, ReportingPeriod
 from risks.services import open_period
 
+from .period_form import OpenPeriodForm, next_quarter
 from .services import close_quarter
 
 
@@ -24,7 +23,7 @@ def period_list(request: HttpRequest) -> HttpResponse:
     periods = ReportingPeriod.objects.annotate(
         updates=Count("assessments"),
         approved=Count("assessments", filter=Q(assessments__state=Assessment.State.APPROVED)),
-    ).select_related("closed_by")
+    ).select_related("closed_by").order_by("-start")
     return render(
         request,
         "riskreg/quarterly/reportingperiod_list.html",
@@ -34,12 +33,18 @@ def period_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def period_open(request: HttpRequest) -> HttpResponse:
+    """Open the next quarter: offered only while no period is open (and refused if posted)."""
     require_planner(request)
+    still_open = ReportingPeriod.objects.open().first()
+    if still_open is not None and request.method == "GET":
+        return render(
+            request, "riskreg/quarterly/reportingperiod_form.html", {"still_open": still_open}
+        )
     if request.method == "POST":
         form = OpenPeriodForm(request.POST)
         if form.is_valid():
             try:
-                period = open_period(**form.cleaned_data, by=request.user)
+                period = open_period(**form.period_values(), by=request.user)
             except ValidationError as refused:
                 form.add_error(None, refused)
             else:
@@ -51,21 +56,11 @@ def period_open(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("quarterly:review")
     else:
-        form = OpenPeriodForm(initial=_next_quarter())
-    return render(request, "riskreg/quarterly/reportingperiod_form.html", {"form": form})
-
-
-def _next_quarter() -> dict:
-    """Suggest the quarter after the latest one."""
-    latest = ReportingPeriod.objects.order_by("-start").first()
-    if latest is None or latest.end >= datetime.date(9999, 9, 30):  # no quarter after it fits
-        return {}
-    start = latest.end + datetime.timedelta(days=1)
-    month = start.month + 3
-    year = start.year + (month - 1) // 12
-    month = (month - 1) % 12 + 1
-    end = datetime.date(year, month, 1) - datetime.timedelta(days=1)
-    return {"start": start, "end": end}
+        form = OpenPeriodForm(initial=next_quarter())
+    return render(
+        request, "riskreg/quarterly/reportingperiod_form.html",
+        {"form": form, "still_open": still_open},
+    )
 
 
 @require_http_methods(["GET", "POST"])

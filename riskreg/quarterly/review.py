@@ -41,7 +41,7 @@ _QUEUE_ORDER = ("risk__register__name", "ref")
 _PAGE = "riskreg/quarterly/review_queue.html"
 
 
-def _queue_counts(period: ReportingPeriod) -> dict[str, int]:
+def queue_counts(period: ReportingPeriod) -> dict[str, int]:
     """How many updates are in each state, and how many active risks have none (one query).
 
     Active risks with no update are counted without looking each one up: the active risks,
@@ -155,7 +155,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     context = {"period": period, "periods": periods, "show": show}
     if period is None:
         return render(request, _PAGE, context)
-    counts = _queue_counts(period)
+    counts = queue_counts(period)
     tables: dict[str, list] = {name: [] for name in QUEUE_LISTS}
     page = None
     if show == "not_submitted":
@@ -202,12 +202,30 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     return render(request, _PAGE, context)
 
 
+def submitter_role(a: Assessment) -> str:
+    """Who a return goes back to: "lead" when a working lead (not the owner) submitted it."""
+    by = a.submitted_by_id
+    if by is None or a.risk.owner is not None and a.risk.owner.holders.filter(pk=by).exists():
+        return "owner"
+    return "lead" if a.risk.leads.filter(holders=by).exists() else "owner"
+
+
+def return_history(a: Assessment) -> list:
+    """Every time the update was returned, oldest first, with who returned it and the comment
+    (the history keeps each; the update itself holds only the latest)."""
+    return list(
+        Assessment.history.filter(id=a.pk, history_change_reason="Returned")
+        .select_related("history_user").order_by("history_date")
+    )
+
+
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """/review/<pk>/: one update beside the last approved one, controls included."""
     a = get_assessment_for_review(request, pk)
     previous = last_approved(a.risk, a.period)
-    return_form = ReturnForm(initial={"version": a.version})
-    return_form.fields["comment"].help_text = "Or return it to the owner: tell them what to change."
+    role = submitter_role(a)
+    return_form = ReturnForm(initial={"version": a.version}, role=role)
+    return_form.fields["comment"].help_text = f"Or return it to the {role}: tell them what to change."
     return render(
         request,
         "riskreg/quarterly/review_detail.html",
@@ -221,6 +239,8 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "approve_form": ActionForm(initial={"version": a.version}),
             "return_form": return_form,
             "commentary_flag": commentary_flag(a, previous),
+            "role": role,
+            "returns": return_history(a),
         },
     )
 
@@ -297,8 +317,9 @@ def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def review_return(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_assessment_for_review(request, pk)
+    role = submitter_role(assessment)
     if request.method == "POST":
-        form = ReturnForm(request.POST)
+        form = ReturnForm(request.POST, role=role)
         if form.is_valid():
             try:
                 return_assessment(
@@ -321,13 +342,13 @@ def review_return(request: HttpRequest, pk: int) -> HttpResponse:
                     return _queue_row(request, assessment)
                 messages.success(
                     request,
-                    f"Risk {assessment.risk.ref} {assessment.risk.title}: returned to the owner "
+                    f"Risk {assessment.risk.ref} {assessment.risk.title}: returned to the {role} "
                     "with your comment.",
                 )
                 return redirect("quarterly:review")
     else:
-        form = ReturnForm(initial={"version": assessment.version})
-    context = {"a": assessment, "form": form, "period": assessment.period}
+        form = ReturnForm(initial={"version": assessment.version}, role=role)
+    context = {"a": assessment, "form": form, "period": assessment.period, "role": role}
     if request.htmx:
         return render(request, f"{_PAGE}#return-row", context)
     return render(request, "riskreg/quarterly/assessment_return_form.html", context)

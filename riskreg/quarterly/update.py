@@ -16,7 +16,6 @@ from risks.models import Assessment, PeriodClosed, Progress, ScoreChangeSource, 
 from risks.scoring import Scale
 from risks.services import (
     IncompleteUpdate,
-    InvalidTransition,
     NotEditable,
     confirm_unchanged,
     last_approved,
@@ -25,7 +24,6 @@ from risks.services import (
 )
 
 from .forms import ActionForm, ProgressForm, ScoreForm
-from .services import missing_for_submission, submit_update
 
 
 @dataclass
@@ -163,6 +161,8 @@ def update_tasklist(request: HttpRequest, pk: int) -> HttpResponse:
             "previous": previous,
             "tasks": _tasks(update, rows, previous),
             "moves_away": a.moves_away_from_target(previous),
+            "can_recall": a.state == Assessment.State.SUBMITTED
+            and a.submitted_by_id == request.user.pk,
         },
     )
 
@@ -284,7 +284,7 @@ def _confirm(
     except StaleVersion as stale:
         messages.error(
             request,
-            f"{_who(stale.current)} changed this update after you opened the page, so nothing "
+            f"{changed_by(stale.current, request.user)} after you opened the page, so nothing "
             "was confirmed. Check the answers below, then confirm or change them.",
         )
         return redirect(here)
@@ -305,7 +305,9 @@ def _confirmable(a: Assessment, section: str, previous: Assessment | None) -> bo
     return not a.checked(section) and not a.missing_in(section, previous)
 
 
-def _score_context(update: OpenUpdate, form: ScoreForm, previous: Assessment | None) -> dict:
+def _score_context(
+    update: OpenUpdate, form: ScoreForm, previous: Assessment | None, *, answered: bool = False
+) -> dict:
     preview = form.preview()
     return {
         "risk": update.risk,
@@ -317,6 +319,7 @@ def _score_context(update: OpenUpdate, form: ScoreForm, previous: Assessment | N
         "moves_away": preview is not None and preview.moves_away_from_target(previous),
         "scale": Scale.choices,
         "confirmable": _confirmable(update.assessment, "score", previous),
+        "answered": answered or form.is_bound,
     }
 
 
@@ -334,11 +337,16 @@ def update_score(request: HttpRequest, pk: int) -> HttpResponse:
             next_url=reverse("quarterly:update-progress", args=[pk]),
         )
     if request.method == "POST":
-        form = ScoreForm(request.POST, assessment=assessment, previous=previous)
         if "preview" in request.POST:
-            # Show the band and the warning for these answers without saving anything.
-            context = _score_context(update, form, previous)
+            # The band and the warning for these answers, saving nothing and judging nothing:
+            # the answers come back as the form's starting values, so no error is shown.
+            form = ScoreForm(
+                initial={name: request.POST.get(name) for name in ScoreForm.base_fields},
+                assessment=assessment, previous=previous, answers=request.POST,
+            )
+            context = _score_context(update, form, previous, answered=True)
             return render(request, f"{template}#band" if request.htmx else template, context)
+        form = ScoreForm(request.POST, assessment=assessment, previous=previous)
         if form.is_valid():
             return _save_section(
                 request, update, form,
@@ -412,89 +420,11 @@ def update_progress(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-# Where the check page sends the person to answer what is missing.
-SECTION_OF_FIELD = {
-    "likelihood": "quarterly:update-score",
-    "not_rated_reason": "quarterly:update-score",
-    "score_change_source": "quarterly:update-score",
-    "score_checked": "quarterly:update-score",
-    "progress_checked": "quarterly:update-progress",
-    "trend": "quarterly:update-progress",
-    "progress": "quarterly:update-progress",
-    "reasons": "quarterly:update-progress",
-    "commentary": "quarterly:update-progress",
-    "controls": "quarterly:update-controls",
-}
-
-
-def _who(a: Assessment) -> str:
+def changed_by(a: Assessment, user) -> str:
+    """Who changed the update since the person opened the page, as the start of a sentence:
+    the person themself when it was their save in another tab or window."""
     if a.updated_by is None:
-        return "Someone else"
-    return a.updated_by.get_full_name() or a.updated_by.get_username()
-
-
-@require_http_methods(["GET", "POST"])
-def update_check(request: HttpRequest, pk: int) -> HttpResponse:
-    update = get_open_update_for_user(request, pk)
-    if update.assessment is None:
-        return redirect("quarterly:update", pk=pk)
-    a = update.assessment
-    problems: list[tuple[str, str]] = []
-    status = 200
-    if request.method == "POST":
-        form = ActionForm(request.POST)
-        if not form.is_valid():
-            problems = [(e, "#main-content") for e in form.errors["version"]]
-            status = 400
-        else:
-            try:
-                submit_update(assessment=a, version=form.cleaned_data["version"], by=request.user)
-            except StaleVersion as stale:
-                a = stale.current
-                problems = [(
-                    f"{_who(a)} changed this update after you opened this page, so it was not "
-                    "submitted. Check the answers below, then submit again.",
-                    "#main-content",
-                )]
-                status = 409
-            except IncompleteUpdate as incomplete:
-                problems = [
-                    (message, reverse(SECTION_OF_FIELD[field], args=[pk]))
-                    for field, message in incomplete.missing.items()
-                ]
-            except (InvalidTransition, NotEditable, PeriodClosed) as refused:
-                problems = [(refused.messages[0], "#main-content")]
-            else:
-                messages.success(
-                    request,
-                    f"Your {update.period} update of risk {update.risk.ref} is submitted to the "
-                    "Planning & Risk Team for review.",
-                )
-                return redirect("risks:my-risks")
-    previous = last_approved(update.risk, update.period)
-    editable = a.state in Assessment.EDITABLE_STATES
-    # What is still to answer or to check, listed before the person tries to submit.
-    to_do = [] if problems or not editable else [
-        (message, reverse(SECTION_OF_FIELD[field], args=[pk]))
-        for field, message in missing_for_submission(a).items()
-    ]
-    rows = control_rows(update.risk, update.period)
-    return render(
-        request,
-        "riskreg/quarterly/update_check.html",
-        {
-            "risk": update.risk,
-            "period": update.period,
-            "assessment": a,
-            "previous": previous,
-            "rows": rows,
-            "editable": editable,
-            "can_submit": a.can_become(Assessment.State.SUBMITTED),
-            "problems": problems,
-            "to_do": to_do,
-            "moves_away": a.moves_away_from_target(previous),
-            "commentary_flag": commentary_flag(a, previous),
-        },
-        status=status,
-    )
-
+        return "Someone else changed this update"
+    if a.updated_by_id == user.pk:
+        return "You changed this update in another tab or window"
+    return f"{a.updated_by.get_full_name() or a.updated_by.get_username()} changed this update"

@@ -4,7 +4,7 @@ The paths are older than this module: people bookmark them, so they stay as they
 
 from django.urls import path
 
-from . import changes, periods, review, update, update_controls
+from . import changes, periods, review, update, update_controls, update_submit
 
 app_name = "quarterly"
 
@@ -28,7 +28,8 @@ urlpatterns = [
         update_controls.control_update,
         name="control-update",
     ),
-    path("risks/<int:pk>/update/check/", update.update_check, name="update-check"),
+    path("risks/<int:pk>/update/check/", update_submit.update_check, name="update-check"),
+    path("risks/<int:pk>/update/recall/", update_submit.update_recall, name="update-recall"),
     path("registers/<slug:slug>/changes/", changes.register_changes, name="register-changes"),
     path("periods/", periods.period_list, name="periods"),
     path("periods/open/", periods.period_open, name="period-open"),

@@ -4,6 +4,7 @@ from .assessment import AnswerChange, Assessment, AssessmentPillar, attach_previ
 from .assessment_queries import AssessmentQuerySet
 from .choices import RAG_FOR_PROGRESS, TREND_ARROWS, Progress, Rag, ScoreChangeSource, Trend
 from .frozen import FrozenPeriodModel, FrozenPeriodQuerySet, both_or_neither, scale_check
+from .levels import LevelDescription
 from .periods import PeriodClosed, PeriodQuerySet, ReportingPeriod
 from .registers import Pillar, Post, Register, RegisterQuerySet
 from .risk import (
@@ -21,7 +22,7 @@ from .roles import AUDIT_PANEL, PLANNING_TEAM, is_panel, is_planner, reads_every
 __all__ = [
     "AUDIT_PANEL", "PLANNING_TEAM", "RAG_FOR_PROGRESS", "TREND_ARROWS",
     "AnswerChange", "Assessment", "AssessmentPillar", "AssessmentQuerySet", "FrozenPeriodModel",
-    "FrozenPeriodQuerySet", "Horizon", "PeriodClosed", "PeriodQuerySet", "Pillar", "Post",
+    "FrozenPeriodQuerySet", "Horizon", "LevelDescription", "PeriodClosed", "PeriodQuerySet", "Pillar", "Post",
     "Progress", "Rag", "Register", "RegisterQuerySet", "ReportingPeriod", "Risk", "RiskLead",
     "RiskQuerySet", "ScoreChangeSource", "Trend",
     "attach_previous", "both_or_neither", "is_panel", "is_planner", "lead_names",

@@ -73,7 +73,8 @@ class Assessment(FrozenPeriodModel):
     TRANSITIONS = {
         State.DRAFT: {State.SUBMITTED},
         State.RETURNED: {State.SUBMITTED},
-        State.SUBMITTED: {State.APPROVED, State.RETURNED},
+        # Back to a draft: its submitter recalls it before review (services.recall_assessment).
+        State.SUBMITTED: {State.APPROVED, State.RETURNED, State.DRAFT},
         State.APPROVED: set(),
     }
     EDITABLE_STATES = {State.DRAFT, State.RETURNED}

@@ -99,6 +99,54 @@
     renderCharts(document);
   });
 
+  /* (d) Content revealed by several choices of one set of radios: GOV.UK
+     Frontend reveals conditional content under a single choice, but "Why is
+     progress not on track?" belongs to three. The block
+       <div class="govuk-radios__conditional" data-rr-reveal-for="progress"
+            data-rr-reveal-unless="on_track">
+     is shown while a choice other than "unless" is chosen. Without JavaScript
+     it is always shown, and the server ignores it for the other choice. */
+  function syncReveal(block) {
+    var form = block.closest("form");
+    var name = block.getAttribute("data-rr-reveal-for");
+    var unless = block.getAttribute("data-rr-reveal-unless");
+    if (!form || !name) {
+      return;
+    }
+    var inputs = form.querySelectorAll("input[type=radio][name='" + name + "']");
+    var shown = false;
+    // No aria-controls on the radios: GOV.UK Frontend's own radios would then sync the block
+    // to each of them in turn (the last wins) and add aria-expanded, which a radio may not
+    // carry. The block follows the radios, so it is read next.
+    for (var i = 0; i < inputs.length; i++) {
+      if (inputs[i].checked && inputs[i].value !== unless) {
+        shown = true;
+      }
+    }
+    block.classList.toggle("govuk-radios__conditional--hidden", !shown);
+  }
+
+  function initReveals(scope) {
+    var blocks = (scope || document).querySelectorAll("[data-rr-reveal-for]");
+    for (var i = 0; i < blocks.length; i++) {
+      syncReveal(blocks[i]);
+    }
+  }
+
+  onReady(function () {
+    initReveals(document);
+  });
+  document.addEventListener("change", function (evt) {
+    var t = evt.target;
+    if (!t || t.type !== "radio" || !t.form) {
+      return;
+    }
+    var blocks = t.form.querySelectorAll("[data-rr-reveal-for='" + t.name + "']");
+    for (var i = 0; i < blocks.length; i++) {
+      syncReveal(blocks[i]);
+    }
+  });
+
   /* Free plotly's listeners (resize etc.) when htmx removes a chart. */
   document.addEventListener("htmx:beforeCleanupElement", function (evt) {
     var el = evt.target;

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from playwright.sync_api import Page
 
 from controls.models import Control
-from maturity.models import BusinessGroup, PlanAction, PlanItem, Unit, assessment_year_for
+from maturity.models import BusinessGroup, PlanAction, PlanItem, Unit, current_assessment_year
 from riskreg.report.models import Report
 from riskreg.report.services import create_report
 from risks.models import AUDIT_PANEL, PLANNING_TEAM, Assessment, Post, Risk
@@ -59,7 +59,7 @@ def site():
         "risk": risk.pk, "control": Control.objects.filter(risk=risk).first().pk,
         "assessment": assessment.pk, "report": Report.objects.get(pk=1).pk, "draft": draft.pk,
         "item": item.pk, "action": PlanAction.objects.filter(item=item).first().pk,
-        "unit": unit.pk, "year": assessment_year_for(datetime.date.today()),
+        "unit": unit.pk, "year": current_assessment_year(),
     }
 
 
@@ -67,7 +67,7 @@ def page_types(s) -> dict[str, list[str]]:
     """Who reads which pages: one of each page type of the site."""
     r = s["risk"]
     return {
-        "anonymous": ["/accounts/login/"],
+        "anonymous": ["/accounts/login/", "/accounts/help/"],
         "owner": ["/", "/my-risks/", f"/risks/{r}/", f"/risks/{r}/update/",
                   f"/risks/{r}/update/score/", f"/risks/{r}/update/progress/",
                   f"/risks/{r}/update/controls/", f"/risks/{r}/update/controls/{s['control']}/",
@@ -78,7 +78,7 @@ def page_types(s) -> dict[str, list[str]]:
             "/registers/corporate/changes/", "/registers/corporate/compare/",
             "/heatmaps/", "/dashboard/", "/review/", f"/review/{s['assessment']}/",
             f"/review/{s['assessment']}/return/", "/periods/", "/periods/open/",
-            "/periods/2021-22-q3/close/",
+            "/periods/2021-22-q3/close/", "/levels/",
             "/maturity/", f"/maturity/items/{s['item']}/", f"/maturity/items/{s['item']}/edit/",
             "/maturity/items/new/", "/maturity/themes/new/",
             f"/maturity/items/{s['item']}/actions/new/", f"/maturity/actions/{s['action']}/edit/",
@@ -95,8 +95,9 @@ def page_types(s) -> dict[str, list[str]]:
 
 # Forms submitted empty (or wrong), to check the page with its error summary and messages.
 FORMS_WITH_ERRORS = {
+    "anonymous": [("/accounts/login/", "#id_username", "")],
     "owner": [("/risks/{risk}/update/progress/", "#id_commentary", "")],
-    "planner": [("/periods/open/", "#id_name", ""), ("/maturity/themes/new/", "#id_title", "")],
+    "planner": [("/maturity/themes/new/", "#id_title", "")],
 }
 
 

@@ -74,10 +74,10 @@ def open_quarter(team, name, slug, start, end, deadline):
     team.goto("/periods/")
     team.click("text=Open the next period")
     team.fill("#id_name", name)
-    team.fill("#id_slug", slug)
-    team.fill("#id_start", start.isoformat())
-    team.fill("#id_end", end.isoformat())
-    team.fill("#id_deadline", deadline.isoformat())
+    for field, day in (("start", start), ("end", end), ("deadline", deadline)):
+        team.fill(f"#id_{field}", str(day.day))
+        team.fill(f"#id_{field}_month", str(day.month))
+        team.fill(f"#id_{field}_year", str(day.year))
     team.click("button:has-text('Open the period')")
     expect(team.locator(".govuk-notification-banner").first).to_contain_text(f"{name} is open")
 

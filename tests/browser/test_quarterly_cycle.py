@@ -81,14 +81,15 @@ def drive_the_cycle(chromium, live_server, risk_pk: int) -> list[str]:
     team = signed_in(chromium, live_server, "planner")
     owner = signed_in(chromium, live_server, "owner")
 
-    # The team opens 2021/22 Q3.
+    # The team opens 2021/22 Q3: the form suggests it (name and dates in day, month and year
+    # boxes); the team moves the deadline.
     team.goto("/periods/")
     team.click("text=Open the next period")
-    team.fill("#id_name", "2021/22 Q3")
-    team.fill("#id_slug", "2021-22-q3")
-    team.fill("#id_start", "2021-10-01")
-    team.fill("#id_end", "2021-12-31")
-    team.fill("#id_deadline", "2021-12-03")
+    expect(team.locator("#id_name")).to_have_value("2021/22 Q3")
+    expect(team.locator("#id_start")).to_have_value("1")
+    expect(team.locator("#id_end_month")).to_have_value("12")
+    team.fill("#id_deadline", "3")
+    team.fill("#id_deadline_month", "12")
     team.click("button:has-text('Open the period')")
     expect(banner(team)).to_contain_text("2021/22 Q3 is open. 11 risk updates carried forward")
 
@@ -106,7 +107,9 @@ def drive_the_cycle(chromium, live_server, risk_pk: int) -> list[str]:
     expect(banner(owner)).to_contain_text("The score was saved as a draft")
     expect(owner.locator("h1")).to_have_text("Trend, progress and commentary")
     owner.check("#id_trend_2")  # Worsening
+    expect(owner.locator("#id_reasons")).to_be_hidden()  # on track, as carried forward
     owner.check("#id_progress_1")  # Limited
+    expect(owner.locator("#id_reasons")).to_be_visible()
     owner.fill("#id_reasons", "Knife crime rose over the summer.")
     owner.fill("#id_commentary", "Q3: more violence in the summer months.")
     owner.click("button:has-text('Save and continue')")
@@ -142,7 +145,9 @@ def drive_the_cycle(chromium, live_server, risk_pk: int) -> list[str]:
     # The owner sees the comment, changes the commentary and resubmits.
     owner.goto("/my-risks/")
     expect(owner.locator("main")).to_contain_text("Say what the VAWG control achieved.")
-    owner.goto(f"/risks/{risk_pk}/update/")
+    owner.goto("/")
+    expect(banner(owner)).to_contain_text("An update was returned to you")
+    owner.click("text=Read the comment and change the update")
     expect(owner.locator(".govuk-notification-banner")).to_contain_text("Returned to you")
     owner.click("text=Trend, progress and commentary")
     owner.fill("#id_commentary", "Q3: more violence; VAWG patrols reached 40 open spaces.")
@@ -172,5 +177,9 @@ def drive_the_cycle(chromium, live_server, risk_pk: int) -> list[str]:
     expect(history).to_contain_text("2021/22 Q3 update: approved")
     expect(history).to_contain_text("Priya Planner")
     expect(history).to_contain_text(re.compile("Likelihood: Medium → High"))
+
+    # Signing out says so.
+    owner.click("button:has-text('Sign out')")
+    expect(owner.locator("h1")).to_have_text("You have signed out")
 
     return team.csp_errors + owner.csp_errors

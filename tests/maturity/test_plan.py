@@ -216,11 +216,11 @@ def test_plan_pages_query_count_does_not_grow_with_the_plan(
 
 
 def test_plan_page_query_budget(client, plan, planner, django_assert_num_queries):
-    """Session and user; the plan; themes, items, sources, actions, log;
-    groups, editable items; benchmark years; the session's save (3). Counted, so that a new
-    query on this page is a decision."""
+    """Session and user; the plan; the open period's end (the day that decides Overdue);
+    themes, items, sources, actions, log; groups, editable items; benchmark years; the
+    session's save (3). Counted, so that a new query on this page is a decision."""
     client.force_login(planner)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         client.get("/maturity/")
 
 
@@ -254,3 +254,35 @@ def test_item_page_query_count_does_not_grow_with_its_history(
         PlanItemUpdate.objects.create(item=item9, date=datetime.date(2021, 9, 1), text=f"N{n}")
     with django_assert_num_queries(small):
         client.get(url)
+
+
+def test_overdue_is_decided_by_one_day_on_every_page(client, q3, planner):
+    """With 2021/22 Q3 open, every page judges at its last day (not five years on): the plan,
+    Appendix C with statuses, an item's page and the row a status change returns."""
+    from maturity.plan import overdue_day
+
+    day = datetime.date(2021, 12, 31)
+    assert overdue_day() == day
+    overdue = '<strong class="govuk-tag govuk-tag--red">Overdue</strong>'
+    expected = PlanAction.objects.overdue(day)
+    assert 0 < expected.count() < PlanAction.objects.count()
+    client.force_login(planner)
+    plan_page = client.get("/maturity/").text
+    assert plan_page.count(overdue) == expected.count() + 1  # the key, above the list
+    assert "milestone date before 31 December 2021" in plan_page
+    assert client.get("/maturity/appendix-c/?status=on").text.count(overdue) == expected.count()
+    item = expected.first().item
+    assert client.get(item.get_absolute_url()).text.count(overdue) == (
+        expected.filter(item=item).count()
+    )
+    action = expected.first()
+    row = client.post(f"/maturity/actions/{action.pk}/status/",
+                      {f"action-{action.pk}-status": "in_progress"},
+                      headers={"HX-Request": "true"}).text
+    assert overdue in row
+
+
+def test_without_an_open_quarter_overdue_is_judged_today(seed):
+    from maturity.plan import overdue_day
+
+    assert overdue_day() == datetime.date.today()

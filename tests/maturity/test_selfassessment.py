@@ -228,3 +228,54 @@ def test_self_assessment_results_in_four_queries(units, dimensions, django_asser
         record_self_assessment(unit=unit, year=2021, by=None, levels={d.pk: 3 for d in dimensions})
     with django_assert_num_queries(4):
         results_for(2021)
+
+
+def test_the_year_open_for_self_assessment_comes_from_the_data_not_the_clock(
+    units, dimensions, planner
+):
+    import datetime
+
+    from maturity.models import current_assessment_year
+    from tests.factories import make_period
+
+    assert current_assessment_year() == CURRENT  # nothing to go on: today's
+    make_period("2021-22-q3", name="2021/22 Q3", start=datetime.date(2021, 10, 1))
+    assert current_assessment_year() == 2021  # the latest quarter's year
+    record_self_assessment(unit=units["north"], year=2022, by=planner,
+                           levels={d.pk: 3 for d in dimensions})
+    assert current_assessment_year() == 2022  # the latest year assessed, when later
+
+
+def test_the_seeded_service_assesses_its_open_quarters_year(client, q3, units, dimensions,
+                                                             commander):
+    client.force_login(commander)
+    unit = units["central_west"]
+    page = client.get(f"/maturity/units/{unit.pk}/").text
+    assert "Complete the 2021/22 self-assessment" in page
+    assert client.get(f"/maturity/units/{unit.pk}/self-assessment/2021/").status_code == 200
+    assert client.get(f"/maturity/units/{unit.pk}/self-assessment/2022/").status_code == 404
+
+
+def test_a_past_year_is_a_clear_page_for_a_commander(client, q3, units, dimensions, commander):
+    client.force_login(commander)
+    unit = units["central_west"]
+    response = client.post(f"/maturity/units/{unit.pk}/self-assessment/2020/",
+                           answers(dimensions, [3] * 5))
+    assert response.status_code == 403
+    assert "The 2020/21 self-assessment is closed" in response.text
+    assert "current year, 2021/22" in response.text
+    assert f'href="/maturity/units/{unit.pk}/self-assessment/2021/"' in response.text
+    assert "govuk-header" in response.text  # the service's page, not a bare 403
+    assert not SelfAssessment.objects.exists()
+
+
+def test_with_no_units_the_team_is_linked_to_where_units_are_added(client, owner):
+    from tests.factories import make_planner
+
+    client.force_login(make_planner("team_member", is_staff=True))
+    page = client.get("/maturity/self-assessments/").text
+    assert "No units have been set up yet." in page
+    assert 'href="/admin/maturity/unit/"' in page
+    client.force_login(owner)
+    page = client.get("/maturity/self-assessments/").text
+    assert "No units have been set up yet." in page and "/admin/" not in page

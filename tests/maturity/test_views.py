@@ -287,7 +287,7 @@ def test_reopening_a_complete_action_clears_its_completion_time(team, item9):
     assert (action.status, action.completed_at) == ("in_progress", None)
 
 
-def test_status_change_through_htmx_returns_the_row_only(team, item9):
+def test_status_change_through_htmx_returns_the_row_and_a_success_banner(team, item9):
     action = item9.actions.first()
     response = team.post(f"/maturity/actions/{action.pk}/status/",
                          {f"action-{action.pk}-status": "in_progress"},
@@ -296,7 +296,16 @@ def test_status_change_through_htmx_returns_the_row_only(team, item9):
     text = response.text.strip()
     assert text.startswith(f'<tr class="govuk-table__row" id="action-{action.pk}">')
     assert '<strong class="govuk-tag govuk-tag--blue">In progress</strong>' in text
-    assert "Status saved." in text
+    # The success banner goes above the table, out of band.
+    banner = text.split("</tr>", 1)[1]
+    assert '<div id="action-saved" hx-swap-oob="true">' in banner
+    assert "govuk-notification-banner--success" in banner
+    assert f"Action marked “in progress” on item {item9.ref}." in banner
+
+
+def test_the_item_page_holds_the_place_of_the_status_banner(team, item9):
+    page = team.get(item9.get_absolute_url()).text
+    assert '<div id="action-saved"></div>' in page
 
 
 def test_a_bad_status_changes_nothing_and_says_why(team, item9):

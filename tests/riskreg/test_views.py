@@ -68,3 +68,51 @@ def test_new_colours_get_a_new_address(client, db, settings):
     after = _link(client.get(reverse("login")).text)
     assert after != before
     assert ".rr-band--very_high { background-color: #fedcba;" in client.get(after).text
+
+
+def _submitted(a, by):
+    from tests.riskreg.quarterly.test_update_submit import submitted
+
+    return submitted(a, by)
+
+
+def test_the_owner_home_announces_a_returned_update_with_the_link_to_its_comment(
+    client, owner, draft, risk1
+):
+    from risks.services import return_assessment
+    from tests.factories import make_planner
+
+    client.force_login(owner)
+    assert "was returned to you" not in client.get("/").text
+    a = _submitted(draft, owner)
+    return_assessment(assessment=a, version=a.version, by=make_planner("checker"),
+                      comment="Add the Q3 figures.")
+    page = client.get("/").text
+    banner = page.split('class="govuk-notification-banner"', 1)[1].split("</main>", 1)[0]
+    assert "An update was returned to you" in banner
+    assert f'href="{reverse("quarterly:update", args=[risk1.pk])}#returned-title"' in banner
+    assert page.index("govuk-notification-banner") < page.index("<h1")
+
+
+def test_the_team_home_shows_the_open_quarters_figures_and_deadline(client, planner, owner, draft):
+    _submitted(draft, owner)
+    client.force_login(planner)
+    page = client.get("/").text
+    figures = page.split('id="queue-figures"', 1)[1].split("</dl>", 1)[0]
+    words = " ".join(figures.replace("<", " <").split())
+    assert "Submitted, waiting for review </dt> <dd class=\"govuk-summary-list__value\">1" in words
+    assert "Returned with a comment </dt> <dd class=\"govuk-summary-list__value\">0" in words
+    assert "Not started or still a draft </dt> <dd class=\"govuk-summary-list__value\">10" in words
+    assert "3 December 2021" in figures
+
+
+def test_an_owner_home_has_no_queue_figures(client, owner, q3):
+    client.force_login(owner)
+    assert 'id="queue-figures"' not in client.get("/").text
+
+
+def test_periods_is_in_the_navigation_for_the_team_only(client, planner, owner, seed):
+    client.force_login(planner)
+    assert 'href="/periods/">Periods</a>' in client.get("/").text
+    client.force_login(owner)
+    assert 'href="/periods/">Periods</a>' not in client.get("/").text

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 
 from risks.models import ReportingPeriod
 from risks.services import open_period
+from tests.factories import period_form
 
 D = datetime.date
 
@@ -60,10 +61,9 @@ def test_the_database_refuses_an_overlap_whatever_writes_it(seed):
 
 def test_the_open_page_says_why_and_opens_nothing(client, seed, planner):
     client.force_login(planner)
-    response = client.post("/periods/open/", {
-        "name": "2021/22 Q3", "slug": "2021-22-q3", "start": "2021-09-01", "end": "2021-11-30",
-        "deadline": "2021-11-15",
-    })
+    response = client.post("/periods/open/", period_form({
+        "name": "2021/22 Q3", "start": "2021-09-01", "end": "2021-11-30", "deadline": "2021-11-15",
+    }))
     assert response.status_code == 200
     assert "These dates overlap 2021/22 Q2" in response.text
     assert not ReportingPeriod.objects.filter(slug="2021-22-q3").exists()

@@ -74,13 +74,14 @@ def path_for(key: str, world) -> str:
     w = world
     risk_pages = ("risks:risk", "risks:risk-appetite", "quarterly:update", "quarterly:update-score", "quarterly:update-progress",
                   "quarterly:update-controls", "quarterly:control-add", "quarterly:update-check",
-                  "quarterly:controls-unchanged")
+                  "quarterly:controls-unchanged", "quarterly:update-recall")
     if key in risk_pages:
         return reverse(key, args=[w.risk1])
     if key == "bands-css":
         return reverse(key, args=[band_css_version()])
     simple = {
         "home": [], "healthz": [], "login": [], "logout": [], "lockouts": [],
+        "signed-out": [], "signin-help": [], "risks:levels": [],
         "risks:register": ["corporate"],
         "risks:register-compare": ["corporate"],
         "quarterly:register-changes": ["corporate"],

@@ -30,7 +30,7 @@ from maturity.models import (
     PlanItem,
     PlanItemUpdate,
     Unit,
-    assessment_year_for,
+    current_assessment_year,
 )
 from maturity.services import record_self_assessment
 from riskreg.models import SignInCount
@@ -123,7 +123,9 @@ def build_world() -> World:
     )
     PlanItemUpdate.objects.create(item=item9, date=datetime.date(2021, 9, 1),
                                   text="Lessons log started.", author=users["other_owner"])
-    record_self_assessment(unit=unit, year=assessment_year_for(timezone.localdate()) - 1,
+    # The year open for self-assessments comes from the data (the open quarter's), not the clock.
+    year = current_assessment_year()
+    record_self_assessment(unit=unit, year=year - 1,
                            levels={d.pk: 3 for d in Dimension.objects.all()}, by=planner)
     # One row of each axes table, so that each admin page has an object to show.
     AccessAttempt.objects.create(username="someone", ip_address="10.0.0.1", failures_since_start=1)
@@ -145,7 +147,7 @@ def build_world() -> World:
         item9=item9.pk,
         action9=PlanAction.objects.filter(item=item9).order_by("pk").first().pk,
         unit=unit.pk,
-        year=assessment_year_for(timezone.localdate()),
+        year=year,
         other_register=other_register.slug,
         other_risk=other_risk.pk,
         other_control=other_control.pk,

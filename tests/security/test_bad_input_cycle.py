@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from controls.models import Control
 from risks.models import Assessment, ReportingPeriod
 from risks.services import close_period
+from tests.factories import period_form
 
 from .addresses import path_for
 from .badinput import BOUNDARY, EXAMPLES, JUNK, check_form
@@ -67,18 +68,18 @@ def test_return_form(w):
 def test_open_period_form(w):
     q3 = ReportingPeriod.objects.get(slug=w.q3)
     close_period(period=q3, by=w.users["planner"], incomplete=True)
-    dates = ["2022-01-01", "2022-03-31", "2022-03-01", "2021-12-31", "2022-02-29", "1900-01-01"]
+    days, months, years = ["1", "31", "29", "0", "x"], ["1", "3", "12", "13"], ["2022", "1900", "22"]
     client = client_for(w, "planner")
     check_form(
         client, reverse("quarterly:period-open"),
-        {"name": ["2021/22 Q4", "2021/22 Q3", "Q4"], "slug": ["2021-22-q4", "2021-22-q3", "q 4"],
-         "start": dates, "end": dates, "deadline": dates},
+        {"name": ["2021/22 Q4", "2021/22 Q3", "Q4", "//"]}
+        | {f"{field}_{part}": values for field in ("start", "end", "deadline")
+           for part, values in (("day", days), ("month", months), ("year", years))},
     )
     # Valid dates are a small corner of those combinations: show one is accepted, explicitly.
-    response = client.post(reverse("quarterly:period-open"), {
-        "name": "2021/22 Q4", "slug": "2021-22-q4",
-        "start": "2022-01-01", "end": "2022-03-31", "deadline": "2022-03-01",
-    })
+    response = client.post(reverse("quarterly:period-open"), period_form({
+        "name": "2021/22 Q4", "start": "2022-01-01", "end": "2022-03-31", "deadline": "2022-03-01",
+    }))
     assert response.status_code == 302
 
 

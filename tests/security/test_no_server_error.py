@@ -15,6 +15,7 @@ from django.urls import reverse
 from controls.models import Control, ControlUpdate
 from risks.models import Assessment, ReportingPeriod
 from risks.services import close_period
+from tests.factories import period_form
 
 from .conftest import admin_form_data, client_for
 
@@ -69,7 +70,7 @@ def test_the_open_a_period_page_works_once_a_period_ends_on_the_last_day_there_i
         ("2022-01-01", "2022-03-31", "9999-03-01", "deadline", "in a year from 2000 to 2100"),
         ("2022-01-01", "2022-03-31", "2024-03-01", "deadline", "within three months of the last"),
         ("0001-01-01", "0001-03-31", "0001-03-01", "start", "in a year from 2000 to 2100"),
-        ("2022-01-01", "2022-02-30", "2022-03-01", "end", "Enter a real date"),
+        ("2022-01-01", "2022-02-30", "2022-03-01", "end", "The last day must be a real date"),
     ],
 )
 def test_far_future_and_impossible_period_dates_are_refused_with_a_message(
@@ -77,10 +78,9 @@ def test_far_future_and_impossible_period_dates_are_refused_with_a_message(
 ):
     close_period(period=ReportingPeriod.objects.get(slug=w.q3), by=w.users["planner"],
                  incomplete=True)
-    response = client_for(w, "planner").post(reverse("quarterly:period-open"), {
-        "name": "2021/22 Q4", "slug": "2021-22-q4", "start": start, "end": end,
-        "deadline": deadline,
-    })
+    response = client_for(w, "planner").post(reverse("quarterly:period-open"), period_form({
+        "name": "2021/22 Q4", "start": start, "end": end, "deadline": deadline,
+    }))
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors[field])
     assert not ReportingPeriod.objects.filter(slug="2021-22-q4").exists()

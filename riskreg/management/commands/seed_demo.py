@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from riskreg.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from maturity.models import BusinessGroup, Unit
+from riskreg.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_UNITS, EXAMPLE
 from risks.models import AUDIT_PANEL, PLANNING_TEAM, Post, Register, ReportingPeriod
 
 
@@ -42,6 +43,7 @@ class Command(BaseCommand):
                 content_type__app_label__in=["risks", "controls", "maturity", "riskreg"]
             ))
             self._accounts()
+            self._units()
             if not no_open_period and not ReportingPeriod.objects.filter(slug="2021-22-q3").exists():
                 from risks.services import open_period
 
@@ -55,6 +57,18 @@ class Command(BaseCommand):
             "Demo accounts: " + ", ".join(a[0] for a in DEMO_ACCOUNTS)
             + f" (password {DEMO_PASSWORD})"
         ))
+
+    def _units(self) -> None:
+        """Example units for the self-assessment (the owner commands one of them)."""
+        for order, (group, abbreviation, unit, commander) in enumerate(DEMO_UNITS, 1):
+            business_group, _ = BusinessGroup.objects.get_or_create(
+                name=f"{group} {EXAMPLE}", defaults={"abbreviation": abbreviation, "order": order}
+            )
+            post, _ = Post.objects.get_or_create(name=commander)
+            Unit.objects.get_or_create(
+                name=f"{unit} {EXAMPLE}",
+                defaults={"business_group": business_group, "commander": post},
+            )
 
     def _accounts(self) -> None:
         User = get_user_model()

@@ -11,7 +11,7 @@ from django.urls import reverse
 from controls.models import Control, ControlUpdate
 from risks.models import Assessment, PeriodClosed, ReportingPeriod
 from risks.services import save_assessment
-from tests.factories import Q3
+from tests.factories import Q3, period_form
 
 
 def url(name, *args):
@@ -22,7 +22,7 @@ def test_the_whole_cycle(client, seed, owner, planner, risk1):
     # The team opens 2021/22 Q3 with the form: every active risk is carried forward.
     client.force_login(planner)
     assert client.get(url("quarterly:period-open")).status_code == 200
-    response = client.post(url("quarterly:period-open"), {k: str(v) for k, v in Q3.items()})
+    response = client.post(url("quarterly:period-open"), period_form(Q3))
     assert response.status_code == 302
     period = ReportingPeriod.objects.get(slug="2021-22-q3")
     assert period.is_open

@@ -209,3 +209,81 @@ def test_a_large_queue_shows_the_first_rows_of_each_table_and_counts_them_all(
     waiting = client.get(reverse("quarterly:review"), {"show": "not_submitted"}).text
     assert waiting.split('id="queue-not_submitted"')[1].count("RISK ") == 31
     assert f"RISK {n}" in waiting and "Not started" in waiting
+
+
+def test_return_is_a_secondary_button_to_the_owner_who_submitted(client, q3, risk1, owner, planner):
+    a = submitted_update(q3, risk1, owner)
+    client.force_login(planner)
+    for url in (reverse("quarterly:review-detail", args=[a.pk]),
+                reverse("quarterly:review-return", args=[a.pk])):
+        page = client.get(url).text
+        assert ('<button type="submit" class="govuk-button govuk-button--secondary" '
+                'data-module="govuk-button">Return to the owner</button>') in page
+        assert "govuk-button--warning" not in page
+
+
+def test_return_says_lead_when_a_lead_submitted(client, q3, risk1, lead, planner):
+    a = submitted_update(q3, risk1, lead)
+    client.force_login(planner)
+    page = client.get(reverse("quarterly:review-detail", args=[a.pk])).text
+    assert "Return to the lead</button>" in page and "to the owner" not in page
+    form = client.get(reverse("quarterly:review-return", args=[a.pk])).text
+    assert "What should the lead change?" in form and "Return to the lead</button>" in form
+    refused = client.post(reverse("quarterly:review-return", args=[a.pk]),
+                          {"comment": "", "version": a.version})
+    assert "Enter a comment that tells the lead what to change" in refused.text
+    done = client.post(reverse("quarterly:review-return", args=[a.pk]),
+                       {"comment": "Add the Q3 figures.", "version": a.version}, follow=True)
+    assert "returned to the lead with your comment" in done.text
+
+
+def test_every_return_comment_is_kept_and_shown(client, q3, risk1, owner, planner):
+    a = submitted_update(q3, risk1, owner)
+    client.force_login(planner)
+    url = reverse("quarterly:review-return", args=[a.pk])
+    client.post(url, {"comment": "First: add the Q3 figures.", "version": a.version})
+    a.refresh_from_db()
+    a = save_assessment(assessment=a, version=a.version, by=owner, changes={"impact": 3})
+    a = submit_assessment(assessment=a, version=a.version, by=owner)
+    client.post(url, {"comment": "Second: say why the impact rose.", "version": a.version})
+    a.refresh_from_db()
+    a = submit_assessment(assessment=a, version=a.version, by=owner)
+    page = client.get(reverse("quarterly:review-detail", args=[a.pk])).text
+    assert "Returned 2 times this quarter" in page
+    first = page.index("First: add the Q3 figures.")
+    assert first < page.index("Second: say why the impact rose.")
+
+
+def test_the_conflict_page_says_when_it_was_your_own_save_elsewhere(client, owner, draft, risk1):
+    client.force_login(owner)
+    url = reverse("quarterly:update-score", args=[risk1.pk])
+    # Another tab, by the same person, saves first.
+    save_assessment(assessment=draft, version=1, by=owner, changes={"likelihood": 2, "impact": 2,
+                                                                   "score_change_source": "controls"})
+    page = client.post(url, {"likelihood": "3", "impact": "3", "score_change_source": "controls",
+                             "version": 1})
+    assert page.status_code == 409
+    assert "You saved this in another tab or window" in page.text
+    assert "Someone else" not in page.text
+
+
+def test_the_conflict_page_names_someone_else(client, owner, lead, draft, risk1):
+    client.force_login(owner)
+    save_assessment(assessment=draft, version=1, by=lead, changes={"likelihood": 2, "impact": 2,
+                                                                  "score_change_source": "controls"})
+    page = client.post(reverse("quarterly:update-score", args=[risk1.pk]), {
+        "likelihood": "3", "impact": "3", "score_change_source": "controls", "version": 1,
+    })
+    assert page.status_code == 409
+    assert "Someone else saved this update" in page.text
+    assert "another tab or window" not in page.text
+
+
+def test_the_review_page_says_submitted_once(client, q3, risk1, owner, planner):
+    import re
+
+    a = submitted_update(q3, risk1, owner)
+    client.force_login(planner)
+    page = client.get(reverse("quarterly:review-detail", args=[a.pk])).text
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "Submitted Sent for review on" in text and "Submitted Submitted" not in text

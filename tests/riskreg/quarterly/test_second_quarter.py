@@ -11,7 +11,7 @@ from controls.services import carry_forward_controls
 from riskreg.quarterly.services import submit_update
 from risks.models import Assessment, ReportingPeriod, Risk
 from risks.services import approve_assessment, confirm_unchanged, save_assessment
-from tests.factories import Q3, make_planner
+from tests.factories import Q3, make_planner, period_form
 
 Q4 = {
     "name": "2021/22 Q4", "slug": "2021-22-q4", "start": datetime.date(2022, 1, 1),
@@ -25,7 +25,7 @@ def url(name, *args):
 
 def open_quarter(client, planner, dates) -> ReportingPeriod:
     client.force_login(planner)
-    response = client.post(url("quarterly:period-open"), {k: str(v) for k, v in dates.items()})
+    response = client.post(url("quarterly:period-open"), period_form(dates))
     assert response.status_code == 302
     return ReportingPeriod.objects.get(slug=dates["slug"])
 

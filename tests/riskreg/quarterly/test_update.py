@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from risks.models import Assessment, Risk
+from risks.models.levels import LevelDescription
 from risks.services import save_assessment
 from tests.factories import make_control
 
@@ -207,3 +208,72 @@ def test_the_risk_page_and_update_pages_do_not_grow_with_controls_or_history(cli
         save_control_update(control=control, period=q3, by=owner, status="complete", note="Done",
                             version=update.version)
     assert counts() == before
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{}, {"likelihood": "9", "impact": "x"}, {"likelihood": "3"},
+     {"likelihood": "3", "impact": "3", "not_rated": "on"}],
+)
+def test_show_the_band_judges_nothing_and_shows_no_error(client, owner, draft, risk1, data):
+    client.force_login(owner)
+    before = snapshot(draft)
+    page = client.post(
+        reverse("quarterly:update-score", args=[risk1.pk]), data | {"version": 1, "preview": "1"}
+    ).text
+    assert "There is a problem" not in page and "govuk-error-message" not in page
+    assert "govuk-form-group--error" not in page
+    assert snapshot(draft) == before
+
+
+def test_show_the_band_keeps_the_answers_given(client, owner, draft, risk1):
+    client.force_login(owner)
+    page = client.post(
+        reverse("quarterly:update-score", args=[risk1.pk]),
+        {"likelihood": "1", "impact": "4", "version": 1, "preview": "1"},
+    ).text
+    assert 'name="likelihood" value="1" checked' in page
+    assert 'name="impact" value="4" checked' in page
+    assert "Your answers" in page and "L v VH" in page
+
+
+def test_the_reasons_are_revealed_by_the_choices_other_than_on_track(client, owner, draft, risk1):
+    client.force_login(owner)
+    page = client.get(reverse("quarterly:update-progress", args=[risk1.pk])).text
+    block = page.split('id="conditional-reasons"', 1)[1].split("</textarea>", 1)[0]
+    # Shown to start with (so it works without JavaScript); riskreg.js hides it for on track.
+    assert 'class="govuk-radios__conditional" id="conditional-reasons"' in page
+    assert 'data-rr-reveal-for="progress" data-rr-reveal-unless="on_track"' in block
+    assert "Why is progress not on track?" in block and 'name="reasons"' in block
+
+
+def test_reasons_sent_with_on_track_are_not_kept(client, owner, draft, risk1):
+    client.force_login(owner)
+    client.post(reverse("quarterly:update-progress", args=[risk1.pk]), {
+        "trend": "stable", "progress": "on_track", "reasons": "Typed before choosing on track",
+        "commentary": "Words.", "version": 1,
+    })
+    draft.refresh_from_db()
+    assert draft.progress == "on_track" and draft.reasons == ""
+
+
+def test_the_levels_the_team_described_are_hints_under_their_choices(client, owner, draft, risk1):
+    LevelDescription.objects.create(dimension="likelihood", level=1, description="Rare <b>")
+    LevelDescription.objects.create(dimension="impact", level=4, description="Severe")
+    LevelDescription.objects.create(dimension="impact", level=2, description="")
+    client.force_login(owner)
+    page = client.get(reverse("quarterly:update-score", args=[risk1.pk])).text
+    assert page.count("govuk-radios__hint") == 2
+    assert (
+        'aria-describedby="id_likelihood-item-hint"' in page
+        and '<div id="id_likelihood-item-hint" class="govuk-hint govuk-radios__hint">Rare &lt;b&gt;'
+        in page
+    )
+    assert '<div id="id_impact_3-item-hint" class="govuk-hint govuk-radios__hint">Severe' in page
+
+
+def test_no_level_described_shows_no_hint(client, owner, draft, risk1):
+    client.force_login(owner)
+    page = client.get(reverse("quarterly:update-score", args=[risk1.pk])).text
+    assert "govuk-radios__hint" not in page
+    assert "govuk-radios--inline" in page

@@ -47,3 +47,32 @@ def test_seed_demo_refuses_without_debug(db, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="local use only"):
         call_command("seed_demo", verbosity=0)
+
+
+def test_seed_demo_adds_example_units_labelled_as_example_data(client, demo):
+    from maturity.models import Unit
+
+    units = list(Unit.objects.select_related("business_group", "commander"))
+    assert len(units) == 3
+    assert all(u.name.endswith("(example data)") for u in units)
+    assert all(u.business_group.name.endswith("(example data)") for u in units)
+    # The owner commands one of them, so the demo shows a self-assessment to complete.
+    owner = get_user_model().objects.get(username="owner")
+    assert [u.name for u in units if owner in u.commander.holders.all()] == [
+        "Central West BCU (example data)"
+    ]
+    call_command("seed_demo", verbosity=0)
+    assert Unit.objects.count() == 3
+    client.force_login(owner)
+    assert "Central West BCU (example data)" in client.get("/maturity/self-assessments/").text
+
+
+def test_the_october_2021_fixture_holds_no_units():
+    import json
+    from pathlib import Path
+
+    from django.conf import settings
+
+    for name in ("corporate_2021_10.json", "report_2021_10.json"):
+        rows = json.loads((Path(settings.BASE_DIR) / "fixtures" / name).read_text())
+        assert not [r for r in rows if r["model"] in ("maturity.unit", "maturity.businessgroup")]
