@@ -59,7 +59,8 @@ def read_upload(upload) -> list[list[str]]:
 
 def unneutralise(text: str) -> str:
     """Undo tables.neutralise: an exported cell "'=x" imports as "=x"."""
-    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+    # A workbook gives a neutralised carriage return back as a new line (XML keeps no \r).
+    if text.startswith("'") and text[1:].startswith((*FORMULA_STARTS, "\n")):
         return text[1:]
     return text
 
@@ -87,13 +88,14 @@ def read_csv(data: bytes) -> list[list[str]]:
         text = _decode(data, "utf-8-sig")
     if "\x00" in text:
         raise BadFile("The file is not a CSV text file (it holds binary data).")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
+    # The heading row says which separator the file uses (Excel writes ";" where the decimal
+    # comma is the custom); csv.Sniffer guesses from quotes too, and guesses wrongly.
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=lambda d: (first.count(d), d == ","))
     rows = []
     try:
-        for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), dialect), 1):
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        for number, row in enumerate(reader, 1):
             if number > MAX_ROWS + 1:
                 raise _too_many_rows()
             cells = []
@@ -199,6 +201,8 @@ def read_xlsx(data: bytes) -> list[list[str]]:
                 if len(text) > MAX_CELL_CHARS:
                     raise _long_cell(_cell_name(number, col))
                 cells.append(unneutralise(text))
+            while cells and not cells[-1]:
+                cells.pop()
             rows.append(cells)
         return rows
     except BadFile:
