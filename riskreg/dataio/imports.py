@@ -21,7 +21,7 @@ from risks.services import lock_open_period, record_definitions, save_assessment
 from . import columns as cols
 from .reading import BadFile
 
-REQUIRED_FOR_NEW = ("title", "horizon", "owner")
+REQUIRED_FOR_NEW = {"title": "a title", "horizon": "a horizon", "owner": "an owner"}
 TITLE_MAX = Risk._meta.get_field("title").max_length
 REASON_MAX = Assessment._meta.get_field("not_rated_reason").max_length
 LABELS = {
@@ -208,7 +208,7 @@ def _plan_row(line: int, cells: dict[str, str], world: _World) -> RowPlan:
     wanted = _read_definition(cells, world, row)
     update = _read_update(cells, row)
     if risk is None:
-        missing = [LABELS[k].lower() for k in REQUIRED_FOR_NEW if not wanted.get(k)]
+        missing = [words for k, words in REQUIRED_FOR_NEW.items() if not wanted.get(k)]
         if missing and row.ref:
             row.errors.append(f"A new risk needs {', '.join(missing[:-1])}"
                               f"{' and ' if len(missing) > 1 else ''}{missing[-1]}")
@@ -251,7 +251,7 @@ def _posts(row: RowPlan, text: str, known: dict, what: str) -> list:
 def _read_definition(cells: dict[str, str], world: _World, row: RowPlan) -> dict:
     wanted: dict = {}
     if "title" in cells:
-        if not cells["title"]:
+        if not cells["title"] and row.risk is not None:
             row.errors.append("The title is empty")
         elif len(cells["title"]) > TITLE_MAX:
             row.errors.append(f"The title is longer than {TITLE_MAX} characters")
@@ -264,11 +264,11 @@ def _read_definition(cells: dict[str, str], world: _World, row: RowPlan) -> dict
         wanted["description_agreed"] = True if agreed is None else agreed
     if "horizon" in cells:
         wanted["horizon"] = _parse(row, cols.horizon, cells["horizon"]) or ""
-        if not cells["horizon"]:
+        if not cells["horizon"] and row.risk is not None:
             row.errors.append("The horizon is empty: give Short-term or Long-term")
     if "owner" in cells:
         owners = _posts(row, cells["owner"], world.posts, "post") if cells["owner"] else []
-        if not cells["owner"]:
+        if not cells["owner"] and row.risk is not None:
             row.errors.append("The owner is empty")
         elif len(owners) > 1:
             row.errors.append("A risk has one owner: give one post")
@@ -290,7 +290,7 @@ def _pair(cells, row: RowPlan, both: str, one: str, other: str, what: str):
     if one in cells or other in cells:
         a = _parse(row, cols.level, cells.get(one, ""))
         b = _parse(row, cols.level, cells.get(other, ""))
-        if (a is None) != (b is None) and not row.errors:
+        if (a is None) != (b is None):
             row.errors.append(f"Give both the {what} likelihood and impact, or neither")
         return a, b
     return None

@@ -106,6 +106,11 @@ def _pending(request: HttpRequest, register: Register) -> tuple[str, list[dict]]
     return data.get("name", ""), data["records"]
 
 
+def _refuse(request, register, period, status: int, problem: str) -> HttpResponse:
+    return render(request, "riskreg/dataio/import_form.html",
+                  _context(register, period, form=UploadForm(), problem=problem), status=status)
+
+
 @require_POST
 def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     require_planner(request)
@@ -113,28 +118,22 @@ def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     period = ReportingPeriod.objects.open().first()
     pending = _pending(request, register)
     if pending is None:
-        form = UploadForm()
-        form.add_error(None, "There is no previewed file to import (it was imported already, "
-                             "replaced by another, or waited more than an hour): upload it again.")
-        return render(request, "riskreg/dataio/import_form.html",
-                      _context(register, period, form=form), status=400)
+        return _refuse(request, register, period, 400,
+                       "There is no previewed file to import (it was imported already, replaced "
+                       "by another, or waited more than an hour): upload it again.")
     name, records = pending
     try:
         plan = apply_import(register, records, by=request.user)
     except ImportRefused as refused:
         if refused.plan.period is None:
-            form = UploadForm()
-            form.add_error(None, "No reporting period is open: nothing was imported.")
-            return render(request, "riskreg/dataio/import_form.html",
-                          _context(register, None, form=form), status=409)
+            return _refuse(request, register, None, 409,
+                           "No reporting period is open: nothing was imported.")
         return render(request, "riskreg/dataio/import_preview.html", _context(
             register, refused.plan.period, plan=refused.plan, name=name, changed=True,
         ), status=409)
     except (PeriodClosed, StaleVersion, NotEditable) as exc:
-        form = UploadForm()
-        form.add_error(None, f"Nothing was imported: {exc}. Upload the file again.")
-        return render(request, "riskreg/dataio/import_form.html",
-                      _context(register, period, form=form), status=409)
+        return _refuse(request, register, period, 409,
+                       f"Nothing was imported: {exc} Upload the file again.")
     request.session.pop(SESSION_KEY, None)
     messages.success(
         request,
