@@ -54,9 +54,9 @@ REGISTER_HEADINGS = [
 ]
 
 
-def register_table(register: Register, period: ReportingPeriod, user, query) -> Table:
-    """The register of `period` as `user` may see it, with the page's filters and sort."""
-    periods = list(ReportingPeriod.objects.all())
+def register_table(register: Register, period: ReportingPeriod, user, query, periods) -> Table:
+    """The register of `period` as `user` may see it, with the page's filters and sort
+    (`periods`: every period, for the notes of rows last approved in an earlier one)."""
     rows = Assessment.objects.of_register(register).shown(period, user)
     form = RegisterFilterForm(query, owners=owner_choices(rows), pillars=list(Pillar.objects.all()))
     found = list(
@@ -90,10 +90,10 @@ def _period(request: HttpRequest, periods=None, name="period"):
 def register_export(request: HttpRequest, slug: str) -> HttpResponse:
     register = get_register_for_user(request, slug)
     fmt = chosen_format(request)
-    period, _ = _period(request)
+    period, periods = _period(request)
     if period is None:
         return download([Table(register.name, REGISTER_HEADINGS)], fmt, register.slug)
-    table = register_table(register, period, request.user, request.GET)
+    table = register_table(register, period, request.user, request.GET, periods)
     return download([table], fmt, f"{register.slug}-{period.slug}")
 
 
