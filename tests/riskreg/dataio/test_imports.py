@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from riskreg.dataio.views import SESSION_KEY
+from risks.locking import StaleVersion
 from risks.models import Assessment, Register, ReportingPeriod, Risk
 from risks.services import close_period, open_period
 from tests.factories import make_register
@@ -255,3 +256,44 @@ def test_a_second_quarter_imports_into_the_open_one_and_the_closed_one_keeps_its
     assert Assessment.objects.get(period=q3, ref=1).title == "VIOLENT CRIME"
     assert ReportingPeriod.objects.get(pk=q3.pk).state == "closed"
     assert Register.objects.get(slug="corporate")
+
+
+def test_a_failure_half_way_through_the_import_writes_nothing(team, q3, monkeypatch):
+    """All of it in one transaction: the second risk's write fails, the first is undone."""
+    from riskreg.dataio import imports
+
+    calls = []
+
+    def failing(**kwargs):
+        calls.append(kwargs["assessment"].ref)
+        if len(calls) == 2:
+            raise StaleVersion(kwargs["assessment"])
+        return real(**kwargs)
+
+    real = imports.save_assessment
+    monkeypatch.setattr(imports, "save_assessment", failing)
+    rows = [["Ref", "Commentary"], ["1", "First new words"], ["2", "Second new words"]]
+    preview = _preview(team, "corporate", "r.csv", csv_bytes(rows))
+    before = _table_rows()
+    response = _confirm(team, "corporate", preview)
+    assert response.status_code == 409
+    assert "Nothing was imported" in response.content.decode()
+    assert calls == [1, 2]
+    assert _table_rows() == before
+
+
+def test_the_register_page_links_its_downloads_and_import_with_its_filters(team, q3):
+    page = team.get("/registers/corporate/?period=2021-22-q3&rag=amber&page=1").content.decode()
+    assert 'href="/registers/corporate/export/?period=2021-22-q3&amp;rag=amber&amp;format=csv"' \
+        in page
+    assert 'href="/registers/corporate/export/?period=2021-22-q3&amp;rag=amber&amp;format=xlsx"' \
+        in page
+    assert 'href="/registers/corporate/print/?period=2021-22-q3&amp;rag=amber&amp;format=pdf"' \
+        in page
+    assert 'href="/registers/corporate/import/"' in page
+
+
+def test_readers_get_the_download_links_but_not_the_import(client, panel, q3):
+    client.force_login(panel)
+    page = client.get("/registers/corporate/").content.decode()
+    assert "Download as Excel" in page and "/import/" not in page
