@@ -40,3 +40,31 @@ def test_outsiders_cannot_print_a_register(client, outsider, q3):
 def test_the_marking_follows_what_the_document_holds():
     assert marking(control_notes=False) == OFFICIAL
     assert marking(control_notes=True) == OFFICIAL_SENSITIVE
+
+
+def _pdf_text(response) -> str:
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+
+
+def test_key_controls_with_their_notes_make_the_pdf_official_sensitive(client, planner, seed):
+    """The closed October 2021 quarter: its key controls' notes are Appendix B's content."""
+    from controls.models import ControlUpdate
+
+    key = ControlUpdate.objects.filter(period__slug="2021-22-q2", is_key=True).exclude(note="")
+    assert key.exists()
+    client.force_login(planner)
+    response = client.get(reverse("dataio:register-pdf", args=["corporate"])
+                          + "?period=2021-22-q2&controls=key")
+    assert response["Content-Disposition"].endswith('-official-sensitive.pdf"')
+    text = _pdf_text(response)
+    assert "OFFICIAL-SENSITIVE" in text and "KEY CONTROLS" in text
+    assert key.first().note.split()[0] in text
+
+
+def test_readers_who_may_not_see_notes_get_key_controls_without_them(client, other_owner, seed):
+    client.force_login(other_owner)
+    response = client.get(reverse("dataio:register-pdf", args=["corporate"])
+                          + "?period=2021-22-q2&controls=key")
+    assert response["Content-Disposition"].endswith('-official.pdf"')
+    text = _pdf_text(response)
+    assert "KEY CONTROLS" in text and "OFFICIAL-SENSITIVE" not in text
