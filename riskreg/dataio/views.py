@@ -72,7 +72,8 @@ def import_register(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             mapping, records = records_from(read_upload(form.cleaned_data["file"]))
             blob = signing.dumps(
-                {"records": records, "name": form.cleaned_data["file"].name[:200]},
+                {"records": records, "name": form.cleaned_data["file"].name[:200],
+                 "period": period.pk},
                 salt=_salt(request, register), compress=True,
             )
             if len(blob) > MAX_SESSION_CHARS:
@@ -92,7 +93,7 @@ def import_register(request: HttpRequest, slug: str) -> HttpResponse:
                   _context(register, period, form=form), status=400)
 
 
-def _pending(request: HttpRequest, register: Register) -> tuple[str, list[dict]] | None:
+def _pending(request: HttpRequest, register: Register) -> tuple[str, list[dict], int] | None:
     pending = request.session.get(SESSION_KEY)
     if not isinstance(pending, dict) or pending.get("register") != register.pk:
         return None
@@ -103,7 +104,7 @@ def _pending(request: HttpRequest, register: Register) -> tuple[str, list[dict]]
         data = signing.loads(blob, salt=_salt(request, register), max_age=MAX_AGE_SECONDS)
     except signing.BadSignature:
         return None
-    return data.get("name", ""), data["records"]
+    return data.get("name", ""), data["records"], data.get("period")
 
 
 def _refuse(request, register, period, status: int, problem: str) -> HttpResponse:
@@ -121,7 +122,13 @@ def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         return _refuse(request, register, period, 400,
                        "There is no previewed file to import (it was imported already, replaced "
                        "by another, or waited more than an hour): upload it again.")
-    name, records = pending
+    name, records, previewed_in = pending
+    if period is not None and period.pk != previewed_in:
+        request.session.pop(SESSION_KEY, None)
+        return _refuse(request, register, period, 409,
+                       f"The preview was of another quarter; {period} is open now. Nothing was "
+                       "imported: upload the file again to see what it would change in "
+                       f"{period}.")
     try:
         plan = apply_import(register, records, by=request.user)
     except ImportRefused as refused:

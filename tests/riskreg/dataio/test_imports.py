@@ -297,3 +297,16 @@ def test_readers_get_the_download_links_but_not_the_import(client, panel, q3):
     client.force_login(panel)
     page = client.get("/registers/corporate/").content.decode()
     assert "Download as Excel" in page and "/import/" not in page
+
+
+def test_a_preview_of_one_quarter_never_confirms_into_the_next(team, q3, planner):
+    preview = _preview(team, "corporate", "r.csv", csv_bytes([["Ref", "Commentary"], ["1", "x"]]))
+    Assessment.objects.filter(period=q3).update(state="approved", reviewed_at=timezone.now())
+    close_period(period=q3, by=planner)
+    open_period(name="2021/22 Q4", slug="2021-22-q4", start=datetime.date(2022, 1, 1),
+                end=datetime.date(2022, 3, 31), deadline=datetime.date(2022, 3, 4), by=planner)
+    before = _table_rows()
+    response = _confirm(team, "corporate", preview)
+    assert response.status_code == 409
+    assert "The preview was of another quarter" in response.content.decode()
+    assert _table_rows() == before
