@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("riskreg.quarterly.urls")),
     path("maturity/", include("maturity.urls")),
     path("reports/", include("riskreg.report.urls")),
+    path("", include("riskreg.dataio.urls")),
 ]
 
 if settings.OIDC_ENABLED:

@@ -109,6 +109,12 @@ def path_for(key: str, world) -> str:
         "reports:withdraw": [w.published_report],
         "reports:correct": [w.published_report],
         "reports:pdf": [w.published_report],
+        # Data in and out (issue 19): downloads of each table page, the register's PDF, import
+        "dataio:register": ["corporate"], "dataio:register-pdf": ["corporate"],
+        "dataio:compare": ["corporate"], "dataio:changes": ["corporate"],
+        "dataio:import": ["corporate"], "dataio:import-confirm": ["corporate"],
+        "dataio:import-template": ["corporate"], "dataio:review": [], "dataio:dashboard": [],
+        "dataio:plan": [], "dataio:results": [], "dataio:risk-history": [w.risk1],
         # The admin site's own pages
         "admin:index": [], "admin:login": [], "admin:logout": [],
         "admin:password_change": [], "admin:password_change_done": [],

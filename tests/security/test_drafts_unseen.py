@@ -6,8 +6,12 @@ The access matrix names every page each role may open; this test opens each of t
 register pages for the open quarter by name) as each reader, and looks for the markers.
 """
 
+import io
+
 import pytest
 from django.utils import timezone
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from controls.models import Control, ControlUpdate
 from risks.models import Assessment
@@ -63,8 +67,26 @@ def _pages(w, role):
         f"{corporate}?period={w.q3}", f"{corporate}changes/?period={w.q3}",
         f"{corporate}compare/?from={w.q2}&to={w.q3}", f"/heatmaps/?period={w.q3}",
         f"/dashboard/?period={w.q3}&register=corporate", f"/risks/{w.risk2}/",
+        # Downloads of the open quarter (issue 19), in each format
+        f"{corporate}export/?period={w.q3}&format=xlsx", f"{corporate}print/?period={w.q3}",
+        f"{corporate}changes/export/?period={w.q3}&format=xlsx",
+        f"{corporate}compare/export/?from={w.q2}&to={w.q3}&format=xlsx",
+        f"/risks/{w.risk1}/history/export/?format=xlsx",
+        f"/risks/{w.risk2}/history/export/?format=xlsx",
     }
     return sorted(pages)
+
+
+def _text(response) -> str:
+    """What a page or a download says: a workbook's cells and a PDF's text, not their bytes."""
+    kind = response.get("Content-Type", "")
+    if kind.startswith("application/pdf"):
+        return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    if kind.startswith("application/vnd.openxmlformats"):
+        book = load_workbook(io.BytesIO(response.content), read_only=True)
+        return "\n".join(str(v) for sheet in book.worksheets
+                         for row in sheet.iter_rows(values_only=True) for v in row)
+    return response.content.decode()
 
 
 @pytest.mark.parametrize("role", READERS)
@@ -75,7 +97,7 @@ def test_no_reader_sees_a_draft_that_is_not_theirs(w, drafts, role):
     for page in _pages(w, role):
         response = client.get(page)
         assert response.status_code in (200, 404), page
-        text = response.content.decode()
+        text = _text(response)
         found = [mark for mark in hidden.values() if mark in text]
         if found:
             seen[page] = found
@@ -91,3 +113,5 @@ def test_the_markers_are_on_the_pages_of_those_who_may_see_them(w, drafts):
     assert drafts["risk2"] in team.get(f"/review/{w.assessment2}/").content.decode()
     changes = team.get(f"/registers/corporate/changes/?period={w.q3}").content.decode()
     assert drafts["risk1"] in changes and drafts["risk2"] in changes
+    export = _text(team.get(f"/registers/corporate/export/?period={w.q3}&format=xlsx"))
+    assert drafts["risk1"] in export and drafts["risk2"] in export
