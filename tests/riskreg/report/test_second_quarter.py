@@ -179,7 +179,9 @@ def test_a_report_started_from_the_last_flags_every_copied_section(client, world
 def test_publishing_is_refused_until_each_copied_section_is_edited_or_confirmed(client, world, january):
     client.force_login(world.composer)
     publish = reverse("reports:publish", args=[january.pk])
-    refused = client.post(publish, {"version": january.version}, follow=True)
+    # The confirmation page says so before the tick, and refuses with it.
+    assert "10 sections copied from" in client.get(publish).text
+    refused = client.post(publish, {"version": january.version, "confirm": "on"}, follow=True)
     assert "10 sections copied from" in refused.text and "still to check" in refused.text
     january.refresh_from_db()
     assert not january.is_published
@@ -195,7 +197,7 @@ def test_publishing_is_refused_until_each_copied_section_is_edited_or_confirmed(
     assert january.unchecked_sections() == [
         n for n in waiting[:-2] if n != "key_considerations"
     ]
-    refused = client.post(publish, {"version": january.version}, follow=True)
+    refused = client.post(publish, {"version": january.version, "confirm": "on"}, follow=True)
     assert "7 sections copied from" in refused.text and "Equality and diversity impact" in refused.text
     assert not Report.objects.get(pk=january.pk).is_published
 
@@ -204,7 +206,7 @@ def test_publishing_is_refused_until_each_copied_section_is_edited_or_confirmed(
                 form_data(january, confirmed=january.unchecked_sections()))
     january.refresh_from_db()
     assert january.unchecked_sections() == []
-    assert client.post(publish, {"version": january.version}).status_code == 302
+    assert client.post(publish, {"version": january.version, "confirm": "on"}).status_code == 302
     january.refresh_from_db()
     assert january.is_published
 
