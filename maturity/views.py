@@ -138,7 +138,10 @@ def item_create(request: HttpRequest) -> HttpResponse:
         next_ref = (PlanItem.objects.filter(theme__plan=plan).aggregate(m=Max("ref"))["m"] or 0) + 1
         initial = {"ref": next_ref}
         theme = request.GET.get("theme", "")
-        if theme.isdigit() and plan.themes.filter(pk=theme).exists():
+        # ASCII digits that fit a primary key: '²' or 5,000 nines would fail int() in the ORM.
+        if theme.isascii() and theme.isdecimal() and len(theme) <= 18 and (
+            plan.themes.filter(pk=int(theme)).exists()
+        ):
             initial["theme"] = int(theme)
         form = PlanItemForm(plan=plan, initial=initial)
     return render(request, "maturity/planitem_form.html", {"plan": plan, "form": form})
