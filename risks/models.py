@@ -75,6 +75,8 @@ class Post(models.Model):
         settings.AUTH_USER_MODEL, related_name="posts", blank=True
     )
 
+    history = HistoricalRecords(m2m_fields=[holders])
+
     class Meta:
         ordering = ["name"]
 
@@ -102,6 +104,7 @@ class Register(models.Model):
     description = models.TextField(blank=True)
 
     objects = RegisterQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -118,6 +121,8 @@ class Pillar(models.Model):
 
     name = models.CharField(max_length=300, unique=True)
     order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "name"]
@@ -298,7 +303,7 @@ class Risk(models.Model):
     horizon = models.CharField(max_length=5, choices=Horizon.choices)
     owner = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="owned_risks")
     leads = models.ManyToManyField(
-        Post, through="RiskLead", related_name="led_risks", blank=True
+        Post, through="risks.RiskLead", related_name="led_risks", blank=True
     )
     target_likelihood = models.PositiveSmallIntegerField(
         choices=Scale.choices, null=True, blank=True
@@ -354,6 +359,8 @@ class RiskLead(models.Model):
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE)
     post = models.ForeignKey(Post, on_delete=models.PROTECT)
     order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "pk"]
