@@ -5,12 +5,12 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.db.models import F, FilteredRelation, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from .. import timeline
+from .. import risk_page, timeline
 from ..access import can_edit_risk, get_risk_for_user, require_planner
 from ..forms import AppetiteForm
 from ..locking import StaleVersion
@@ -67,6 +67,7 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
     quarters = _quarters(risk, approved_only=not editor)
     # The history holds drafts and the team's return comments: it is the editors' alone.
     entries = timeline.for_risk(risk) if editor else []
+    shown = _shown(quarters.assessments, request.GET.get("period"))
     return render(
         request,
         "risks/risk_detail.html",
@@ -81,8 +82,23 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_update": quarters.open_period is not None and editor,
             "timeline": entries,
             "shows_history": editor,
+            "pillars": list(risk.pillars.all()),
+            "shown": shown,
+            "shown_periods": [a.period for a in quarters.assessments],
+            "sections": risk_page.sections(request, risk, shown),
         },
     )
+
+
+def _shown(assessments: list[Assessment], slug: str | None) -> Assessment | None:
+    """The update whose quarter the page's sections (the controls) show: the newest the person
+    may see (readers: approved only, as AssessmentQuerySet.shown), or the one of ?period=."""
+    if not slug:
+        return assessments[0] if assessments else None
+    found = next((a for a in assessments if a.period.slug == slug), None)
+    if found is None:
+        raise Http404("This risk has no update you can see in that reporting period.")
+    return found
 
 
 def my_risks(request: HttpRequest) -> HttpResponse:
