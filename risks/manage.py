@@ -13,7 +13,7 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError, RestrictedError
+from django.db.models import ProtectedError, Q, RestrictedError
 
 from .locking import StaleVersion
 from .models import Pillar, Post, Register, ReportingPeriod, Risk, RiskLead
@@ -153,10 +153,8 @@ def save_post(*, post: Post | None, name: str, holders, was: str | None = None, 
     current.save()
     period = _open_period() if renamed else None
     if period is not None:
-        risks = Risk.objects.filter(owner=current).values("pk").union(
-            RiskLead.objects.filter(post=current).values("risk_id")
-        )
-        record_definitions(period=period, risks=[row["pk"] for row in risks])
+        risks = Risk.objects.filter(Q(owner=current) | Q(leads=current)).values_list("pk", flat=True)
+        record_definitions(period=period, risks=set(risks))
     return current
 
 

@@ -14,6 +14,17 @@ ORDINALS = ["First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "
             "Ninth", "Tenth"]
 
 
+class WholeNumberField(forms.IntegerField):
+    """A whole number typed in ASCII digits: int() would take "١٢" as 12, which nobody reading
+    the register would recognise as what was typed."""
+
+    def to_python(self, value):
+        text = str(value).strip() if value is not None else ""
+        if text and not (text.isascii() and text.lstrip("-").isdigit()):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 def was_field() -> forms.CharField:
     return forms.CharField(
         widget=forms.HiddenInput, max_length=64, required=False,
@@ -53,7 +64,7 @@ class RiskForm(forms.Form):
         error_messages={"required": "Choose the register the risk belongs to",
                         "invalid_choice": "Choose a register from the list"},
     )
-    ref = forms.IntegerField(
+    ref = WholeNumberField(
         label="Risk number", min_value=1, max_value=32767,
         help_text="Unique within the register, for example 12.",
         widget=forms.TextInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
@@ -211,7 +222,7 @@ class PillarForm(forms.Form):
     label_size = None
 
     name = _text("Name of the pillar", max_length=300, message="Enter the pillar's name")
-    order = forms.IntegerField(
+    order = WholeNumberField(
         label="Position in lists", min_value=0, max_value=32767, initial=0,
         help_text="Pillars are listed by this number, lowest first.",
         widget=forms.TextInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
