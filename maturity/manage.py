@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from risks.access import require_planner
 from risks.formfields import ChoiceField
+from risks.history import keep_baseline
 from risks.locking import StaleVersion
 from risks.manage import digest
 from risks.manage_forms import was_field
@@ -107,6 +108,7 @@ def save_unit(*, unit: Unit | None, name: str, business_group: BusinessGroup | N
         current = Unit.objects.select_for_update().get(pk=unit.pk)
         if was is not None and unit_digest(current) != was:
             raise StaleVersion(current)
+        keep_baseline(current)
     try:
         with transaction.atomic():
             if new_business_group:

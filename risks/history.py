@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, OuterRef, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 from simple_history.utils import get_m2m_reverse_field_name
@@ -29,6 +30,38 @@ TEXT_LIMIT = 140
 # The change reason of a record written only to be the "before" of a loaded row's first
 # change (it has no creation record: loaddata saves raw, and raw saves record no history).
 AS_LOADED = "As loaded"
+
+
+def record_baseline(obj: Model) -> None:
+    """A history record of a row as stored, with no user: the "before" of its first change."""
+    model = type(obj)
+    historical = model.history.model
+    record = historical.objects.create(
+        history_date=timezone.now(),
+        history_type="~",
+        history_change_reason=AS_LOADED,  # the history pages skip it: it is only a "before"
+        **{f.attname: getattr(obj, f.attname) for f in historical.tracked_fields},
+    )
+    for m2m in getattr(historical, "_history_m2m_fields", []):
+        through = m2m.remote_field.through
+        snapshot = historical._meta.apps.get_model(
+            model._meta.app_label, f"Historical{model.__name__}_{m2m.name}"
+        )
+        snapshot.objects.bulk_create(
+            snapshot(history=record, **{f.attname: getattr(row, f.attname) for f in through._meta.fields})
+            for row in through.objects.filter(**{m2m.m2m_field_name(): obj})
+        )
+
+
+
+def keep_baseline(obj: Model) -> None:
+    """Before the first change of a row that has no history (loaddata's raw saves record none),
+    record it as stored, so that the change can be shown as a difference."""
+    model = type(obj)
+    if obj.pk is not None and not model.history.filter(id=obj.pk).exists():
+        stored = model._base_manager.filter(pk=obj.pk).first()
+        if stored is not None:
+            record_baseline(stored)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q, RestrictedError
 
+from .history import keep_baseline
 from .locking import StaleVersion
 from .models import Pillar, Post, Register, ReportingPeriod, Risk, RiskLead
 from .services import lock_open_period, record_definitions, start_assessment
@@ -86,6 +87,7 @@ def save_risk(
     else:
         current, reason = Risk.objects.select_for_update().get(pk=risk.pk), "Changed"
         _check(current, was, risk_digest)
+        keep_baseline(current)
     for name, value in fields.items():
         setattr(current, name, value)
     try:
@@ -137,6 +139,7 @@ def save_post(*, post: Post | None, name: str, holders, was: str | None = None, 
     else:
         current = Post.objects.select_for_update().get(pk=post.pk)
         _check(current, was, post_digest)
+        keep_baseline(current)
         renamed = current.name != name
     current.name = name
     try:
@@ -197,6 +200,7 @@ def delete_post(*, post: Post, by) -> None:
     current = Post.objects.select_for_update().filter(pk=post.pk).first()
     if current is None:
         return
+    keep_baseline(current)
     uses = post_uses(current)
     if uses:
         raise ValidationError(f"{current.name} cannot be deleted: " + "; ".join(uses))
@@ -216,6 +220,7 @@ def save_pillar(*, pillar: Pillar | None, name: str, order: int, was: str | None
     else:
         current = Pillar.objects.select_for_update().get(pk=pillar.pk)
         _check(current, was, pillar_digest)
+        keep_baseline(current)
     current.name, current.order = name, order
     current._history_user = by
     current._change_reason = "Added" if pillar is None else "Changed"
@@ -238,6 +243,7 @@ def save_register(
     else:
         current = Register.objects.select_for_update().get(pk=register.pk)
         _check(current, was, register_digest)
+        keep_baseline(current)
     ancestor = parent
     while ancestor is not None:
         if current.pk is not None and ancestor.pk == current.pk:

@@ -372,3 +372,14 @@ def test_the_risk_list_names_each_register(team, q3, risk1):
     assert "STREET ROBBERY" not in page or "VIOLENT CRIME" not in page
     assert "STREET ROBBERY" in team.get(url("risks") + "?register=north").text
     assert team.get(url("risks") + "?register=nowhere").status_code == 404
+
+
+def test_the_risks_history_shows_its_pillars_and_leads_changing(team, planner, q3, risk1):
+    pillar = Pillar.objects.exclude(pk__in=risk1.pillars.all()).first()
+    hr = Post.objects.get(name="Director of HR")
+    data = risk_data(risk1, pillars=[pillar.pk], lead_0=hr.pk)
+    assert team.post(url("risk-edit", risk1.pk), data).status_code == 302
+    history = team.get(risk1.get_absolute_url()).text.split('id="history"', 1)[1]
+    assert f"Pillars added: {pillar.name}" in history
+    assert "Working leads: added" in history and "Director of HR (number 1)" in history
+    assert "Working leads: removed" in history
