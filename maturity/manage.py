@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from risks.access import require_planner
 from risks.formfields import ChoiceField
-from risks.history import keep_baseline
+from risks.history import keep_baseline, recent_changes
 from risks.locking import StaleVersion
 from risks.manage import digest
 from risks.manage_forms import was_field
@@ -169,7 +169,8 @@ def _unit_form(request: HttpRequest, unit: Unit | None) -> HttpResponse:
     else:
         form = UnitForm(initial={"is_active": "yes"})
     return render(request, "maturity/manage/unit_form.html",
-                  {"form": form, "unit": unit, "conflict": status == 409}, status=status)
+                  {"form": form, "unit": unit, "conflict": status == 409,
+                   "history": recent_changes(unit)}, status=status)
 
 
 @require_http_methods(["GET", "POST"])

@@ -169,8 +169,12 @@ def _m2m_snapshots(historical: type[Model], names: list[str], history_ids) -> M2
             snapshots[hid][m2m.name] = set()
         through = getattr(historical, m2m.name).model
         target = get_m2m_reverse_field_name(m2m)
+        # Rows are named by their name, people (a post's holders) by their username.
+        related = m2m.related_model
+        label = "name" if any(f.name == "name" for f in related._meta.fields) else getattr(
+            related, "USERNAME_FIELD", "pk")
         for hid, name in through.objects.filter(history_id__in=history_ids).values_list(
-            "history_id", f"{target}__name"
+            "history_id", f"{target}__{label}"
         ):
             snapshots[hid][m2m.name].add(name)
     return snapshots
@@ -304,3 +308,13 @@ def latest_entries(
         )
     }
     return entries([(r, prior.get(r.previous_id)) for r in records], **options)
+
+
+def recent_changes(obj: Model | None, limit: int = 20) -> list[HistoryEntry]:
+    """The newest changes of one row, for its page: two queries, and one per tracked m2m."""
+    if obj is None:
+        return []
+    model = type(obj)
+    related = [f.name for f in model._meta.concrete_fields if f.is_relation and f.editable]
+    return latest_entries(model.history.filter(id=obj.pk), limit=limit, related=related,
+                          fields=tracked_fields(model), title=str)

@@ -17,6 +17,7 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from ..access import require_planner
+from ..history import recent_changes
 from ..locking import StaleVersion
 from ..manage import (
     delete_post,
@@ -208,7 +209,9 @@ def _edit(
         initial = {"was": digest_of(obj)} if obj is not None else {}
         form = form_class(initial={**initial, **(context or {}).pop("initial", {})}, **kwargs)
     return render(request, template, {"form": form, what: obj, "conflict": status == 409,
-                                      **(context or {})}, status=status)
+                                      "history": recent_changes(obj), **(context or {})},
+                  status=status)
+
 
 
 @require_http_methods(["GET"])

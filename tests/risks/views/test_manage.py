@@ -255,6 +255,8 @@ def test_the_team_changes_who_holds_a_post(team, planner, q3, risk1):
     record = Post.history.filter(id=post.pk).latest("history_date")
     assert record.history_user == planner
     assert [h.user_id for h in record.holders.all()] == [newcomer.pk]
+    history = team.get(url("post-edit", post.pk)).text.split('id="history"', 1)[1]
+    assert "Holders added: newcomer" in history and "Name: “AC Frontline Policing” → “AC Frontline”" in history
     # The newcomer may now update the risk.
     team.force_login(newcomer)
     assert team.get(reverse("quarterly:update", args=[risk1.pk])).status_code == 200
