@@ -17,7 +17,16 @@ from django.db.models import ProtectedError, Q, RestrictedError
 
 from .history import keep_baseline
 from .locking import StaleVersion
-from .models import Pillar, Post, Register, ReportingPeriod, Risk, RiskLead
+from .models import (
+    Assessment,
+    AssessmentPillar,
+    Pillar,
+    Post,
+    Register,
+    ReportingPeriod,
+    Risk,
+    RiskLead,
+)
 from .services import lock_open_period, record_definitions, start_assessment
 
 # What a risk's form edits: the definition the open quarter records (the appetite has its
@@ -213,13 +222,24 @@ def delete_post(*, post: Post, by) -> None:
 
 @transaction.atomic
 def save_pillar(*, pillar: Pillar | None, name: str, order: int, was: str | None = None, by) -> Pillar:
-    """Add or change a pillar. Risks' records name pillars by reference: a renamed pillar is
-    renamed in every quarter (it is the same objective), as the admin did."""
+    """Add or change a pillar. A quarter's record names its pillars by reference, so a pillar
+    that a closed quarter recorded keeps its name and place: renaming it would rewrite that
+    quarter's alignment table (and its paper)."""
     if pillar is None:
         current = Pillar()
     else:
         current = Pillar.objects.select_for_update().get(pk=pillar.pk)
         _check(current, was, pillar_digest)
+        if (current.name, current.order) != (name, order):
+            closed = AssessmentPillar.objects.filter(
+                pillar=current, period__state=ReportingPeriod.State.CLOSED
+            ).select_related("period").order_by("-period__start").first()
+            if closed is not None:
+                raise ValidationError(
+                    f"{closed.period} is closed and recorded risks under this pillar as it is "
+                    "named and placed now, so it cannot change: add a new pillar and align the "
+                    "risks with it from the open quarter onward"
+                )
         keep_baseline(current)
     current.name, current.order = name, order
     current._history_user = by
@@ -243,6 +263,14 @@ def save_register(
     else:
         current = Register.objects.select_for_update().get(pk=register.pk)
         _check(current, was, register_digest)
+        if current.name != name and Assessment.objects.filter(
+            risk__register=current, period__state=ReportingPeriod.State.CLOSED
+        ).exists():
+            # Its closed quarters' pages and papers name it: they would say something new.
+            raise ValidationError(
+                "A closed quarter's register and report name this register as it is, so its "
+                "name cannot change"
+            )
         keep_baseline(current)
     ancestor = parent
     while ancestor is not None:

@@ -313,7 +313,8 @@ def _manage_post_data(w) -> dict:
                              "holders": [w.users["owner"].pk, w.users["lead"].pk]},
         "manage:post-delete": {},
         "manage:pillar-new": {"name": "Value for money", "order": "8"},
-        "manage:pillar-edit": {"name": pillar.name + " (revised)", "order": "1",
+        # The seed's pillars are recorded by the closed 2021/22 Q2: only their history is written.
+        "manage:pillar-edit": {"name": pillar.name, "order": pillar.order,
                                "was": pillar_digest(pillar)},
         "manage:register-new": {"name": "South BCU", "slug": "south-bcu", "parent": risk1.register_id,
                                 "description": ""},

@@ -309,6 +309,26 @@ def test_the_team_adds_and_renames_a_pillar(team, planner, seed):
     assert Pillar.history.filter(id=pillar.pk, history_user=planner).count() == 2
 
 
+def test_a_pillar_a_closed_quarter_recorded_keeps_its_name(team, q3, risk1):
+    pillar = risk1.pillars.first()
+    response = team.post(url("pillar-edit", pillar.pk), {
+        "name": "Renamed", "order": pillar.order, "was": pillar_digest(pillar)})
+    assert response.status_code == 400
+    assert "2021/22 Q2 is closed and recorded risks under this pillar" in response.text
+    assert Pillar.objects.get(pk=pillar.pk).name == pillar.name
+
+
+def test_a_register_a_closed_quarter_recorded_keeps_its_name(team, seed):
+    corporate = Register.objects.get(slug="corporate")
+    response = team.post(url("register-edit", corporate.pk), {
+        "name": "Renamed", "parent": "", "description": "Kept by the team.",
+        "was": register_digest(corporate)})
+    assert response.status_code == 400 and "its name cannot change" in response.text
+    assert team.post(url("register-edit", corporate.pk), {
+        "name": corporate.name, "parent": "", "description": "Kept by the team.",
+        "was": register_digest(corporate)}).status_code == 302
+
+
 def test_bad_pillars_are_refused(team, seed):
     count = Pillar.objects.count()
     for data, message in [
