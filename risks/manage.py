@@ -170,16 +170,6 @@ def save_post(*, post: Post | None, name: str, holders, was: str | None = None, 
     return current
 
 
-# How a reader names each kind of row that refers to a post (by label: risks imports no app).
-USE_WORDS = {
-    "risks.Assessment": "quarterly updates record it as a risk owner",
-    "controls.Control": "it owns controls",
-    "controls.ControlUpdate": "quarterly records of controls name it",
-    "maturity.PlanItem": "maturity action plan items name it as an owner",
-    "maturity.Unit": "it commands a unit",
-}
-
-
 def post_uses(post: Post) -> list[str]:
     """What still refers to the post (besides its holders), in words: a post in use is never
     deleted, so that no risk, control, unit or past quarter loses its owner."""
@@ -198,7 +188,11 @@ def post_uses(post: Post) -> list[str]:
         if model._meta.auto_created or model.__name__.startswith("Historical"):
             continue
         if model._base_manager.filter(**{relation.field.name: post}).exists():
-            uses.append(USE_WORDS.get(model._meta.label, f"{model._meta.verbose_name_plural} refer to it"))
+            # Apps built on risks are named by their models' own words: risks imports none.
+            uses.append(
+                "quarterly updates record it as a risk owner" if model is Assessment
+                else f"{model._meta.verbose_name_plural} name it"
+            )
     # Keep the list short and unique: several record tables share a verbose name.
     return list(dict.fromkeys(uses))
 

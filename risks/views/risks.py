@@ -14,7 +14,16 @@ from .. import risk_page, timeline
 from ..access import can_edit_risk, get_risk_for_user, require_planner
 from ..forms import AppetiteForm
 from ..locking import StaleVersion
-from ..models import Assessment, ReportingPeriod, Risk, RiskLead, lead_names, lead_names_subquery
+from ..models import (
+    Assessment,
+    ReportingPeriod,
+    Risk,
+    RiskLead,
+    lead_names,
+    lead_names_subquery,
+    pillar_names,
+    pillar_names_subquery,
+)
 from ..services import appetite_digest, set_appetite
 
 
@@ -23,12 +32,14 @@ class Quarters:
     assessments: list[Assessment]  # newest first, each with its period
     open_period: ReportingPeriod | None
     lead_names: list[str]
+    pillar_names: list[str]
 
 
 def _quarters(risk: Risk, *, approved_only: bool) -> Quarters:
     """The risk's updates, each with its period, the open period, and the risk's working
-    leads, in one query: the periods that are open or hold an update of the risk, with that
-    update's columns beside them and the leads (an uncorrelated subquery) on every row."""
+    leads and pillars, in one query: the periods that are open or hold an update of the risk,
+    with that update's columns beside them and the leads and pillars (uncorrelated
+    subqueries) on every row."""
     names = [f.attname for f in Assessment._meta.concrete_fields]
     rows = list(
         ReportingPeriod.objects.annotate(
@@ -38,6 +49,7 @@ def _quarters(risk: Risk, *, approved_only: bool) -> Quarters:
         .annotate(
             **{f"mine_{name}": F(f"mine__{name}") for name in names},
             risk_leads=lead_names_subquery(risk),
+            risk_pillars=pillar_names_subquery(risk),
         )
         .order_by("-start")
     )
@@ -45,7 +57,10 @@ def _quarters(risk: Risk, *, approved_only: bool) -> Quarters:
     leads = lead_names(rows[0].risk_leads) if rows else [
         link.post.name for link in RiskLead.objects.filter(risk=risk).select_related("post")
     ]
-    quarters = Quarters(assessments=[], open_period=None, lead_names=leads)
+    pillars = pillar_names(rows[0].risk_pillars) if rows else [
+        pillar.name for pillar in risk.pillars.all()
+    ]
+    quarters = Quarters(assessments=[], open_period=None, lead_names=leads, pillar_names=pillars)
     for period in rows:
         if period.is_open:
             quarters.open_period = period
@@ -82,7 +97,7 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_update": quarters.open_period is not None and editor,
             "timeline": entries,
             "shows_history": editor,
-            "pillars": list(risk.pillars.all()),
+            "pillar_names": quarters.pillar_names,
             "shown": shown,
             "shown_periods": [a.period for a in quarters.assessments],
             "sections": risk_page.sections(request, risk, shown),
