@@ -303,7 +303,7 @@ class Risk(models.Model):
     horizon = models.CharField(max_length=5, choices=Horizon.choices)
     owner = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="owned_risks")
     leads = models.ManyToManyField(
-        Post, through="risks.RiskLead", related_name="led_risks", blank=True
+        Post, through="RiskLead", related_name="led_risks", blank=True
     )
     target_likelihood = models.PositiveSmallIntegerField(
         choices=Scale.choices, null=True, blank=True
