@@ -6,5 +6,5 @@ class ControlsConfig(AppConfig):
     verbose_name = "Controls"
 
     def ready(self) -> None:
-        # Adds control history to the risk page's timeline without risks importing controls.
-        from . import timeline  # noqa: F401
+        # Adds controls and their history to the risk page without risks importing controls.
+        from . import risk_page, timeline  # noqa: F401

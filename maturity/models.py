@@ -8,29 +8,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
-from risks.history import AS_LOADED
+from risks.history import record_baseline
 from risks.models import Post
-
-
-def record_baseline(obj: models.Model) -> None:
-    """A history record of a row as stored, with no user: the "before" of its first change."""
-    model = type(obj)
-    historical = model.history.model
-    record = historical.objects.create(
-        history_date=timezone.now(),
-        history_type="~",
-        history_change_reason=AS_LOADED,  # the history pages skip it: it is only a "before"
-        **{f.attname: getattr(obj, f.attname) for f in historical.tracked_fields},
-    )
-    for m2m in getattr(historical, "_history_m2m_fields", []):
-        through = m2m.remote_field.through
-        snapshot = historical._meta.apps.get_model(
-            model._meta.app_label, f"Historical{model.__name__}_{m2m.name}"
-        )
-        snapshot.objects.bulk_create(
-            snapshot(history=record, **{f.attname: getattr(row, f.attname) for f in through._meta.fields})
-            for row in through.objects.filter(**{m2m.m2m_field_name(): obj})
-        )
 
 
 class KeepsBaseline(models.Model):

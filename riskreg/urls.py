@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("risks.urls")),
     path("", include("riskreg.quarterly.urls")),
     path("maturity/", include("maturity.urls")),
+    path("manage/", include("riskreg.manage")),
     path("reports/", include("riskreg.report.urls")),
     path("", include("riskreg.dataio.urls")),
 ]

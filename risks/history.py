@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, OuterRef, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 from simple_history.utils import get_m2m_reverse_field_name
@@ -29,6 +30,38 @@ TEXT_LIMIT = 140
 # The change reason of a record written only to be the "before" of a loaded row's first
 # change (it has no creation record: loaddata saves raw, and raw saves record no history).
 AS_LOADED = "As loaded"
+
+
+def record_baseline(obj: Model) -> None:
+    """A history record of a row as stored, with no user: the "before" of its first change."""
+    model = type(obj)
+    historical = model.history.model
+    record = historical.objects.create(
+        history_date=timezone.now(),
+        history_type="~",
+        history_change_reason=AS_LOADED,  # the history pages skip it: it is only a "before"
+        **{f.attname: getattr(obj, f.attname) for f in historical.tracked_fields},
+    )
+    for m2m in getattr(historical, "_history_m2m_fields", []):
+        through = m2m.remote_field.through
+        snapshot = historical._meta.apps.get_model(
+            model._meta.app_label, f"Historical{model.__name__}_{m2m.name}"
+        )
+        snapshot.objects.bulk_create(
+            snapshot(history=record, **{f.attname: getattr(row, f.attname) for f in through._meta.fields})
+            for row in through.objects.filter(**{m2m.m2m_field_name(): obj})
+        )
+
+
+
+def keep_baseline(obj: Model) -> None:
+    """Before the first change of a row that has no history (loaddata's raw saves record none),
+    record it as stored, so that the change can be shown as a difference."""
+    model = type(obj)
+    if obj.pk is not None and not model.history.filter(id=obj.pk).exists():
+        stored = model._base_manager.filter(pk=obj.pk).first()
+        if stored is not None:
+            record_baseline(stored)
 
 
 @dataclass(frozen=True)
@@ -136,8 +169,12 @@ def _m2m_snapshots(historical: type[Model], names: list[str], history_ids) -> M2
             snapshots[hid][m2m.name] = set()
         through = getattr(historical, m2m.name).model
         target = get_m2m_reverse_field_name(m2m)
+        # Rows are named by their name, people (a post's holders) by their username.
+        related = m2m.related_model
+        label = "name" if any(f.name == "name" for f in related._meta.fields) else getattr(
+            related, "USERNAME_FIELD", "pk")
         for hid, name in through.objects.filter(history_id__in=history_ids).values_list(
-            "history_id", f"{target}__name"
+            "history_id", f"{target}__{label}"
         ):
             snapshots[hid][m2m.name].add(name)
     return snapshots
@@ -271,3 +308,13 @@ def latest_entries(
         )
     }
     return entries([(r, prior.get(r.previous_id)) for r in records], **options)
+
+
+def recent_changes(obj: Model | None, limit: int = 20) -> list[HistoryEntry]:
+    """The newest changes of one row, for its page: two queries, and one per tracked m2m."""
+    if obj is None:
+        return []
+    model = type(obj)
+    related = [f.name for f in model._meta.concrete_fields if f.is_relation and f.editable]
+    return latest_entries(model.history.filter(id=obj.pk), limit=limit, related=related,
+                          fields=tracked_fields(model), title=str)

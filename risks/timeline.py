@@ -6,8 +6,8 @@ never imports them. The records are read and compared by risks.history.
 
 from collections.abc import Callable, Iterable
 
-from .history import HistoryEntry, Tracked, timeline_entries
-from .models import Assessment, Risk
+from .history import FieldChange, HistoryEntry, Tracked, timeline_entries, who
+from .models import Assessment, Risk, RiskLead
 
 TIMELINE_LIMIT = 200
 
@@ -22,7 +22,7 @@ def register(source: Source) -> Source:
 
 
 def for_risk(risk: Risk, limit: int = TIMELINE_LIMIT) -> list[HistoryEntry]:
-    entries = [*_risk_entries(risk), *_assessment_entries(risk)]
+    entries = [*_risk_entries(risk), *_lead_entries(risk), *_assessment_entries(risk)]
     for source in _sources:
         entries.extend(source(risk))
     entries.sort(key=lambda e: e.when, reverse=True)
@@ -39,6 +39,7 @@ RISK_FIELDS = [
     Tracked("target_impact", "Target impact"),
     Tracked("appetite", "Appetite", long=True),
     Tracked("is_active", "Active"),
+    Tracked("pillars", "Pillars"),
 ]
 
 ASSESSMENT_FIELDS = [
@@ -61,6 +62,26 @@ def _risk_entries(risk: Risk) -> list[HistoryEntry]:
         .order_by("history_date", "history_id")
     )
     return timeline_entries(records, fields=RISK_FIELDS, title=lambda r: "Risk details")
+
+
+LEAD_CHANGES = {"+": "Added", "~": "Moved", "-": "Removed"}
+
+
+def _lead_entries(risk: Risk) -> list[HistoryEntry]:
+    """Each working lead added, moved or removed, with its place in the order."""
+    records = (
+        RiskLead.history.filter(risk_id=risk.pk)
+        .select_related("history_user", "post")
+        .order_by("history_date", "history_id")
+    )
+    return [
+        HistoryEntry(
+            when=r.history_date, who=who(r), title="Working leads",
+            reason=r.history_change_reason or LEAD_CHANGES[r.history_type],
+            changes=[FieldChange("Working lead", "", f"{r.post.name} (number {r.order + 1})")],
+        )
+        for r in records
+    ]
 
 
 def _assessment_entries(risk: Risk) -> list[HistoryEntry]:

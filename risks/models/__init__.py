@@ -14,6 +14,8 @@ from .risk import (
     RiskQuerySet,
     lead_names,
     lead_names_subquery,
+    pillar_names,
+    pillar_names_subquery,
     risks_with_definitions,
     short_term_first,
 )
@@ -26,6 +28,6 @@ __all__ = [
     "Progress", "Rag", "Register", "RegisterQuerySet", "ReportingPeriod", "Risk", "RiskLead",
     "RiskQuerySet", "ScoreChangeSource", "Trend",
     "attach_previous", "both_or_neither", "is_panel", "is_planner", "lead_names",
-    "lead_names_subquery", "link_pillars", "reads_everything", "risks_with_definitions",
+    "lead_names_subquery", "link_pillars", "pillar_names", "pillar_names_subquery", "reads_everything", "risks_with_definitions",
     "scale_check", "sees_drafts", "short_term_first",
 ]

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .roles import reads_everything
 
@@ -16,6 +17,8 @@ class Post(models.Model):
     holders = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="posts", blank=True
     )
+
+    history = HistoricalRecords(m2m_fields=[holders])
 
     class Meta:
         ordering = ["name"]
@@ -44,6 +47,7 @@ class Register(models.Model):
     description = models.TextField(blank=True)
 
     objects = RegisterQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -60,6 +64,8 @@ class Pillar(models.Model):
 
     name = models.CharField(max_length=300, unique=True)
     order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "name"]

@@ -96,6 +96,8 @@ class RiskLead(models.Model):
     post = models.ForeignKey(Post, on_delete=models.PROTECT)
     order = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["order", "pk"]
         constraints = [
@@ -144,6 +146,33 @@ def lead_names_subquery(risk=None) -> models.Subquery:
         .values("packed")
     )
     return models.Subquery(packed, output_field=models.CharField())
+
+
+def pillar_names_subquery(risk) -> models.Subquery:
+    """The risk's pillars packed into one string, their order kept with each name, so that a
+    page carries them beside other rows without a query of its own (see pillar_names())."""
+    packed = (
+        Pillar.objects.filter(risks=risk)
+        .order_by()
+        .values("risks")
+        .annotate(
+            packed=models.StringAgg(
+                Concat(Cast("order", models.CharField()), models.Value(_FIELD), "name",
+                       output_field=models.CharField()),
+                models.Value(_RECORD),
+            )
+        )
+        .values("packed")
+    )
+    return models.Subquery(packed, output_field=models.CharField())
+
+
+def pillar_names(packed: str | None) -> list[str]:
+    """The names packed by pillar_names_subquery(), in the pillars' order."""
+    if not packed:
+        return []
+    pillars = [record.split(_FIELD, 1) for record in packed.split(_RECORD)]
+    return [name for _, name in sorted(pillars, key=lambda x: (int(x[0]), x[1]))]
 
 
 def lead_names(packed: str | None) -> list[str]:

@@ -5,16 +5,25 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.db.models import F, FilteredRelation, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from .. import timeline
+from .. import risk_page, timeline
 from ..access import can_edit_risk, get_risk_for_user, require_planner
 from ..forms import AppetiteForm
 from ..locking import StaleVersion
-from ..models import Assessment, ReportingPeriod, Risk, RiskLead, lead_names, lead_names_subquery
+from ..models import (
+    Assessment,
+    ReportingPeriod,
+    Risk,
+    RiskLead,
+    lead_names,
+    lead_names_subquery,
+    pillar_names,
+    pillar_names_subquery,
+)
 from ..services import appetite_digest, set_appetite
 
 
@@ -23,12 +32,14 @@ class Quarters:
     assessments: list[Assessment]  # newest first, each with its period
     open_period: ReportingPeriod | None
     lead_names: list[str]
+    pillar_names: list[str]
 
 
 def _quarters(risk: Risk, *, approved_only: bool) -> Quarters:
     """The risk's updates, each with its period, the open period, and the risk's working
-    leads, in one query: the periods that are open or hold an update of the risk, with that
-    update's columns beside them and the leads (an uncorrelated subquery) on every row."""
+    leads and pillars, in one query: the periods that are open or hold an update of the risk,
+    with that update's columns beside them and the leads and pillars (uncorrelated
+    subqueries) on every row."""
     names = [f.attname for f in Assessment._meta.concrete_fields]
     rows = list(
         ReportingPeriod.objects.annotate(
@@ -38,6 +49,7 @@ def _quarters(risk: Risk, *, approved_only: bool) -> Quarters:
         .annotate(
             **{f"mine_{name}": F(f"mine__{name}") for name in names},
             risk_leads=lead_names_subquery(risk),
+            risk_pillars=pillar_names_subquery(risk),
         )
         .order_by("-start")
     )
@@ -45,7 +57,10 @@ def _quarters(risk: Risk, *, approved_only: bool) -> Quarters:
     leads = lead_names(rows[0].risk_leads) if rows else [
         link.post.name for link in RiskLead.objects.filter(risk=risk).select_related("post")
     ]
-    quarters = Quarters(assessments=[], open_period=None, lead_names=leads)
+    pillars = pillar_names(rows[0].risk_pillars) if rows else [
+        pillar.name for pillar in risk.pillars.all()
+    ]
+    quarters = Quarters(assessments=[], open_period=None, lead_names=leads, pillar_names=pillars)
     for period in rows:
         if period.is_open:
             quarters.open_period = period
@@ -67,6 +82,7 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
     quarters = _quarters(risk, approved_only=not editor)
     # The history holds drafts and the team's return comments: it is the editors' alone.
     entries = timeline.for_risk(risk) if editor else []
+    shown = _shown(quarters.assessments, request.GET.get("period"))
     return render(
         request,
         "risks/risk_detail.html",
@@ -81,8 +97,23 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_update": quarters.open_period is not None and editor,
             "timeline": entries,
             "shows_history": editor,
+            "pillar_names": quarters.pillar_names,
+            "shown": shown,
+            "shown_periods": [a.period for a in quarters.assessments],
+            "sections": risk_page.sections(request, risk, shown),
         },
     )
+
+
+def _shown(assessments: list[Assessment], slug: str | None) -> Assessment | None:
+    """The update whose quarter the page's sections (the controls) show: the newest the person
+    may see (readers: approved only, as AssessmentQuerySet.shown), or the one of ?period=."""
+    if not slug:
+        return assessments[0] if assessments else None
+    found = next((a for a in assessments if a.period.slug == slug), None)
+    if found is None:
+        raise Http404("This risk has no update you can see in that reporting period.")
+    return found
 
 
 def my_risks(request: HttpRequest) -> HttpResponse:

@@ -272,10 +272,10 @@ def test_a_past_year_is_a_clear_page_for_a_commander(client, q3, units, dimensio
 def test_with_no_units_the_team_is_linked_to_where_units_are_added(client, owner):
     from tests.factories import make_planner
 
-    client.force_login(make_planner("team_member", is_staff=True))
+    client.force_login(make_planner("team_member"))
     page = client.get("/maturity/self-assessments/").text
     assert "No units have been set up yet." in page
-    assert 'href="/admin/maturity/unit/"' in page
+    assert 'href="/manage/units/"' in page  # in the service, not the admin
     client.force_login(owner)
     page = client.get("/maturity/self-assessments/").text
-    assert "No units have been set up yet." in page and "/admin/" not in page
+    assert "No units have been set up yet." in page and "/manage/" not in page

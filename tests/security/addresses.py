@@ -69,6 +69,28 @@ def _admin_path(key: str, world) -> str | None:
     return None
 
 
+def _manage_args(key: str, w) -> list | None:
+    """The team's pages that keep the register (/manage/): risk 1, the owner's post (which
+    owns risk 1, so that deleting it is refused), the first pillar, the second register, the
+    unit."""
+    from risks.models import Pillar, Post, Register
+
+    if not key.startswith("manage:"):
+        return None
+    page = key.removeprefix("manage:")
+    if page.startswith("risk-") and page != "risk-new":
+        return [w.risk1]
+    if page in ("post-edit", "post-delete"):
+        return [Post.objects.get(name="AC Frontline Policing").pk]
+    if page == "pillar-edit":
+        return [Pillar.objects.order_by("pk").first().pk]
+    if page == "register-edit":
+        return [Register.objects.get(slug=w.other_register).pk]
+    if page == "unit-edit":
+        return [w.unit]
+    return []
+
+
 def path_for(key: str, world) -> str:
     """The address the tests open for the URL pattern `key`."""
     w = world
@@ -77,6 +99,9 @@ def path_for(key: str, world) -> str:
                   "quarterly:controls-unchanged", "quarterly:update-recall")
     if key in risk_pages:
         return reverse(key, args=[w.risk1])
+    manage = _manage_args(key, w)
+    if manage is not None:
+        return reverse(key, args=manage)
     if key == "bands-css":
         return reverse(key, args=[band_css_version()])
     simple = {

@@ -40,7 +40,8 @@ def test_the_bench_prints_one_json_object_of_the_issues_shape():
         assert page["ratio"] == pytest.approx(page["median_ms"] / result["floor_ms"], abs=0.1)
         # The property the benchmark exists to show: a page costs the same number of queries
         # whatever the size of the organisation.
-        assert page["queries"] == page["queries_at_tenth"] <= 12, name
+        # The risk page shows its controls too, and its working leads' history (issue 16).
+        assert page["queries"] == page["queries_at_tenth"] <= (14 if name == "risk" else 12), name
     pdf = result["pdf"]
     assert pdf["seed_report_s"] > 0 and pdf["report_s"] > 0 and pdf["weasyprint_only_s"] > 0
     assert pdf["ratio"] == pytest.approx(pdf["report_s"] / pdf["weasyprint_only_s"], abs=0.01)

@@ -1,0 +1,36 @@
+"""/manage/: where the Planning & Risk Team keeps the register in the service, composed from
+the apps' own pages (risks: risks, posts, pillars, registers; maturity: units). The admin
+stays for administrators."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.views.decorators.http import require_http_methods
+
+from maturity import manage as maturity_manage
+from maturity.models import Unit
+from risks.access import require_planner
+from risks.models import Pillar, Post, Register, Risk
+from risks.views import manage as risks_manage
+
+
+@require_http_methods(["GET"])
+def index(request: HttpRequest) -> HttpResponse:
+    require_planner(request)
+    counts = {
+        "risks": Risk.objects.active().count(),
+        "retired": Risk.objects.filter(is_active=False).count(),
+        "posts": Post.objects.count(),
+        "pillars": Pillar.objects.count(),
+        "registers": Register.objects.count(),
+        "units": Unit.objects.filter(is_active=True).count(),
+    }
+    return render(request, "riskreg/manage_index.html", {"counts": counts})
+
+
+app_name = "manage"
+urlpatterns = [
+    path("", index, name="index"),
+    *risks_manage.urlpatterns,
+    *maturity_manage.urlpatterns,
+]
