@@ -234,11 +234,11 @@ def pytest_runtest_teardown(item, nextitem):
     """After a test that emptied the database, the rows its migrations wrote, written again.
 
     A hook wrapper, not a fixture: it runs once every fixture, the database's flush included,
-    has been torn down."""
+    has been torn down. After the run's last test the test database itself is gone."""
     try:
         return (yield)
     finally:
-        if _transactional(item):
+        if _transactional(item) and nextitem is not None:
             from django.apps import apps
 
             dimensions = importlib.import_module("maturity.migrations.0003_questionnaire_dimensions")
