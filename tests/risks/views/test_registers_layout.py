@@ -68,10 +68,16 @@ def test_every_cell_of_the_register_is_named_for_the_stacked_layout(planner_clie
                       "Risk owner", "Working lead(s)", "Target position", "Progress", "RAG"]
 
 
-def test_the_comparison_colours_bands_as_everywhere_else(client, planner, q3_with_changes):
+def test_the_comparison_colours_bands_as_everywhere_else_and_stacks(client, planner, q3_with_changes):
     client.force_login(planner)
     html = client.get("/registers/corporate/compare/", {"from": Q2, "to": Q3}).text
     row = re.search(r'id="move-1"[^>]*>(.*?)</tr>', html, re.S).group(1)
     assert '<strong class="govuk-tag govuk-tag--orange">High</strong>' in row  # M v H, Q2
     assert '<strong class="govuk-tag govuk-tag--green">Low</strong>' in row  # L v H, Q3
     assert "govuk-tag--grey" not in row
+    # On a phone the rows stack, each cell named by its column.
+    assert 'rr-table--stack" id="moves"' in html
+    assert re.findall(r'data-label="([^"]+)"', row) == [
+        "Horizon", "2021/22 Q2", "2021/22 Q3", "Movement", "Trend, 2021/22 Q3",
+        "Progress, 2021/22 Q2 → 2021/22 Q3",
+    ]
