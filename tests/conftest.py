@@ -234,7 +234,7 @@ def pytest_runtest_teardown(item, nextitem):
     """After a test that emptied the database, the rows its migrations wrote, written again.
 
     A hook wrapper, not a fixture: it runs once every fixture, the database's flush included,
-    has been torn down. After the run's last test the test database itself is gone."""
+    has been torn down; not after the session's last test, whose teardown removed the database."""
     try:
         return (yield)
     finally:
