@@ -24,3 +24,9 @@ urlpatterns = [
 
 if settings.OIDC_ENABLED:
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
+
+# GOV.UK error pages with the service's header (riskreg/errors.py says why these are views).
+handler400 = "riskreg.errors.bad_request"
+handler403 = "riskreg.errors.permission_denied"
+handler404 = "riskreg.errors.page_not_found"
+handler500 = "riskreg.errors.server_error"

@@ -1,6 +1,7 @@
 """The dashboard: counts of a period's risks by RAG, progress and trend per register, and each
 risk's score over the quarters as a chart (plotly, drawn from a static file) beside a table."""
 
+import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -113,6 +114,7 @@ class Point:
     position: str
     score: int | None
     band: str
+    start: datetime.date | None = None  # the quarter's first day, to find the latest
 
 
 @dataclass
@@ -147,7 +149,7 @@ def score_histories(risks: list[Risk | Assessment], up_to: ReportingPeriod) -> l
     for row in (
         Assessment.objects.filter(risk__in=ids, period__start__lte=up_to.start)
         .filter(state=Assessment.State.APPROVED, retired=False)
-        .values("risk_id", "period__name", "likelihood", "impact")
+        .values("risk_id", "period__name", "period__start", "likelihood", "impact")
         .order_by("risk_id", "period__start")
     ):
         score = (
@@ -160,12 +162,20 @@ def score_histories(risks: list[Risk | Assessment], up_to: ReportingPeriod) -> l
                 position=position_label(row["likelihood"], row["impact"]) or "Not scored",
                 score=score,
                 band=band.label if band else "Not scored",
+                start=row["period__start"],
             )
         )
     return [
         RiskChart(risk=r, points=points[pk], figure=score_figure(r, points[pk]))
         for r, pk in zip(risks, ids, strict=True)
     ]
+
+
+def last_charted(charts: list[RiskChart]) -> str:
+    """The name of the latest quarter any of the charts reaches ("" if none has a point): the
+    charts show approved updates only, so an open quarter's drafts are not in them."""
+    last = max((c.points[-1] for c in charts if c.points), key=lambda p: p.start, default=None)
+    return last.period if last else ""
 
 
 def score_figure(risk: Risk | Assessment, points: list[Point]) -> dict:
@@ -196,9 +206,10 @@ def score_figure(risk: Risk | Assessment, points: list[Point]) -> dict:
             "fillcolor": band.fill, "opacity": 0.6,
             "line": {"width": 0}, "layer": "below",
         })
+        # In the right margin, outside the plot: inside it the labels sat on the points.
         annotations.append({
             "text": band.label, "showarrow": False,
-            "xref": "x domain", "x": 1, "xanchor": "right",
+            "xref": "x domain", "x": 1, "xanchor": "left", "xshift": 4,
             "yref": "y", "y": (y0 + y1) / 2, "yanchor": "middle",
         })
     return {
@@ -206,9 +217,10 @@ def score_figure(risk: Risk | Assessment, points: list[Point]) -> dict:
             "type": "scatter",
             "x": [p.period for p in points],
             "y": [p.score for p in points],
-            "mode": "lines+markers+text",
+            # Each point's band is the region it sits in, named in the margin and the table:
+            # the text is for the hover label only, not drawn beside the point.
+            "mode": "lines+markers",
             "text": [p.band if p.score is not None else "" for p in points],
-            "textposition": "top center",
             "name": "Current score",
             "line": {"color": "#1d70b8", "width": 3},
             "marker": {"size": 9},

@@ -142,6 +142,8 @@ def register_rows(rows: QuerySet[Assessment], filters: dict, sort: str = "ref") 
     return rows.order_by("horizon_order", *SORTS.get(sort, SORTS["ref"])[1])
 
 
+# GOV.UK tag colours: one per meaning across the service (risks/includes/rag_tag.html).
+RAG_TAGS = {Rag.GREEN: "green", Rag.AMBER: "yellow", Rag.RED: "red"}
 TREND_LABELS = dict(Trend.choices)
 PROGRESS_LABELS = dict(Progress.choices)
 STATE_LABELS = dict(Assessment.State.choices)
@@ -159,7 +161,7 @@ def record_note(a: Assessment, period: ReportingPeriod, periods: dict[int, str])
         return "", ""
     if not period.is_open:
         return "Not approved", "red"
-    return STATE_LABELS.get(a.state, a.state), "blue"
+    return STATE_LABELS.get(a.state, a.state), a.state_tag_colour
 
 
 def group_by_horizon(
@@ -169,7 +171,7 @@ def group_by_horizon(
 
     Each row also gets what the register table shows, looked up here once rather than by
     model methods in the template (a page is 50 rows): risk_url, trend_label, progress_label,
-    and a record note (record_note())."""
+    the RAG tag's colour and a record note (record_note())."""
     groups: dict[str, list[Assessment]] = defaultdict(list)
     risk_url = url_maker("risks:risk")
     names = {p.pk: p.name for p in periods}
@@ -177,6 +179,7 @@ def group_by_horizon(
         a.risk_url = risk_url(a.risk_id)
         a.trend_label = TREND_LABELS.get(a.trend, a.trend)
         a.progress_label = PROGRESS_LABELS.get(a.progress, a.progress)
+        a.rag_tag = RAG_TAGS.get(a.rag, "grey")
         a.record_note, a.record_tag = record_note(a, period, names)
         groups[a.horizon].append(a)
     return [(value, label, groups[value]) for value, label in Horizon.choices if groups[value]]

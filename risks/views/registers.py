@@ -9,7 +9,7 @@ from django_htmx.http import push_url
 from ..access import get_register_for_user
 from ..alignment import maps_and_alignment
 from ..changes import compare_rows, moves_of
-from ..dashboard import dashboard_counts, score_histories
+from ..dashboard import dashboard_counts, last_charted, score_histories
 from ..filters import RegisterFilterForm, group_by_horizon, owner_choices, register_rows
 from ..heatmaps import heat_maps
 from ..models import Assessment, Pillar, Register, ReportingPeriod
@@ -152,9 +152,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             .in_register_order()
         )
         page = get_page(shown, request.GET.get("page"), CHARTS_PAGE_SIZE)
+        charts = score_histories(list(page.object_list), period)
         context.update(
-            page=page,
-            pages=pagination(request, page),
-            charts=score_histories(list(page.object_list), period),
+            page=page, pages=pagination(request, page), charts=charts,
+            charted_up_to=last_charted(charts),
         )
     return render(request, "risks/dashboard.html", context)

@@ -83,15 +83,58 @@
     }
   }
 
+  /* (d) Stacked tables (.rr-table--stack, see riskreg.css): on a narrow screen each cell
+     shows its column's name from data-label. Templates may write it; where they do not, it is
+     copied here from the column headers, leaving out visually hidden words ("Actions"). */
+  function headerLabel(th) {
+    var copy = th.cloneNode(true);
+    var hidden = copy.querySelectorAll(".govuk-visually-hidden");
+    for (var i = 0; i < hidden.length; i++) {
+      hidden[i].parentNode.removeChild(hidden[i]);
+    }
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  }
+
+  function labelStackedTables(scope) {
+    var selector = "table.rr-table--stack";
+    var tables = scope.matches && scope.matches(selector) ? [scope]
+      : (scope.querySelectorAll ? scope : document).querySelectorAll(selector);
+    for (var t = 0; t < tables.length; t++) {
+      var heads = tables[t].querySelectorAll("thead tr:last-child > th");
+      var labels = [];
+      for (var h = 0; h < heads.length; h++) {
+        for (var span = heads[h].colSpan || 1; span > 0; span--) {
+          labels.push(headerLabel(heads[h]));
+        }
+      }
+      var rows = tables[t].querySelectorAll("tbody > tr");
+      for (var r = 0; r < rows.length; r++) {
+        var column = 0;
+        for (var c = 0; c < rows[r].children.length; c++) {
+          var cell = rows[r].children[c];
+          // A row's own header (th) heads its block: it needs no name of its column.
+          if (cell.tagName === "TD" && !cell.hasAttribute("data-label") &&
+              (cell.colSpan || 1) === 1 && labels[column]) {
+            cell.setAttribute("data-label", labels[column]);
+          }
+          column += cell.colSpan || 1;
+        }
+      }
+    }
+  }
+
   onReady(function () {
     renderCharts(document);
+    labelStackedTables(document);
   });
 
   /* Re-render after htmx swaps in new content. afterSwap fires on each new
      element; oobAfterSwap on out-of-band ones; historyRestore on back/forward. */
   function afterSwap(evt) {
     var t = evt.target;
-    renderCharts(t && t.isConnected !== false ? t : document);
+    var scope = t && t.isConnected !== false ? t : document;
+    renderCharts(scope);
+    labelStackedTables(scope.closest ? (scope.closest("table") || scope) : scope);
   }
   document.addEventListener("htmx:afterSwap", afterSwap);
   document.addEventListener("htmx:oobAfterSwap", afterSwap);

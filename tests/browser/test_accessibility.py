@@ -101,10 +101,10 @@ FORMS_WITH_ERRORS = {
 }
 
 
-def axe(page: Page, live_server) -> list[dict]:
+def axe(page: Page, live_server, options: dict = AXE_OPTIONS) -> list[dict]:
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(url=f"{live_server.url}/static/vendor/axe.min.js")
-    result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+    result = page.evaluate("options => axe.run(document, options)", options)
     return [
         {"rule": v["id"], "impact": v["impact"], "help": v["help"],
          "nodes": [n["target"] for n in v["nodes"]][:5]}

@@ -5,8 +5,9 @@ import json
 import re
 
 import pytest
+from django.utils import timezone
 
-from risks.dashboard import dashboard_counts, score_histories
+from risks.dashboard import dashboard_counts, last_charted, score_histories
 from risks.models import Register, ReportingPeriod
 from tests.factories import make_period
 
@@ -95,3 +96,35 @@ def test_chart_figure_is_a_figure_plotly_itself_accepts(corporate):
     validated = go.Figure(figure, skip_invalid=False).to_plotly_json()
     assert validated["data"][0]["y"] == [6, 6]
     assert len(validated["layout"]["shapes"]) == 5
+
+
+def test_band_labels_sit_in_the_margin_and_points_carry_no_label(corporate):
+    """Drawn beside each point and inside the plot's right edge, the band names overlapped."""
+    register, period = corporate
+    (chart,) = score_histories([register.risks.get(ref=1)], period)
+    (score,) = chart.figure["data"]
+    assert "text" not in score["mode"]
+    bands = [a for a in chart.figure["layout"]["annotations"] if not a["text"].startswith("Target")]
+    assert [a["text"] for a in bands] == ["Low", "Medium", "High", "Very high"]
+    assert {(a["x"], a["xanchor"]) for a in bands} == {(1, "left")}
+    assert chart.figure["layout"]["margin"]["r"] >= 80  # room for "Very high"
+
+
+def test_the_charts_last_quarter_is_the_latest_approved_one(corporate, q3):
+    register, q2 = corporate
+    risks = [register.risks.get(ref=1), register.risks.get(ref=3)]
+    assert last_charted(score_histories(risks, q3)) == "2021/22 Q2"  # Q3 holds drafts only
+    q3.assessments.filter(risk=risks[1]).update(state="approved", reviewed_at=timezone.now())
+    assert last_charted(score_histories(risks, q3)) == "2021/22 Q3"
+    assert last_charted([]) == ""
+
+
+def test_the_dashboard_says_the_quarter_its_charts_reach(client, planner, corporate, q3):
+    client.force_login(planner)
+    html = client.get("/dashboard/", {"period": q3.slug, "register": "corporate"}).text
+    scope = re.search(r'<p class="govuk-body" id="charts-scope">(.*?)</p>', html, re.S).group(1)
+    assert "up to 2021/22 Q2, as approved" in scope
+    assert "Updates of 2021/22 Q3 that are not approved are not charted." in scope
+    html = client.get("/dashboard/", {"period": Q2, "register": "corporate"}).text
+    scope = re.search(r'<p class="govuk-body" id="charts-scope">(.*?)</p>', html, re.S).group(1)
+    assert "up to 2021/22 Q2, as approved" in scope and "not charted" not in scope

@@ -22,7 +22,7 @@ def _quiet_simple_history():
         warnings.filterwarnings("ignore", message=r"Calling select_related\(\) with no arg")
         yield
 
-CSRF_FAILED = "CSRF verification failed"
+CSRF_FAILED = "Sorry, the form could not be sent"  # templates/403_csrf.html
 
 
 def _post_rows():

@@ -175,7 +175,7 @@ def test_the_open_period_is_flagged_and_unapproved_rows_say_so(planner_client):
     make_assessment(Risk.objects.get(ref=1), q3, state="draft")
     html = planner_client.get(URL).text
     assert "2021/22 Q3 is open" in html
-    assert "Draft" in rows(html)[1]["progress"]
+    assert "Draft" in rows(html)[1]["description"]
 
 
 def test_period_menu_lists_every_period_and_an_unknown_one_is_404(planner_client):

@@ -1,6 +1,8 @@
 """risks/views/risks.py: a risk's page (its quarters, working leads and history, and the open
 update for those who may edit it) and "my risks", at a fixed number of queries."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -55,6 +57,18 @@ def test_the_risk_page_lists_the_working_leads_in_order(client, db, planner, per
     client.force_login(planner)
     html = client.get(reverse("risks:risk", args=[risk.pk])).text
     assert "Zeta lead<br>Alpha lead" in html
+
+
+def test_my_risks_stacks_on_a_phone_with_each_cell_named(client, q3, owner):
+    """Its five columns were wider than 375 px and hid the Update link: each row stacks there
+    (rr-table--stack), every cell named by its column, the risk heading its row."""
+    client.force_login(owner)
+    html = client.get(reverse("risks:my-risks")).text
+    assert '<table class="govuk-table rr-table--stack">' in html
+    row = html[html.index('<tbody class="govuk-table__body">'):html.index("</tr>", html.index("<tbody"))]
+    assert '<th scope="row" class="govuk-table__header">' in row
+    assert re.findall(r'data-label="([^"]+)"', row) == ["Your role", "Update", "Last saved"]
+    assert ">Update<span" in row
 
 
 # Queries ---------------------------------------------------------------------------------------
