@@ -21,6 +21,9 @@ urlpatterns = [
     path("", include("riskreg.quarterly.urls")),
     path("maturity/", include("maturity.urls")),
     path("reports/", include("riskreg.report.urls")),
+    path("api/", include("riskreg.api.urls")),
+    path("account/", include("riskreg.api.account")),
+    path("search/", include("riskreg.search.urls")),
 ]
 
 if settings.OIDC_ENABLED:
