@@ -26,7 +26,8 @@ def handle(exc, context):
                          "The request is not valid: see errors.", "code": "invalid",
                          "errors": errors}
     else:
-        detail = getattr(exc, "detail", "")
+        # Django's Http404 and PermissionDenied arrive here converted: read what was sent.
+        detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
         response.data = {"detail": str(detail), "code": getattr(detail, "code", "error")}
     return response
 

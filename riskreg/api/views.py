@@ -2,7 +2,7 @@
 the action plan, as the pages show them to the caller (riskreg.visible): outside their scope
 is 404, a draft is never shown to a reader, and a list costs the same queries at any size."""
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -101,7 +101,7 @@ def _risks(user, register=None):
     return (
         visible.risks(user, register)
         .select_related("register", "owner")
-        .annotate(leads_packed=lead_names_subquery())
+        .annotate(leads_packed=lead_names_subquery(OuterRef("pk")))
         .prefetch_related("pillars")
         .order_by("register__name", "ref")
     )

@@ -18,7 +18,14 @@ from riskreg.quarterly.forms import ControlUpdateForm, ProgressForm, ScoreForm
 from riskreg.quarterly.services import submit_update
 from risks.access import can_edit_risk
 from risks.locking import StaleVersion
-from risks.models import Assessment, PeriodClosed, Progress, ReportingPeriod, ScoreChangeSource, Trend
+from risks.models import (
+    Assessment,
+    PeriodClosed,
+    Progress,
+    ReportingPeriod,
+    ScoreChangeSource,
+    Trend,
+)
 from risks.scoring import Scale
 from risks.services import (
     IncompleteUpdate,
