@@ -10,7 +10,7 @@ from risks.models import Assessment, Register, ReportingPeriod, Risk, lead_names
 
 
 class RegisterSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Register
@@ -86,7 +86,7 @@ class ControlSerializer(serializers.ModelSerializer):
     risk = serializers.IntegerField(source="risk_id", read_only=True)
     owner = serializers.CharField(source="owner.name", read_only=True, allow_null=True,
                                   default=None)
-    added_in = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    added_in = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Control

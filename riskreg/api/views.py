@@ -5,7 +5,7 @@ is 404, a draft is never shown to a reader, and a list costs the same queries at
 from django.db.models import OuterRef, Prefetch
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 
 from maturity.models import ActionPlan, PlanAction, PlanItem
@@ -27,9 +27,6 @@ PERIOD = OpenApiParameter(
 )
 REGISTER = OpenApiParameter("register", OpenApiTypes.STR, description="A register's slug.")
 RISK = OpenApiParameter("risk", OpenApiTypes.INT, description="A risk's id.")
-NOT_FOUND = OpenApiResponse(description="Not found, or outside what you may read.")
-LIST_ERRORS = {400: OpenApiResponse(description="A filter's value is not valid."),
-               404: OpenApiResponse(description="No such period or register that you may read.")}
 
 
 class Filters:
@@ -73,7 +70,7 @@ class RegisterList(generics.ListAPIView):
         return Register.objects.visible_to(self.request.user).select_related("parent")
 
 
-@extend_schema(tags=["registers"], responses={200: s.RegisterSerializer, 404: NOT_FOUND})
+@extend_schema(tags=["registers"])
 class RegisterDetail(generics.RetrieveAPIView):
     serializer_class = s.RegisterSerializer
     lookup_field = "slug"
@@ -88,7 +85,7 @@ class PeriodList(generics.ListAPIView):
     queryset = ReportingPeriod.objects.all()
 
 
-@extend_schema(tags=["quarters"], responses={200: s.PeriodSerializer, 404: NOT_FOUND})
+@extend_schema(tags=["quarters"])
 class PeriodDetail(generics.RetrieveAPIView):
     serializer_class = s.PeriodSerializer
     queryset = ReportingPeriod.objects.all()
@@ -107,8 +104,7 @@ def _risks(user, register=None):
     )
 
 
-@extend_schema(tags=["risks"], parameters=[REGISTER], responses={200: s.RiskSerializer(many=True),
-                                                                 **LIST_ERRORS})
+@extend_schema(tags=["risks"], parameters=[REGISTER])
 class RiskList(Filters, generics.ListAPIView):
     serializer_class = s.RiskSerializer
 
@@ -116,7 +112,7 @@ class RiskList(Filters, generics.ListAPIView):
         return _risks(self.request.user, self.register())
 
 
-@extend_schema(tags=["risks"], responses={200: s.RiskSerializer, 404: NOT_FOUND})
+@extend_schema(tags=["risks"])
 class RiskDetail(generics.RetrieveAPIView):
     serializer_class = s.RiskSerializer
 
@@ -144,8 +140,7 @@ def _assessments(rows):
     )
 
 
-@extend_schema(tags=["assessments"], parameters=[PERIOD, REGISTER],
-               responses={200: s.AssessmentSerializer(many=True), **LIST_ERRORS})
+@extend_schema(tags=["assessments"], parameters=[PERIOD, REGISTER])
 class AssessmentList(Filters, EditableRisks, generics.ListAPIView):
     """A quarter's updates as its pages show them to you: readers see approved positions only
     (in the open quarter, a risk's last approved update stands in for a draft)."""
@@ -158,7 +153,7 @@ class AssessmentList(Filters, EditableRisks, generics.ListAPIView):
         )
 
 
-@extend_schema(tags=["assessments"], responses={200: s.AssessmentSerializer, 404: NOT_FOUND})
+@extend_schema(tags=["assessments"])
 class AssessmentDetail(EditableRisks, generics.RetrieveAPIView):
     serializer_class = s.AssessmentSerializer
 
@@ -174,8 +169,7 @@ def _controls(user, register=None):
     )
 
 
-@extend_schema(tags=["controls"], parameters=[REGISTER, RISK],
-               responses={200: s.ControlSerializer(many=True), **LIST_ERRORS})
+@extend_schema(tags=["controls"], parameters=[REGISTER, RISK])
 class ControlList(Filters, generics.ListAPIView):
     serializer_class = s.ControlSerializer
 
@@ -185,7 +179,7 @@ class ControlList(Filters, generics.ListAPIView):
         return rows if risk is None else rows.filter(risk_id=risk)
 
 
-@extend_schema(tags=["controls"], responses={200: s.ControlSerializer, 404: NOT_FOUND})
+@extend_schema(tags=["controls"])
 class ControlDetail(generics.RetrieveAPIView):
     serializer_class = s.ControlSerializer
 
@@ -200,8 +194,7 @@ class Notes:
         return context
 
 
-@extend_schema(tags=["controls"], parameters=[PERIOD, REGISTER, RISK],
-               responses={200: s.ControlUpdateSerializer(many=True), **LIST_ERRORS})
+@extend_schema(tags=["controls"], parameters=[PERIOD, REGISTER, RISK])
 class ControlUpdateList(Filters, Notes, generics.ListAPIView):
     """Controls' records of a quarter (by default the open one). A note is null unless you may
     read it: the team and the Audit Panel, and the owner and leads of its risk."""
@@ -216,7 +209,7 @@ class ControlUpdateList(Filters, Notes, generics.ListAPIView):
         return rows if risk is None else rows.filter(risk_id=risk)
 
 
-@extend_schema(tags=["controls"], responses={200: s.ControlUpdateSerializer, 404: NOT_FOUND})
+@extend_schema(tags=["controls"])
 class ControlUpdateDetail(Notes, generics.RetrieveAPIView):
     serializer_class = s.ControlUpdateSerializer
 

@@ -38,7 +38,6 @@ from risks.services import (
     save_assessment,
 )
 
-from .errors import responses
 from .serializers import AssessmentSerializer, ControlUpdateSerializer
 
 VERSION_HELP = "The version you read (an update's `version`): a stale one is refused with 409."
@@ -147,11 +146,8 @@ def _body(serializer_class, request):
     return incoming.validated_data
 
 
-WRITE_ERRORS = responses(400, 401, 403, 404, 409)
-
-
 @extend_schema(tags=["quarterly update"], request=ScoreIn,
-               responses={200: AssessmentSerializer, **WRITE_ERRORS})
+               responses={200: AssessmentSerializer})
 class ScoreWrite(UpdateView):
     """Save the current score (or that the risk is not rated this quarter): the score page."""
 
@@ -172,7 +168,7 @@ class ScoreWrite(UpdateView):
 
 
 @extend_schema(tags=["quarterly update"], request=ProgressIn,
-               responses={200: AssessmentSerializer, **WRITE_ERRORS})
+               responses={200: AssessmentSerializer})
 class ProgressWrite(UpdateView):
     """Save the trend, progress, reasons and commentary (the commentary alone for a risk not
     rated): the progress page."""
@@ -189,7 +185,7 @@ class ProgressWrite(UpdateView):
 
 
 @extend_schema(tags=["quarterly update"], request=ConfirmIn,
-               responses={200: AssessmentSerializer, **WRITE_ERRORS})
+               responses={200: AssessmentSerializer})
 class ConfirmWrite(UpdateView):
     """"No change this quarter" for a section carried forward: the score, the trend, progress
     and commentary, or every control not yet updated this quarter."""
@@ -213,7 +209,7 @@ def _confirm_controls(a: Assessment, version: int, by) -> None:
 
 
 @extend_schema(tags=["quarterly update"], request=SubmitIn,
-               responses={200: AssessmentSerializer, **WRITE_ERRORS})
+               responses={200: AssessmentSerializer})
 class SubmitWrite(UpdateView):
     """Submit the update for review, as the check page does: refused (400, with `missing`)
     until every section is saved or confirmed this quarter and complete."""
@@ -227,7 +223,7 @@ class SubmitWrite(UpdateView):
 
 
 @extend_schema(tags=["quarterly update"], request=ControlStatusIn,
-               responses={200: ControlUpdateSerializer, **WRITE_ERRORS})
+               responses={200: ControlUpdateSerializer})
 class ControlStatusWrite(UpdateView):
     """A control's status and note for the open quarter: the control's page of the update."""
 
