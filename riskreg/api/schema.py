@@ -10,9 +10,17 @@ WRITE_ERRORS = (400, 401, 403, 404, 409)
 
 
 class Schema(AutoSchema):
-    def get_response_serializers(self):
-        found = super().get_response_serializers()
-        if not isinstance(found, dict):
-            found = {200: found}
+    # Not get_response_serializers(): @extend_schema(responses=...) replaces that one.
+    def _get_response_bodies(self, direction="response"):
+        found = super()._get_response_bodies(direction)
         codes = WRITE_ERRORS if self.method == "POST" else READ_ERRORS
-        return {**responses(*codes), **found}
+        errors = {
+            str(code): self._get_response_for_code(response, str(code), direction=direction)
+            for code, response in responses(*codes).items() if str(code) not in found
+        }
+        if self.method == "POST":
+            errors["413"] = {
+                "description": "The body is larger than the site accepts (REQUEST_BODY_MAX_BYTES).",
+                "content": {"text/plain": {"schema": {"type": "string"}}},
+            }
+        return {**found, **errors}

@@ -2,11 +2,29 @@
 session) themselves, so the site's sign-in redirect (LoginRequiredMiddleware) stands aside."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.http import JsonResponse
+from django.urls import path, re_path, register_converter
+from django.views.decorators.csrf import csrf_exempt
 
 from . import docs, views, writes
 
 app_name = "api"
+
+
+class Id:
+    """A row's id: at most 18 digits, so that it always fits the databases' 64-bit integers
+    (a longer number is no id: the catch-all's 404, never an overflow)."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+register_converter(Id, "id")
 
 
 def _api(view_class, name: str, route: str):
@@ -14,6 +32,15 @@ def _api(view_class, name: str, route: str):
 
 
 V1 = "v1/"
+
+
+@csrf_exempt  # it writes nothing, and a POST to a wrong address deserves the same answer
+@login_not_required
+def not_found(request, rest=""):
+    """Any other address under /api/: a 404 in the API's own shape, not the site's HTML page."""
+    return JsonResponse({"detail": "There is no such address in the API: its documentation is "
+                         "at /api/docs/.", "code": "not_found"}, status=404)
+
 
 urlpatterns = [
     _api(docs.Schema, "schema", "schema/"),
@@ -23,17 +50,18 @@ urlpatterns = [
     _api(views.PeriodList, "periods", V1 + "periods/"),
     _api(views.PeriodDetail, "period", V1 + "periods/<slug:slug>/"),
     _api(views.RiskList, "risks", V1 + "risks/"),
-    _api(views.RiskDetail, "risk", V1 + "risks/<int:pk>/"),
+    _api(views.RiskDetail, "risk", V1 + "risks/<id:pk>/"),
     _api(views.AssessmentList, "assessments", V1 + "assessments/"),
-    _api(views.AssessmentDetail, "assessment", V1 + "assessments/<int:pk>/"),
-    _api(writes.ScoreWrite, "assessment-score", V1 + "assessments/<int:pk>/score/"),
-    _api(writes.ProgressWrite, "assessment-progress", V1 + "assessments/<int:pk>/progress/"),
-    _api(writes.ConfirmWrite, "assessment-confirm", V1 + "assessments/<int:pk>/confirm/"),
-    _api(writes.SubmitWrite, "assessment-submit", V1 + "assessments/<int:pk>/submit/"),
+    _api(views.AssessmentDetail, "assessment", V1 + "assessments/<id:pk>/"),
+    _api(writes.ScoreWrite, "assessment-score", V1 + "assessments/<id:pk>/score/"),
+    _api(writes.ProgressWrite, "assessment-progress", V1 + "assessments/<id:pk>/progress/"),
+    _api(writes.ConfirmWrite, "assessment-confirm", V1 + "assessments/<id:pk>/confirm/"),
+    _api(writes.SubmitWrite, "assessment-submit", V1 + "assessments/<id:pk>/submit/"),
     _api(views.ControlList, "controls", V1 + "controls/"),
-    _api(views.ControlDetail, "control", V1 + "controls/<int:pk>/"),
-    _api(writes.ControlStatusWrite, "control-status", V1 + "controls/<int:pk>/status/"),
+    _api(views.ControlDetail, "control", V1 + "controls/<id:pk>/"),
+    _api(writes.ControlStatusWrite, "control-status", V1 + "controls/<id:pk>/status/"),
     _api(views.ControlUpdateList, "control-updates", V1 + "control-updates/"),
-    _api(views.ControlUpdateDetail, "control-update", V1 + "control-updates/<int:pk>/"),
+    _api(views.ControlUpdateDetail, "control-update", V1 + "control-updates/<id:pk>/"),
     _api(views.PlanItemList, "plan-items", V1 + "plan-items/"),
+    re_path(r"^(?P<rest>[\s\S]*)\Z", not_found, name="not-found"),
 ]

@@ -26,7 +26,9 @@ PERIOD = OpenApiParameter(
     "open quarter (for the Audit Panel the latest closed one), else the latest.",
 )
 REGISTER = OpenApiParameter("register", OpenApiTypes.STR, description="A register's slug.")
-RISK = OpenApiParameter("risk", OpenApiTypes.INT, description="A risk's id.")
+BIGGEST = 2**63 - 1
+RISK = OpenApiParameter("risk", {"type": "integer", "minimum": 1, "maximum": BIGGEST},
+                        description="A risk's id.")
 
 
 class Filters:
@@ -55,7 +57,7 @@ class Filters:
         raw = self.request.query_params.get("risk")
         if raw is None or raw == "":
             return None
-        if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+        if not (raw.isascii() and raw.isdigit() and len(raw) < 20 and 1 <= int(raw) <= BIGGEST):
             raise serializers.ValidationError({"risk": ["Give a risk's id: a whole number."]})
         return int(raw)
 
