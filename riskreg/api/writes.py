@@ -91,6 +91,11 @@ def _refused(code: str, message: str, http=status.HTTP_409_CONFLICT, **extra) ->
 
 
 def _stale(current) -> Response:
+    if current is None:  # a version for a control record this quarter does not have yet
+        return _refused(
+            "stale_version", "This control has no record this quarter yet: nothing was "
+            "written. Send version 0 to give its first status this quarter.", current_version=0,
+        )
     who = current.updated_by.get_username() if getattr(current, "updated_by", None) else \
         "Someone else"
     return _refused(

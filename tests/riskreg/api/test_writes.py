@@ -159,3 +159,12 @@ def test_a_control_one_may_only_read_is_403_and_an_unknown_one_404(q3, other_own
     r = token_client(owner).post_json("/api/v1/controls/999999/status/",
                                       {"status": "complete", "version": 0})
     assert r.status_code == 404
+
+
+def test_a_version_for_a_control_record_that_does_not_exist_is_409(draft, owner, control):
+    """Found by the schema tests: version 106 for a control with no record this quarter."""
+    r = token_client(owner).post_json(f"/api/v1/controls/{control.pk}/status/",
+                                      {"status": "complete", "version": 106})
+    assert r.status_code == 409
+    assert (r.json()["code"], r.json()["current_version"]) == ("stale_version", 0)
+    assert not ControlUpdate.objects.filter(control=control, period=draft.period).exists()
