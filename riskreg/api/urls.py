@@ -1,7 +1,7 @@
 """/api/: the schema, its documentation page, and version 1. The views check tokens (or the
 session) themselves, so the site's sign-in redirect (LoginRequiredMiddleware) stands aside."""
 
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import JsonResponse
 from django.urls import path, re_path, register_converter
 from django.views.decorators.csrf import csrf_exempt
@@ -31,6 +31,14 @@ def _api(view_class, name: str, route: str):
     return path(route, login_not_required(view_class.as_view()), name=name)
 
 
+def _page(view):
+    """The documentation is a page: people sign in to read it (its "Try it out" uses their
+    session), and it has the site's CSRF check, which REST framework's views turn off."""
+    page = login_required(view)
+    page.csrf_exempt = False
+    return page
+
+
 V1 = "v1/"
 
 
@@ -44,7 +52,7 @@ def not_found(request, rest=""):
 
 urlpatterns = [
     _api(docs.Schema, "schema", "schema/"),
-    _api(docs.Docs, "docs", "docs/"),
+    path("docs/", _page(docs.Docs.as_view()), name="docs"),
     _api(views.RegisterList, "registers", V1 + "registers/"),
     _api(views.RegisterDetail, "register", V1 + "registers/<slug:slug>/"),
     _api(views.PeriodList, "periods", V1 + "periods/"),
