@@ -5,7 +5,9 @@ be one the schema documents (status, content type and body)."""
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import (
@@ -31,7 +33,19 @@ EXCLUDED = [allow_header_conformance, positive_data_acceptance]
 
 
 @pytest.fixture
-def token(q3, planner):
+def connection_kept():
+    """Django's handler closes the database connection around each request, which inside the
+    test's transaction (on PostgreSQL) would close it under the test: its test client stops
+    that, and so does this for the WSGI calls."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(q3, planner, connection_kept):
     return ApiToken.issue(user=planner, name="schemathesis", scope=Scope.UPDATE)[1]
 
 
