@@ -99,3 +99,32 @@ def test_the_same_queries_whatever_is_found(client, seed, panel):
     # its count); the open quarter, twice (for updates, and for control records); the
     # session's save (a savepoint, the update, its release).
     assert counts == [13, 13, 13]
+
+
+def test_a_quarter_after_the_seed_is_found_once_closed(client, q3, owner, panel, planner):
+    """Written in Q3, approved and closed: readers find Q3's record; Q4's draft, carried
+    forward with the same words, stays the owner's until it is approved."""
+    from riskreg.quarterly.services import close_quarter
+    from risks.services import open_period
+    from tests.factories import make_planner
+    from tests.riskreg.quarterly.test_second_quarter import (
+        Q4,
+        approve_all,
+        the_team_submits_the_rest,
+    )
+
+    a = Assessment.objects.get(risk__ref=1, period=q3)
+    Assessment.objects.filter(pk=a.pk).update(commentary="Wombat patrols cut knife crime.")
+    the_team_submits_the_rest(q3, planner, skip=None)
+    approve_all(q3, make_planner("checker"))
+    close_quarter(period=q3, by=planner)
+    q4 = open_period(**Q4, by=planner)
+    client.force_login(panel)
+    response = client.get(URL, {"q": "wombat"})
+    wheres = [h.where for g in response.context["groups"] for h in g.hits if g.kind == "assessment"]
+    assert wheres == ["2021/22 Q3 · Corporate risk register"]
+    client.force_login(owner)
+    response = client.get(URL, {"q": "wombat"})
+    wheres = [h.where for g in response.context["groups"] for h in g.hits if g.kind == "assessment"]
+    assert sorted(wheres) == ["2021/22 Q3 · Corporate risk register",
+                              f"{q4.name} (draft) · Corporate risk register"]
