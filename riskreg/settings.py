@@ -77,6 +77,11 @@ INSTALLED_APPS = [
     "controls",
     "maturity",
     "riskreg",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "riskreg.api",
+    "riskreg.search",
 ]
 
 MIDDLEWARE = [
@@ -214,6 +219,37 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "riskreg.signin.client_address"
 AXES_USERNAME_CALLABLE = "riskreg.signin.username_for_lockouts"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# The REST API (riskreg/api/): tokens or the session, JSON out, one shape for every refusal.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "riskreg.api.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["riskreg.api.auth.TokenScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "riskreg.api.pagination.Pages",
+    "DEFAULT_SCHEMA_CLASS": "riskreg.api.schema.Schema",
+    "EXCEPTION_HANDLER": "riskreg.api.errors.handle",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Risk register API",
+    "DESCRIPTION": "Registers, quarters, risks, their quarterly updates, controls and the action "
+    "plan, as the pages show them to you; and your quarterly updates, with the pages' rules.",
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": False},
+    "ENUM_NAME_OVERRIDES": {
+        "ScaleEnum": "risks.scoring.Scale",
+        "ControlStatusEnum": "controls.models.ControlStatus",
+        "PlanActionStatusEnum": "maturity.models.PlanAction.Status",
+    },
+}
 
 LANGUAGE_CODE = "en-gb"
 # Dates and times are written as riskreg/formats/en_GB/formats.py says, in pages, PDF and Python.

@@ -20,6 +20,9 @@ urlpatterns = [
     path("manage/", include("riskreg.manage")),
     path("reports/", include("riskreg.report.urls")),
     path("", include("riskreg.dataio.urls")),
+    path("api/", include("riskreg.api.urls")),
+    path("account/", include("riskreg.api.account")),
+    path("search/", include("riskreg.search.urls")),
 ]
 
 if settings.OIDC_ENABLED:

@@ -91,6 +91,36 @@ def _manage_args(key: str, w) -> list | None:
     return []
 
 
+def _api_path(key: str, w) -> str | None:
+    """The API (riskreg/api/), the account page with its tokens, and the search."""
+    from controls.models import ControlUpdate
+
+    by_key = {
+        "api:schema": [], "api:docs": [], "api:registers": [], "api:register": ["corporate"],
+        "api:periods": [], "api:period": [w.q3], "api:risks": [], "api:risk": [w.risk1],
+        "api:assessment": [w.assessment1], "api:assessment-score": [w.assessment1],
+        "api:assessment-progress": [w.assessment1], "api:assessment-confirm": [w.assessment1],
+        "api:assessment-submit": [w.assessment1], "api:controls": [], "api:control": [w.control1],
+        "api:control-status": [w.control1], "api:plan-items": [],
+        "api:control-update": [
+            ControlUpdate.objects.get(control_id=w.control1, period__slug=w.q2).pk
+        ],
+        "api-account:account": [],
+        # Nobody's token: each person may revoke only their own.
+        "api-account:token-revoke": [999999],
+    }
+    if key in by_key:
+        return reverse(key, args=by_key[key])
+    # The open quarter's lists, where drafts are.
+    if key in ("api:assessments", "api:control-updates"):
+        return reverse(key) + f"?period={w.q3}"
+    if key == "api:not-found":
+        return "/api/v2/registers/"
+    if key == "search:search":
+        return reverse(key) + "?q=marker"
+    return None
+
+
 def path_for(key: str, world) -> str:
     """The address the tests open for the URL pattern `key`."""
     w = world
@@ -145,6 +175,9 @@ def path_for(key: str, world) -> str:
         "admin:password_change": [], "admin:password_change_done": [],
         "admin:jsi18n": [],
     }
+    api = _api_path(key, w)
+    if api is not None:
+        return api
     if key in simple:
         return reverse(key, args=simple[key])
     if key == "admin:autocomplete":

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-PAGES = {"register", "risk", "review", "heatmaps", "dashboard", "changes"}
+PAGES = {"register", "risk", "review", "heatmaps", "dashboard", "changes",
+         "api risks", "api quarter"}
 
 
 def bench(*args: str) -> subprocess.CompletedProcess:

@@ -1,0 +1,65 @@
+"""Who is calling: a person's token (Authorization: Bearer rr_...), or their signed-in session
+(the documentation page's "Try it out"), and what the token's scope lets them do."""
+
+from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions, permissions
+
+from .models import ApiToken, digest
+
+REVOKED = "This token is unknown or has been revoked: make a new one on your account page."
+
+
+class TokenAuthentication(authentication.BaseAuthentication):
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(
+                "Send the token as 'Authorization: Bearer <token>', with no spaces in the token."
+            )
+        try:
+            raw = header[1].decode("ascii")
+        except UnicodeDecodeError:
+            raise exceptions.AuthenticationFailed(REVOKED) from None
+        token = (
+            ApiToken.objects.live().select_related("user").filter(digest=digest(raw)).first()
+        )
+        if token is None or not token.user.is_active:
+            raise exceptions.AuthenticationFailed(REVOKED)
+        # One short UPDATE a call: the account page says when each token was last used.
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token.user, token
+
+    def authenticate_header(self, request):
+        return self.keyword
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    target_class = TokenAuthentication
+    name = "token"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A personal token from your account page (/account/).",
+        }
+
+
+class TokenScope(permissions.BasePermission):
+    """Signed in and active; a read token reads only. A session may do what its pages may."""
+
+    message = "This token may only read: make a token with the update scope to write."
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated and user.is_active):
+            return False
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        token = request.auth
+        return not isinstance(token, ApiToken) or token.may_update
