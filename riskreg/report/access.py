@@ -9,9 +9,9 @@ from risks.models import is_panel, is_planner
 from .models import Report
 
 
-def can_read_reports(user) -> bool:
-    """The Planning & Risk Team and the Audit Panel; nobody else reads reports."""
-    return is_planner(user) or is_panel(user)
+def reads_public_only(user) -> bool:
+    """Owners and leads read a report without Appendix B, which is OFFICIAL-SENSITIVE."""
+    return not (is_planner(user) or is_panel(user))
 
 
 def get_report_for_user(request: HttpRequest, pk: int, *, edit: bool = False) -> Report:

@@ -46,14 +46,17 @@ PROSE_FIELDS = [
 
 class ReportQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ReportQuerySet":
-        """The team sees every report, drafts included; the Audit Panel sees published ones."""
+        """The team sees every report, drafts included; the Audit Panel sees the current published
+        ones; owners and leads those of the registers their risks are in."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         if is_planner(user):
             return self
         if is_panel(user):
             return self.published().current()
-        return self.none()
+        # Owners and leads: the public version of their registers' current papers (access.py).
+        registers = Register.objects.visible_to(user)
+        return self.published().current().filter(register__in=registers)
 
     def published(self) -> "ReportQuerySet":
         return self.filter(published_at__isnull=False)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from risks.models import is_planner
 
 from . import document
-from .access import can_read_reports, get_report_for_user
+from .access import get_report_for_user, reads_public_only
 from .compose import compose_context
 from .forms import NewReportForm, PublishForm, ReasonForm, ReportForm
 from .models import Report
@@ -27,12 +27,12 @@ from .services import (
 
 
 def _wants_public(request: HttpRequest) -> bool:
-    return request.GET.get("public") == "1"
+    """?public=1, or a reader who may read only the public version (owners and leads)."""
+    return request.GET.get("public") == "1" or reads_public_only(request.user)
 
 
 def report_list(request: HttpRequest) -> HttpResponse:
-    if not can_read_reports(request.user):
-        raise PermissionDenied("Only the Planning & Risk Team and the Audit Panel read reports.")
+    """Every signed-in person's list of the reports they may read (ReportQuerySet.visible_to)."""
     planner = is_planner(request.user)
     return render(
         request,
@@ -42,6 +42,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
                 "period", "register", "supersedes"
             ),
             "can_compose": planner,
+            "public_only": reads_public_only(request.user),
             "form": NewReportForm() if planner else None,
         },
     )
@@ -87,6 +88,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rendered": rendered,
             "doc": doc,
             "public": public,
+            "public_only": reads_public_only(request.user),
             "can_edit": can_edit,
             "unchecked": unchecked_message(report) if can_edit else "",
             "appetite_sections": [report.section_label(n) for n in doc.appetite_unpromised]
