@@ -44,3 +44,8 @@ class AppetiteForm(forms.Form):
     # appetite_digest() of the text the page showed: a change made meanwhile is not overwritten.
     was = forms.CharField(widget=forms.HiddenInput, max_length=64,
                           error_messages={"required": "The page was incomplete: reload it and try again"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The theme's level beside its name: the level the risk takes unless it has its own.
+        self.fields["appetite_theme"].label_from_instance = lambda t: f"{t.name} – {t.level.name}"
