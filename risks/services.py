@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from .history import keep_baseline
 from .locking import StaleVersion, update_if_version
 from .models import (
     Assessment,
@@ -368,6 +369,7 @@ def set_appetite(*, risk: Risk, appetite: str, was: str, by, appetite_level=_KEE
         return current
     if tolerance is not _KEEP and tolerance is not None and not 1 <= tolerance <= 16:
         raise ValidationError("The tolerance must be a score from 1 to 16")
+    keep_baseline(current)  # a seed risk has no history yet: its first change shows as a change
     for name, value in wanted.items():
         setattr(current, name, value)
     current._history_user = by

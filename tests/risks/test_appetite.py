@@ -220,3 +220,14 @@ def test_the_team_sets_level_theme_and_tolerance_through_the_page(client, planne
     assert "In breach" not in response.text
     risk1.refresh_from_db()
     assert (risk1.appetite_theme, risk1.appetite_level, risk1.tolerance) == (operational, None, 6)
+
+
+def test_the_risks_history_shows_the_tolerance_and_theme_changing(client, planner, q3, risk1):
+    from risks.services import risk_appetite_digest
+
+    _, operational = cautious_and_operational(planner)
+    set_appetite(risk=risk1, appetite="", appetite_theme=operational, tolerance=6,
+                 was=risk_appetite_digest(risk1), by=planner)
+    client.force_login(planner)
+    history = client.get(reverse("risks:risk", args=[risk1.pk])).text.split("History", 1)[1]
+    assert "Tolerance" in history and "Appetite theme" in history and "Operational" in history
