@@ -26,3 +26,18 @@ DEMO_UNITS = [
     ("Frontline Policing", "FLP", "North BCU", "BCU Commander North (example)"),
     ("Met Operations", "MO", "MO9 Met Detention", "OCU Commander MO9 (example)"),
 ]
+
+# Appetite criteria to try the pages with. The seed records none, so these are example data,
+# named so wherever they are shown; no risk is given one, so no paper prints them.
+# (level, what it means, highest score it accepts); then (theme, its level)
+DEMO_APPETITE_LEVELS = [
+    ("Averse", "Avoidance of risk and uncertainty is a key objective.", 2),
+    ("Minimal", "Preference for very safe options with a low degree of inherent risk.", 3),
+    ("Cautious", "Preference for safe options with a low degree of residual risk.", 4),
+    ("Open", "Willing to consider all options and choose one with an acceptable reward.", 9),
+    ("Eager", "Eager to be innovative and to choose options with higher rewards.", 12),
+]
+DEMO_APPETITE_THEMES = [
+    ("Compliance", "Averse"), ("Financial", "Minimal"), ("People", "Cautious"),
+    ("Operational", "Cautious"), ("Technology", "Open"), ("Reputational", "Cautious"),
+]

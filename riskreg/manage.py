@@ -1,5 +1,5 @@
 """/manage/: where the Planning & Risk Team keeps the register in the service, composed from
-the apps' own pages (risks: risks, posts, pillars, registers; maturity: units). The admin
+the apps' own pages (risks: risks, posts, pillars, registers, appetite criteria; maturity: units). The admin
 stays for administrators."""
 
 from django.http import HttpRequest, HttpResponse
@@ -11,6 +11,7 @@ from maturity import manage as maturity_manage
 from maturity.models import Unit
 from risks.access import require_planner
 from risks.models import Pillar, Post, Register, Risk
+from risks.views import appetite as risks_appetite
 from risks.views import manage as risks_manage
 
 
@@ -32,5 +33,6 @@ app_name = "manage"
 urlpatterns = [
     path("", index, name="index"),
     *risks_manage.urlpatterns,
+    *risks_appetite.urlpatterns,
     *maturity_manage.urlpatterns,
 ]

@@ -16,7 +16,9 @@ def get_register_for_user(request: HttpRequest, slug: str) -> Register:
 
 def get_risk_for_user(request: HttpRequest, pk: int, *, edit: bool = False) -> Risk:
     risk = get_object_or_404(
-        Risk.objects.visible_to(request.user).select_related("register", "owner"), pk=pk
+        Risk.objects.visible_to(request.user).select_related(
+            "register", "owner", "appetite_level", "appetite_theme__level"
+        ), pk=pk
     )
     if edit and not can_edit_risk(request.user, risk):
         raise PermissionDenied("You can read this risk but not update it.")

@@ -5,7 +5,7 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, F, Q
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
@@ -37,6 +37,7 @@ class CountRow:
     total: int
     kind: str = ""
     url: str = ""  # the register page in the period counted
+    breaches: int = 0  # risks whose current score is above their tolerance
 
     @property
     def html(self) -> SafeString:
@@ -74,7 +75,8 @@ def dashboard_counts(
     for row in (
         Assessment.objects.filter(risk__register__in=registers).shown(period, user).counted()
         .values("risk__register_id", "progress", "trend")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), breaches=Count("pk", filter=Q(
+            tolerance__isnull=False, tolerance__lt=F("likelihood") * F("impact"))))
         .order_by()
     ):
         c = per_register[row["risk__register_id"]]
@@ -82,6 +84,7 @@ def dashboard_counts(
         c[("trend", row["trend"])] += row["n"]
         c[("rag", RAG_FOR_PROGRESS.get(row["progress"], ""))] += row["n"]
         c["total"] += row["n"]
+        c["breaches"] += row["breaches"]
     tables = []
     for kind, caption, choices in MEASURES:
         values = [*choices, ("", NOT_GIVEN)]
@@ -95,6 +98,7 @@ def dashboard_counts(
                 total=per_register[register.pk]["total"],
                 kind=kind,
                 url=url[register.pk],
+                breaches=per_register[register.pk]["breaches"],
             )
             for register in registers
         ]

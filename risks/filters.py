@@ -106,7 +106,7 @@ REGISTER_ROW_FIELDS = [
     "risk_id", "period_id", "likelihood", "impact", "trend", "progress", "state",
     "not_rated", "not_rated_reason", "ref", "title", "description", "description_agreed",
     "horizon", "owner_id", "owner_name", "lead_names", "target_likelihood", "target_impact",
-    "retired",
+    "retired", "tolerance",
 ]
 
 

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from .history import keep_baseline
 from .locking import StaleVersion, update_if_version
 from .models import (
     Assessment,
@@ -342,34 +343,55 @@ def record_definitions(*, period: ReportingPeriod, risks=None) -> int:
     return rows.record_definitions()
 
 
-@transaction.atomic
-def set_appetite(*, risk: Risk, appetite: str, was: str, by) -> Risk:
-    """The Planning & Risk Team sets a risk's appetite: the risk, and through
-    record_definitions the open quarter's record of it (a closed quarter keeps its own).
+_KEEP = object()
 
-    `was` is appetite_digest() of the text the person started from: if the appetite changed
+
+@transaction.atomic
+def set_appetite(*, risk: Risk, appetite: str, was: str, by, appetite_level=_KEEP,
+                 appetite_theme=_KEEP, tolerance=_KEEP) -> Risk:
+    """The Planning & Risk Team sets a risk's appetite (statement, own level, theme) and
+    tolerance: the risk, and through record_definitions the open quarter's record of it (a
+    closed quarter keeps its own). What is not given stays as it is.
+
+    `was` is risk_appetite_digest() of what the person started from: if any of it changed
     since, nothing is written and StaleVersion carries the risk as it is now.
     """
     period = ReportingPeriod.objects.open().first()
     if period is not None:
         lock_open_period(period.pk)
     current = Risk.objects.select_for_update().get(pk=risk.pk)
-    if appetite_digest(current.appetite) != was:
+    if risk_appetite_digest(current) != was:
         raise StaleVersion(current)
-    if current.appetite == appetite:
+    wanted = {"appetite": appetite, "appetite_level": appetite_level,
+              "appetite_theme": appetite_theme, "tolerance": tolerance}
+    wanted = {name: value for name, value in wanted.items() if value is not _KEEP}
+    if all(getattr(current, name) == value for name, value in wanted.items()):
         return current
-    current.appetite = appetite
+    if tolerance is not _KEEP and tolerance is not None and not 1 <= tolerance <= 16:
+        raise ValidationError("The tolerance must be a score from 1 to 16")
+    keep_baseline(current)  # a seed risk has no history yet: its first change shows as a change
+    for name, value in wanted.items():
+        setattr(current, name, value)
     current._history_user = by
     current._change_reason = "Appetite changed"
-    current.save(update_fields=["appetite"])
+    current.save(update_fields=list(wanted))
     if period is not None:
         record_definitions(period=period, risks=[current.pk])
     return current
 
 
-def appetite_digest(appetite: str) -> str:
-    """A short fingerprint of an appetite text, for a form to say which text it started from."""
-    return hashlib.sha256(appetite.encode()).hexdigest()[:16]
+def appetite_digest(appetite: str, level: int | None = None, theme: int | None = None,
+                    tolerance: int | None = None) -> str:
+    """A short fingerprint of a risk's appetite (text, level and theme ids, tolerance), for a
+    form to say which it started from. Only the text counts while the rest is empty."""
+    text = appetite if (level, theme, tolerance) == (None, None, None) else \
+        f"{appetite}\x1f{level}\x1f{theme}\x1f{tolerance}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def risk_appetite_digest(risk: Risk) -> str:
+    return appetite_digest(risk.appetite, risk.appetite_level_id, risk.appetite_theme_id,
+                           risk.tolerance)
 
 
 @transaction.atomic

@@ -38,6 +38,9 @@ RISK_FIELDS = [
     Tracked("target_likelihood", "Target likelihood"),
     Tracked("target_impact", "Target impact"),
     Tracked("appetite", "Appetite", long=True),
+    Tracked("appetite_theme", "Appetite theme"),
+    Tracked("appetite_level", "Own appetite level"),
+    Tracked("tolerance", "Tolerance"),
     Tracked("is_active", "Active"),
     Tracked("pillars", "Pillars"),
 ]
@@ -58,7 +61,7 @@ ASSESSMENT_FIELDS = [
 def _risk_entries(risk: Risk) -> list[HistoryEntry]:
     records = (
         Risk.history.filter(id=risk.pk)
-        .select_related("history_user", "owner")
+        .select_related("history_user", "owner", "appetite_theme", "appetite_level")
         .order_by("history_date", "history_id")
     )
     return timeline_entries(records, fields=RISK_FIELDS, title=lambda r: "Risk details")

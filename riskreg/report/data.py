@@ -354,7 +354,7 @@ def build(report: Report, *, public: bool = False, preview: bool = False) -> Rep
     previous = period.previous()
     came = arrivals(shown, previous) if previous else Arrivals()
     record = record_sentences(
-        period, not_approved=[] if period.is_open else pending, came=came
+        period, not_approved=[] if period.is_open else pending, came=came, shown=approved
     )
 
     summary_figures = [Block("p", mark(figures.summary_sentence))]

@@ -231,12 +231,27 @@ def named_risks(rows: list[Assessment]) -> str:
     return join_words([f"risk {a.ref} ({risk_name(a.title)})" for a in rows])
 
 
+def breach_sentence(rows: list[Assessment]) -> str:
+    """Which risks stand above their tolerance this quarter, and by how much; "" when none
+    does (and always when no tolerance is recorded, as in every quarter before issue 18)."""
+    rows = [a for a in rows if a.in_breach]
+    if not rows:
+        return ""
+    figures = "; ".join(f"risk {a.ref}: score {a.score} against {a.tolerance}" for a in rows)
+    if len(rows) == 1:
+        return (f"{capfirst(named_risks(rows))} is above its tolerance, the highest current "
+                f"score that is acceptable for it ({figures}).")
+    return (f"{capfirst(named_risks(rows))} are above their tolerance, the highest current "
+            f"score that is acceptable for each ({figures}).")
+
+
 def record_sentences(
-    period, *, not_approved: list[Assessment], came: Arrivals
+    period, *, not_approved: list[Assessment], came: Arrivals, shown: list[Assessment] = ()
 ) -> list[str]:
-    """What the quarter's record itself says: that it closed before every update was
-    approved (and which), and which risks came onto, left or came back to the register."""
-    sentences = []
+    """What the quarter's record itself says: which risks stand above their tolerance, that
+    it closed before every update was approved (and which), and which risks came onto, left
+    or came back to the register."""
+    sentences = [breach] if (breach := breach_sentence(list(shown))) else []
     if not_approved:
         n = len(not_approved)
         sentences.append(

@@ -1,5 +1,6 @@
 """The models of the risks app, one module per idea; everything is importable from here."""
 
+from .appetite import HIGHEST_SCORE, AppetiteLevel, AppetiteTheme
 from .assessment import AnswerChange, Assessment, AssessmentPillar, attach_previous, link_pillars
 from .assessment_queries import AssessmentQuerySet
 from .choices import RAG_FOR_PROGRESS, TREND_ARROWS, Progress, Rag, ScoreChangeSource, Trend
@@ -23,7 +24,7 @@ from .roles import AUDIT_PANEL, PLANNING_TEAM, is_panel, is_planner, reads_every
 
 __all__ = [
     "AUDIT_PANEL", "PLANNING_TEAM", "RAG_FOR_PROGRESS", "TREND_ARROWS",
-    "AnswerChange", "Assessment", "AssessmentPillar", "AssessmentQuerySet", "FrozenPeriodModel",
+    "HIGHEST_SCORE", "AnswerChange", "AppetiteLevel", "AppetiteTheme", "Assessment", "AssessmentPillar", "AssessmentQuerySet", "FrozenPeriodModel",
     "FrozenPeriodQuerySet", "Horizon", "LevelDescription", "PeriodClosed", "PeriodQuerySet", "Pillar", "Post",
     "Progress", "Rag", "Register", "RegisterQuerySet", "ReportingPeriod", "Risk", "RiskLead",
     "RiskQuerySet", "ScoreChangeSource", "Trend",

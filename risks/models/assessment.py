@@ -152,6 +152,10 @@ class Assessment(FrozenPeriodModel):
     )
     target_impact = models.PositiveSmallIntegerField(choices=Scale.choices, null=True, blank=True)
     appetite = models.TextField(blank=True)
+    # Names, not references: the team may rename a level later, and the quarter keeps its words.
+    appetite_level_name = models.CharField(max_length=100, blank=True)
+    appetite_theme_name = models.CharField(max_length=100, blank=True)
+    tolerance = models.PositiveSmallIntegerField(null=True, blank=True)
     retired = models.BooleanField(
         default=False, help_text="The risk was retired (no longer active) in this quarter."
     )
@@ -213,6 +217,10 @@ class Assessment(FrozenPeriodModel):
             both_or_neither("assessment", "target_likelihood", "target_impact"),
             models.CheckConstraint(
                 condition=Q(horizon__in=["", *Horizon.values]), name="assessment_horizon_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(tolerance__isnull=True) | Q(tolerance__gte=1, tolerance__lte=16),
+                name="assessment_tolerance_on_scale",
             ),
         ]
         indexes = [models.Index(fields=["period", "state"])]
@@ -302,11 +310,16 @@ class Assessment(FrozenPeriodModel):
         self.target_likelihood = risk.target_likelihood
         self.target_impact = risk.target_impact
         self.appetite = risk.appetite
+        level = risk.appetite_level_shown
+        self.appetite_level_name = level.name if level is not None else ""
+        self.appetite_theme_name = risk.appetite_theme.name if risk.appetite_theme_id else ""
+        self.tolerance = risk.tolerance
         self.retired = not risk.is_active
 
     DEFINITION_FIELDS = (
         "ref", "title", "description", "description_agreed", "horizon", "owner", "owner_name",
-        "lead_names", "target_likelihood", "target_impact", "appetite", "retired",
+        "lead_names", "target_likelihood", "target_impact", "appetite", "appetite_level_name",
+        "appetite_theme_name", "tolerance", "retired",
     )
 
     def save(self, *args, **kwargs):
@@ -321,6 +334,11 @@ class Assessment(FrozenPeriodModel):
                 AssessmentPillar(assessment=self, pillar=pillar, period_id=self.period_id)
                 for pillar in self.risk.pillars.all()
             ])
+
+    @property
+    def in_breach(self) -> bool:
+        """Its current score is above the tolerance this quarter recorded."""
+        return self.tolerance is not None and self.score is not None and self.score > self.tolerance
 
     def moves_away_from_target(self, previous: "Assessment | None") -> bool:
         """True when this score is further from the risk's target than the previous score."""

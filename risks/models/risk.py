@@ -8,6 +8,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from ..scoring import Band, Scale, band_for, position_label, position_words
+from .appetite import HIGHEST_SCORE, AppetiteLevel, AppetiteTheme
 from .frozen import both_or_neither, scale_check
 from .registers import Pillar, Post, Register
 
@@ -46,6 +47,16 @@ class Risk(models.Model):
     )
     target_impact = models.PositiveSmallIntegerField(choices=Scale.choices, null=True, blank=True)
     appetite = models.TextField(blank=True)
+    # Its own level, where the team set one; otherwise its theme's (appetite_level_shown).
+    appetite_level = models.ForeignKey(
+        AppetiteLevel, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    appetite_theme = models.ForeignKey(
+        AppetiteTheme, null=True, blank=True, on_delete=models.PROTECT, related_name="risks"
+    )
+    tolerance = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The highest current score that is acceptable (1 to 16)."
+    )
     pillars = models.ManyToManyField(Pillar, related_name="risks", blank=True)
     is_active = models.BooleanField(default=True)
 
@@ -60,6 +71,11 @@ class Risk(models.Model):
             scale_check("risk", "target_likelihood", nullable=True),
             scale_check("risk", "target_impact", nullable=True),
             both_or_neither("risk", "target_likelihood", "target_impact"),
+            models.CheckConstraint(
+                condition=Q(tolerance__isnull=True)
+                | Q(tolerance__gte=1, tolerance__lte=HIGHEST_SCORE),
+                name="risk_tolerance_on_scale",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -85,6 +101,13 @@ class Risk(models.Model):
     @property
     def target_words(self) -> str:
         return position_words(self.target_likelihood, self.target_impact)
+
+    @property
+    def appetite_level_shown(self) -> AppetiteLevel | None:
+        """Its own appetite level, or else its theme's."""
+        if self.appetite_level_id is not None:
+            return self.appetite_level
+        return self.appetite_theme.level if self.appetite_theme_id is not None else None
 
     def ordered_leads(self) -> list[Post]:
         """Leads in the register's order; uses prefetched riskleads when present."""
@@ -185,6 +208,8 @@ def lead_names(packed: str | None) -> list[str]:
 
 def risks_with_definitions(risks):
     """Risks with what Assessment.copy_definition reads: owner, leads in order, pillars."""
-    return risks.select_related("owner").prefetch_related(
+    return risks.select_related(
+        "owner", "appetite_level", "appetite_theme__level"
+    ).prefetch_related(
         models.Prefetch("risklead_set", queryset=RiskLead.objects.select_related("post")), "pillars"
     )

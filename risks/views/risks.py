@@ -24,7 +24,7 @@ from ..models import (
     pillar_names,
     pillar_names_subquery,
 )
-from ..services import appetite_digest, set_appetite
+from ..services import risk_appetite_digest, set_appetite
 
 
 @dataclass
@@ -160,14 +160,16 @@ def risk_appetite(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = AppetiteForm(request.POST)
         if form.is_valid():
+            chosen = {name: form.cleaned_data[name]
+                      for name in ("appetite", "appetite_level", "appetite_theme", "tolerance")}
             try:
-                set_appetite(risk=risk, appetite=form.cleaned_data["appetite"],
-                             was=form.cleaned_data["was"], by=request.user)
+                set_appetite(risk=risk, was=form.cleaned_data["was"], by=request.user, **chosen)
             except StaleVersion as stale:
                 # Someone else saved first: keep what was typed, show what is stored now.
                 risk = stale.current
-                form = AppetiteForm({"appetite": form.cleaned_data["appetite"],
-                                     "was": appetite_digest(risk.appetite)})
+                data = request.POST.copy()
+                data["was"] = risk_appetite_digest(risk)
+                form = AppetiteForm(data)
                 form.is_valid()
                 form.add_error(
                     "appetite",
@@ -185,7 +187,11 @@ def risk_appetite(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             status = 400
     else:
-        form = AppetiteForm(initial={"appetite": risk.appetite, "was": appetite_digest(risk.appetite)})
+        form = AppetiteForm(initial={
+            "appetite": risk.appetite, "appetite_level": risk.appetite_level_id,
+            "appetite_theme": risk.appetite_theme_id, "tolerance": risk.tolerance,
+            "was": risk_appetite_digest(risk),
+        })
     return render(
         request, "risks/risk_appetite_form.html",
         {"risk": risk, "form": form, "period": period, "conflict": conflict}, status=status,

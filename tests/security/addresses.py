@@ -72,8 +72,8 @@ def _admin_path(key: str, world) -> str | None:
 def _manage_args(key: str, w) -> list | None:
     """The team's pages that keep the register (/manage/): risk 1, the owner's post (which
     owns risk 1, so that deleting it is refused), the first pillar, the second register, the
-    unit."""
-    from risks.models import Pillar, Post, Register
+    unit, the appetite level Cautious and theme Operational."""
+    from risks.models import AppetiteLevel, AppetiteTheme, Pillar, Post, Register
 
     if not key.startswith("manage:"):
         return None
@@ -88,6 +88,10 @@ def _manage_args(key: str, w) -> list | None:
         return [Register.objects.get(slug=w.other_register).pk]
     if page == "unit-edit":
         return [w.unit]
+    if page == "appetite-level-edit":
+        return [AppetiteLevel.objects.get(name="Cautious").pk]
+    if page == "appetite-theme-edit":
+        return [AppetiteTheme.objects.get(name="Operational").pk]
     return []
 
 

@@ -36,7 +36,16 @@ from maturity.services import record_self_assessment
 from riskreg.models import SignInCount
 from riskreg.report.models import Report
 from riskreg.report.services import create_report
-from risks.models import AUDIT_PANEL, PLANNING_TEAM, Assessment, Post, ReportingPeriod, Risk
+from risks.models import (
+    AUDIT_PANEL,
+    PLANNING_TEAM,
+    AppetiteLevel,
+    AppetiteTheme,
+    Assessment,
+    Post,
+    ReportingPeriod,
+    Risk,
+)
 from risks.services import open_period, start_assessment
 from tests.factories import PASSWORD, Q3, make_control, make_register, make_risk
 
@@ -127,6 +136,9 @@ def build_world() -> World:
     year = current_assessment_year()
     record_self_assessment(unit=unit, year=year - 1,
                            levels={d.pk: 3 for d in Dimension.objects.all()}, by=planner)
+    # An appetite level and theme, so that their pages have a row to open.
+    cautious = AppetiteLevel.objects.create(name="Cautious", max_score=6, order=3)
+    AppetiteTheme.objects.create(name="Operational", level=cautious)
     # One row of each axes table, so that each admin page has an object to show.
     AccessAttempt.objects.create(username="someone", ip_address="10.0.0.1", failures_since_start=1)
     AccessLog.objects.create(username="someone", ip_address="10.0.0.1")

@@ -188,6 +188,15 @@ EXPECTED = {
     ("manage:pillar-new", "POST"):            (302, 403, 403, 403, 302, 403, 302, 302),
     ("manage:pillar-edit", "GET"):            (302, 403, 403, 403, 200, 403, 200, 302),
     ("manage:pillar-edit", "POST"):           (302, 403, 403, 403, 302, 403, 302, 302),
+    ("manage:appetite", "GET"):               (302, 403, 403, 403, 200, 403, 200, 302),
+    ("manage:appetite-level-new", "GET"):     (302, 403, 403, 403, 200, 403, 200, 302),
+    ("manage:appetite-level-new", "POST"):    (302, 403, 403, 403, 302, 403, 302, 302),
+    ("manage:appetite-level-edit", "GET"):    (302, 403, 403, 403, 200, 403, 200, 302),
+    ("manage:appetite-level-edit", "POST"):   (302, 403, 403, 403, 302, 403, 302, 302),
+    ("manage:appetite-theme-new", "GET"):     (302, 403, 403, 403, 200, 403, 200, 302),
+    ("manage:appetite-theme-new", "POST"):    (302, 403, 403, 403, 302, 403, 302, 302),
+    ("manage:appetite-theme-edit", "GET"):    (302, 403, 403, 403, 200, 403, 200, 302),
+    ("manage:appetite-theme-edit", "POST"):   (302, 403, 403, 403, 302, 403, 302, 302),
     ("manage:registers", "GET"):              (302, 403, 403, 403, 200, 403, 200, 302),
     ("manage:register-new", "GET"):           (302, 403, 403, 403, 200, 403, 200, 302),
     ("manage:register-new", "POST"):          (302, 403, 403, 403, 302, 403, 302, 302),
@@ -379,14 +388,17 @@ def post_data(key: str, w) -> dict:
 def _manage_post_data(w) -> dict:
     from maturity.manage import unit_digest
     from maturity.models import Unit
+    from risks.appetite import level_digest, theme_digest
     from risks.manage import pillar_digest, post_digest, register_digest, risk_digest
-    from risks.models import Pillar, Post, Register
+    from risks.models import AppetiteLevel, AppetiteTheme, Pillar, Post, Register
 
     risk1 = Risk.objects.get(pk=w.risk1)
     post = Post.objects.get(name="AC Frontline Policing")
     pillar = Pillar.objects.order_by("pk").first()
     register = Register.objects.get(slug=w.other_register)
     unit = Unit.objects.get(pk=w.unit)
+    level = AppetiteLevel.objects.get(name="Cautious")
+    theme = AppetiteTheme.objects.get(name="Operational")
     risk = {"ref": "12", "title": "FRAUD", "description": "Fraud rises.", "description_agreed": "yes",
             "horizon": "long", "owner": post.pk, "target_likelihood": "2", "target_impact": "2",
             "pillars": [pillar.pk], "lead_0": "", "lead_1": "", "lead_2": ""}
@@ -401,6 +413,13 @@ def _manage_post_data(w) -> dict:
                              "holders": [w.users["owner"].pk, w.users["lead"].pk]},
         "manage:post-delete": {},
         "manage:pillar-new": {"name": "Value for money", "order": "8"},
+        "manage:appetite-level-new": {"name": "Open", "description": "Willing to consider.",
+                                      "max_score": "9", "order": "4"},
+        "manage:appetite-level-edit": {"name": "Cautious", "description": "Safe options.",
+                                       "max_score": "6", "order": "3", "was": level_digest(level)},
+        "manage:appetite-theme-new": {"name": "Financial", "level": level.pk},
+        "manage:appetite-theme-edit": {"name": "Operational", "level": level.pk,
+                                       "was": theme_digest(theme)},
         # The seed's pillars are recorded by the closed 2021/22 Q2: only their history is written.
         "manage:pillar-edit": {"name": pillar.name, "order": pillar.order,
                                "was": pillar_digest(pillar)},

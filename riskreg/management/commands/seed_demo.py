@@ -10,7 +10,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from maturity.models import BusinessGroup, Unit
-from riskreg.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_UNITS, EXAMPLE
+from riskreg.demo import (
+    DEMO_ACCOUNTS,
+    DEMO_APPETITE_LEVELS,
+    DEMO_APPETITE_THEMES,
+    DEMO_PASSWORD,
+    DEMO_UNITS,
+    EXAMPLE,
+)
 from risks.models import AUDIT_PANEL, PLANNING_TEAM, Post, Register, ReportingPeriod
 
 
@@ -44,6 +51,7 @@ class Command(BaseCommand):
             ))
             self._accounts()
             self._units()
+            self._appetite()
             if not no_open_period and not ReportingPeriod.objects.filter(slug="2021-22-q3").exists():
                 from risks.services import open_period
 
@@ -69,6 +77,20 @@ class Command(BaseCommand):
                 name=f"{unit} {EXAMPLE}",
                 defaults={"business_group": business_group, "commander": post},
             )
+
+    def _appetite(self) -> None:
+        """Example appetite levels and themes (no risk is given one)."""
+        from risks.models import AppetiteLevel, AppetiteTheme
+
+        levels = {}
+        for order, (name, description, max_score) in enumerate(DEMO_APPETITE_LEVELS, 1):
+            levels[name], _ = AppetiteLevel.objects.get_or_create(
+                name=f"{name} {EXAMPLE}",
+                defaults={"description": description, "max_score": max_score, "order": order},
+            )
+        for name, level in DEMO_APPETITE_THEMES:
+            AppetiteTheme.objects.get_or_create(name=f"{name} {EXAMPLE}",
+                                                defaults={"level": levels[level]})
 
     def _accounts(self) -> None:
         User = get_user_model()

@@ -9,6 +9,7 @@ from riskreg.report.text import join_words
 from riskreg.report.words import (
     Figures,
     ScoreChange,
+    breach_sentence,
     no_update_words,
     progress_options_words,
     reasons_already_said,
@@ -155,3 +156,30 @@ def test_carried_commentary_and_reasons_in_words():
     assert reasons_already_said(a, "First. Funding is not\nsecured. Then.")
     assert not reasons_already_said(a, "Funding is secured.")
     assert not reasons_already_said(Assessment(progress="limited", reasons=""), "anything")
+
+
+def _scored(ref, title, likelihood, impact, tolerance):
+    return Assessment(ref=ref, title=title, likelihood=likelihood, impact=impact,
+                      tolerance=tolerance)
+
+
+def test_the_breach_sentence_names_only_risks_above_their_tolerance():
+    within = _scored(2, "PEOPLE", 2, 3, 6)
+    untolerated = _scored(5, "FINANCE", 4, 4, None)
+    above = _scored(1, "VIOLENT CRIME", 3, 3, 6)
+    assert breach_sentence([within, untolerated]) == ""
+    assert breach_sentence([]) == ""
+    assert breach_sentence([within, above]) == (
+        "Risk 1 (Violent Crime) is above its tolerance, the highest current score that is "
+        "acceptable for it (risk 1: score 9 against 6)."
+    )
+    also = _scored(7, "PUBLIC & LOCAL ENGAGEMENT", 4, 3, 9)
+    assert breach_sentence([above, also, untolerated]) == (
+        "Risk 1 (Violent Crime) and risk 7 (Public and Local Engagement) are above their "
+        "tolerance, the highest current score that is acceptable for each (risk 1: score 9 "
+        "against 6; risk 7: score 12 against 9)."
+    )
+
+
+def test_an_unscored_risk_is_never_in_breach():
+    assert not _scored(10, "LEGITIMACY", None, None, 4).in_breach

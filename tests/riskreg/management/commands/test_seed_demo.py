@@ -76,3 +76,19 @@ def test_the_october_2021_fixture_holds_no_units():
     for name in ("corporate_2021_10.json", "report_2021_10.json"):
         rows = json.loads((Path(settings.BASE_DIR) / "fixtures" / name).read_text())
         assert not [r for r in rows if r["model"] in ("maturity.unit", "maturity.businessgroup")]
+
+
+def test_seed_demo_adds_example_appetite_criteria_that_no_risk_uses(client, demo):
+    from risks.models import AppetiteLevel, AppetiteTheme, Assessment, Risk
+
+    levels = list(AppetiteLevel.objects.values_list("name", "max_score"))
+    assert levels[0] == ("Averse (example data)", 2) and len(levels) == 5
+    assert all(name.endswith("(example data)") for name in AppetiteTheme.objects.values_list(
+        "name", flat=True))
+    call_command("seed_demo", verbosity=0)
+    assert AppetiteLevel.objects.count() == 5
+    # Never reaching a risk, a quarter's record or the October 2021 paper.
+    assert not Risk.objects.exclude(appetite_level=None, appetite_theme=None, tolerance=None)
+    assert not Assessment.objects.exclude(appetite_level_name="", tolerance=None)
+    client.force_login(get_user_model().objects.get(username="planner"))
+    assert "Cautious (example data)" in client.get("/manage/appetite/").text
