@@ -2,6 +2,7 @@
 the action plan, as the pages show them to the caller (riskreg.visible): outside their scope
 is 404, a draft is never shown to a reader, and a list costs the same queries at any size."""
 
+from django.core.validators import slug_re
 from django.db.models import OuterRef, Prefetch
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
@@ -38,8 +39,11 @@ class Filters:
         slug = self.request.query_params.get("register")
         if not slug:
             return None
-        found = Register.objects.visible_to(self.request.user).filter(slug=slug).first()
-        if found is None:
+        # Not a slug (a NUL byte, which PostgreSQL refuses in a text parameter): no register.
+        found = slug_re.fullmatch(slug) and (
+            Register.objects.visible_to(self.request.user).filter(slug=slug).first()
+        )
+        if not found:
             raise Http404("There is no register with that slug that you may read.")
         return found
 
