@@ -181,7 +181,10 @@ def test_reports_outside_your_scope(w):
     assert panel.post(reverse("reports:publish", args=[w.published_report])).status_code == 403
     for role in OUT_OF_SCOPE:
         client = client_for(w, role)
-        for pk in (w.published_report, w.draft_report):
-            for name in ("reports:detail", "reports:pdf", "reports:edit"):
-                assert client.get(reverse(name, args=[pk])).status_code == 404, (role, name)
+        for name in ("reports:detail", "reports:pdf", "reports:edit"):
+            assert client.get(reverse(name, args=[w.draft_report])).status_code == 404, (role, name)
+        # A published paper of their register: its public version, never to edit (issue 15).
+        published = reverse("reports:pdf", args=[w.published_report])
+        assert "-public-" in client.get(published)["Content-Disposition"], role
+        assert client.get(reverse("reports:edit", args=[w.published_report])).status_code == 403
     assert digest() == before

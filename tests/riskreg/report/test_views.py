@@ -51,12 +51,22 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, october, name):
     assert "/accounts/login/" in response["Location"]
 
 
-@pytest.mark.parametrize("who", ["outsider", "owner"])
-def test_people_outside_the_team_and_panel_cannot_read_or_download(client, october, request, who):
-    client.force_login(request.getfixturevalue(who))
-    assert client.get("/reports/").status_code == 403
+def test_someone_with_no_risk_in_the_register_cannot_read_or_download(client, october, outsider):
+    client.force_login(outsider)
+    listing = client.get("/reports/")
+    assert listing.status_code == 200 and "4 October 2021" not in listing.text
     for name in ("detail", "pdf", "public pdf", "edit"):
         assert client.get(urls(october)[name]).status_code == 404, name
+
+
+def test_an_owner_reads_the_public_version_and_cannot_edit(client, october, owner):
+    """Issue 15: owners and leads read the public version of their registers' papers."""
+    client.force_login(owner)
+    assert "4 October 2021" in client.get("/reports/").text
+    for name in ("detail", "pdf", "public pdf"):
+        assert client.get(urls(october)[name]).status_code == 200, name
+    assert "-public-" in client.get(urls(october)["pdf"])["Content-Disposition"]
+    assert client.get(urls(october)["edit"]).status_code == 403
 
 
 def test_the_panel_reads_and_downloads_a_published_report(client, october, panel):
