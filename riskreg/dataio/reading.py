@@ -152,6 +152,8 @@ def check_package(data: bytes) -> None:
         content_types = package.read("[Content_Types].xml") if (
             "[Content_Types].xml" in package.namelist()
         ) else b""
+    # zipfile raises NotImplementedError for a compression method it does not know, and
+    # RuntimeError for an encrypted member: both are a broken workbook to the person uploading.
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, KeyError,
             NotImplementedError, RuntimeError, ValueError) as exc:
         raise _broken() from exc
