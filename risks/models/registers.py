@@ -45,6 +45,12 @@ class Register(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     description = models.TextField(blank=True)
+    # Example registers show the service beyond the seed; every page that shows one says so, and
+    # the Audit Panel report never draws on them.
+    is_example = models.BooleanField(
+        "example data", default=False,
+        help_text="Made-up data to try the service with; labelled on every page that shows it.",
+    )
 
     objects = RegisterQuerySet.as_manager()
     history = HistoricalRecords()
