@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from risks.migrations._triggers import keep_sqlite_triggers
+
 
 class Migration(migrations.Migration):
 
@@ -9,7 +11,8 @@ class Migration(migrations.Migration):
         ('risks', '0012_appetite_and_tolerance'),
     ]
 
-    operations = [
+    # SQLite rebuilds the history table for the new column: keep its append-only triggers.
+    operations = keep_sqlite_triggers("risks_historicalregister", "risks_register", operations=[
         migrations.AddField(
             model_name='historicalregister',
             name='is_example',
@@ -20,4 +23,4 @@ class Migration(migrations.Migration):
             name='is_example',
             field=models.BooleanField(default=False, help_text='Made-up data to try the service with; labelled on every page that shows it.', verbose_name='example data'),
         ),
-    ]
+    ])
