@@ -142,6 +142,7 @@ def summary_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = _summary_form(summary, request.POST if posted == "details" else None)
     choice_form = ChoiceForm(request.POST if posted == "choice" else None, risks=risks)
     status = 200
+    page_errors: list[str] = []
     try:
         if posted == "details" and form.is_valid():
             update_summary(
@@ -168,7 +169,7 @@ def summary_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.success(request, "Choice undone.")
             return redirect("boards:summary-edit", summary.board.slug, summary.pk)
         if posted not in (None, "details", "choice"):
-            raise ValidationError("Use the page's own buttons to change the summary.")
+            raise ValidationError("Use the buttons on this page to change the summary.")
     except SummaryPublished:
         messages.info(request, "This summary was published meanwhile: it can no longer change.")
         return redirect(summary)
@@ -176,8 +177,10 @@ def summary_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         form.add_error(None, exc)
         status = 409
     except ValidationError as exc:
-        target = choice_form if posted == "choice" else form
-        if hasattr(exc, "error_dict"):
+        target = {"choice": choice_form, "details": form}.get(posted)
+        if target is None:  # an undo, or a form this page does not have
+            page_errors = exc.messages
+        elif hasattr(exc, "error_dict"):
             for name, errors in exc.error_dict.items():
                 target.add_error(name if name in target.fields else None, errors)
         else:
@@ -190,6 +193,7 @@ def summary_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "summary": summary, "board": summary.board, "form": form, "choice_form": choice_form,
         "body": _preview(rendered),
         "choices": rendered.data.choices if rendered.data else [],
+        "page_errors": page_errors,
     }, status=status)
 
 
