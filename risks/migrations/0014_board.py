@@ -89,6 +89,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='board',
-            constraint=models.CheckConstraint(condition=models.Q(('min_score__isnull', True), models.Q(('min_score__gte', 1), ('min_score__lte', 16)), _connector='OR'), name='board_min_score_on_scale'),
+            constraint=models.CheckConstraint(condition=models.Q(('min_score__isnull', True), models.Q(('min_score__gte', 1), ('min_score__lte', 16)), _connector='OR'), name='board_min_score_on_scale', violation_error_message='Enter a score from 1 to 16, or leave it empty'),
         ),
     ]

@@ -85,6 +85,7 @@ class Board(models.Model):
                 condition=Q(min_score__isnull=True)
                 | Q(min_score__gte=1, min_score__lte=HIGHEST_SCORE),
                 name="board_min_score_on_scale",
+                violation_error_message="Enter a score from 1 to 16, or leave it empty",
             ),
         ]
 
