@@ -1,5 +1,5 @@
 """Issue 17: a board's secretariat starts its meeting's summary, adds a risk with a reason,
-publishes it and downloads its PDF, all in Chromium."""
+publishes it and downloads its PDF, all in Chromium; each page without WCAG violations (axe)."""
 
 import io
 
@@ -12,6 +12,7 @@ from risks.models import Board, Post, Register
 from tests.factories import make_user
 
 from .conftest import open_page
+from .test_accessibility import axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,6 +32,8 @@ def test_the_secretariat_produces_a_board_summary_pdf(chromium, live_server, sec
     page = signed.page
     page.goto("/boards/")
     page.click("a:has-text('Risk and Assurance Board')")
+    expect(page.locator("h1")).to_have_text("Risk and Assurance Board")
+    found = {"board": axe(page, live_server)}
     page.select_option("select[name='period']", label="2021/22 Q2")
     page.fill("input[name='meeting_day']", "15")
     page.fill("input[name='meeting_month']", "11")
@@ -39,8 +42,11 @@ def test_the_secretariat_produces_a_board_summary_pdf(chromium, live_server, sec
     page.click("button:has-text('Start the summary')")
     expect(page.locator("h1")).to_contain_text("15 November 2021")
     expect(page.locator("#summary-document")).to_contain_text("STANDARDS")
+    found["summary"] = axe(page, live_server)
 
     page.click("a:has-text('Edit the summary')")
+    expect(page.locator("h1")).to_have_text("Edit the summary")
+    found["edit"] = axe(page, live_server)
     page.select_option("select[name='risk']", label="Corporate risk register: risk 7, TECHNOLOGY")
     page.check("input[name='action'][value='add']")
     page.fill("textarea[name='reason']", "Legacy infrastructure to discuss.")
@@ -51,6 +57,8 @@ def test_the_secretariat_produces_a_board_summary_pdf(chromium, live_server, sec
 
     page.click("a:has-text('Back to the summary')")
     page.click("a:has-text('Check and publish')")
+    expect(page.locator("h1")).to_have_text("Check before you publish")
+    found["publish"] = axe(page, live_server)
     page.check("input[name='confirm']")
     page.click("button:has-text('Publish the summary')")
     expect(page.locator(".govuk-tag")).to_contain_text("Published")
@@ -69,4 +77,5 @@ def test_the_secretariat_produces_a_board_summary_pdf(chromium, live_server, sec
         assert words in text
     assert "DRAFT" not in text
     assert signed.csp_errors == []
+    assert {name: v for name, v in found.items() if v} == {}  # WCAG 2.2 AA, as every page
     signed.close()
