@@ -35,6 +35,13 @@ def _locked(summary: BoardSummary) -> BoardSummary:
     return current
 
 
+def _touch(summary: BoardSummary, by) -> None:
+    """A choice changes what the summary says: a new version, recorded with who made it."""
+    summary.version += 1
+    summary.updated_by = by
+    summary.save(update_fields=["version", "updated_by", "updated_at"])
+
+
 @transaction.atomic
 def create_summary(*, board: Board, period: ReportingPeriod, meeting_date: datetime.date,
                    protective_marking: str, by) -> BoardSummary:
@@ -93,9 +100,7 @@ def choose_risk(*, summary: BoardSummary, risk: Risk, action: str, reason: str, 
         summary=current, risk=risk,
         defaults={"action": action, "reason": reason, "created_by": by},
     )
-    BoardSummary.objects.filter(pk=current.pk).update(
-        version=current.version + 1, updated_by=by, updated_at=timezone.now()
-    )
+    _touch(current, by)
     return choice
 
 
@@ -105,9 +110,7 @@ def undo_choice(*, summary: BoardSummary, choice_id: int, by) -> None:
     deleted, _ = BoardSummaryChoice.objects.filter(summary=current, pk=choice_id).delete()
     if not deleted:
         raise ValidationError("That choice is no longer recorded: it was undone meanwhile.")
-    BoardSummary.objects.filter(pk=current.pk).update(
-        version=current.version + 1, updated_by=by, updated_at=timezone.now()
-    )
+    _touch(current, by)
 
 
 @transaction.atomic

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('bands', models.JSONField(blank=True, default=list, help_text='Risks whose current score is in any of these bands.', verbose_name='score bands')),
                 ('tolerance_breached', models.BooleanField(default=True, help_text='Risks whose current score is above the tolerance their quarter recorded.', verbose_name='risks in breach of their tolerance')),
                 ('is_example', models.BooleanField(default=False, help_text='Made-up data to try the service with; labelled on every page that shows it.', verbose_name='example data')),
-                ('own_register', models.OneToOneField(blank=True, help_text="The register the board keeps itself (the Data Board's, for example): every risk in it is in the board's summary.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='board', to='risks.register')),
+                ('own_register', models.OneToOneField(blank=True, help_text="The register the board keeps itself (the Data Board's, for example): every risk in it is in the board's summary.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='owning_board', to='risks.register')),
                 ('registers', models.ManyToManyField(blank=True, related_name='overseen_by', to='risks.register', verbose_name='registers it oversees')),
                 ('secretariat', models.ManyToManyField(blank=True, help_text="The posts whose holders compose the board's summaries.", related_name='boards_served', to='risks.post')),
             ],

@@ -51,7 +51,7 @@ class Board(models.Model):
         Register, related_name="overseen_by", blank=True, verbose_name="registers it oversees",
     )
     own_register = models.OneToOneField(
-        Register, null=True, blank=True, on_delete=models.PROTECT, related_name="board",
+        Register, null=True, blank=True, on_delete=models.PROTECT, related_name="owning_board",
         help_text="The register the board keeps itself (the Data Board's, for example): every "
         "risk in it is in the board's summary.",
     )
