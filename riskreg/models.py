@@ -1,11 +1,16 @@
 """The riskreg app's models, where Django looks for them: the Audit Panel report's live in
-riskreg/report/; the sign-in throttle's count is here (riskreg/signin.py)."""
+riskreg/report/, the board summaries' in riskreg/boards/; the sign-in throttle's count is here
+(riskreg/signin.py)."""
 
 from django.db import models
 
+from .boards.models import BoardSummary, BoardSummaryChoice, BoardSummaryQuerySet
 from .report.models import Report, ReportFile, ReportQuerySet
 
-__all__ = ["Report", "ReportFile", "ReportQuerySet", "SignInCount"]
+__all__ = [
+    "BoardSummary", "BoardSummaryChoice", "BoardSummaryQuerySet", "Report", "ReportFile",
+    "ReportQuerySet", "SignInCount",
+]
 
 
 class SignInCount(models.Model):

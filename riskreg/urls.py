@@ -19,6 +19,7 @@ urlpatterns = [
     path("maturity/", include("maturity.urls")),
     path("manage/", include("riskreg.manage")),
     path("reports/", include("riskreg.report.urls")),
+    path("boards/", include("riskreg.boards.urls")),
     path("", include("riskreg.dataio.urls")),
     path("api/", include("riskreg.api.urls")),
     path("account/", include("riskreg.api.account")),

@@ -1,9 +1,11 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from .history_admin import ReadOnlyHistoryAdmin
-from .models import Assessment, Pillar, Post, Register, ReportingPeriod, Risk, RiskLead
+from .models import Assessment, Board, Pillar, Post, Register, ReportingPeriod, Risk, RiskLead
+from .scoring import bands
 from .services import record_definitions, reinstate_risk, retire_risk, start_assessment
 
 
@@ -33,6 +35,42 @@ class RegisterAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "parent"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+class BoardForm(forms.ModelForm):
+    """The bands as boxes to tick (settings.RISK_BANDS), not JSON to type."""
+
+    bands = forms.MultipleChoiceField(
+        label="Score bands", required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[],
+        help_text="Risks whose current score is in any of these bands are significant.",
+    )
+
+    class Meta:
+        model = Board
+        fields = ["name", "slug", "description", "is_example", "registers", "own_register",
+                  "secretariat", "min_score", "bands", "tolerance_breached"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bands"].choices = [(b.key, f"{b.label} ({b.low}–{b.high})") for b in bands()]
+
+
+@admin.register(Board)
+class BoardAdmin(ReadOnlyHistoryAdmin):
+    """The team sets up boards here: the registers each oversees, its own register, its
+    secretariat and its rules. Summaries are composed at /boards/."""
+
+    form = BoardForm
+    list_display = ["name", "slug", "own_register", "min_score", "tolerance_breached", "is_example"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["registers", "secretariat"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "description", "is_example"]}),
+        ("What it oversees", {"fields": ["registers", "own_register", "secretariat"]}),
+        ("Significant risks", {"fields": ["min_score", "bands", "tolerance_breached"]}),
+    ]
 
 
 @admin.register(Pillar)

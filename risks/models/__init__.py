@@ -3,6 +3,7 @@
 from .appetite import HIGHEST_SCORE, AppetiteLevel, AppetiteTheme
 from .assessment import AnswerChange, Assessment, AssessmentPillar, attach_previous, link_pillars
 from .assessment_queries import AssessmentQuerySet
+from .boards import Board, BoardQuerySet
 from .choices import RAG_FOR_PROGRESS, TREND_ARROWS, Progress, Rag, ScoreChangeSource, Trend
 from .frozen import FrozenPeriodModel, FrozenPeriodQuerySet, both_or_neither, scale_check
 from .levels import LevelDescription
@@ -24,7 +25,7 @@ from .roles import AUDIT_PANEL, PLANNING_TEAM, is_panel, is_planner, reads_every
 
 __all__ = [
     "AUDIT_PANEL", "PLANNING_TEAM", "RAG_FOR_PROGRESS", "TREND_ARROWS",
-    "HIGHEST_SCORE", "AnswerChange", "AppetiteLevel", "AppetiteTheme", "Assessment", "AssessmentPillar", "AssessmentQuerySet", "FrozenPeriodModel",
+    "HIGHEST_SCORE", "AnswerChange", "AppetiteLevel", "AppetiteTheme", "Assessment", "AssessmentPillar", "AssessmentQuerySet", "Board", "BoardQuerySet", "FrozenPeriodModel",
     "FrozenPeriodQuerySet", "Horizon", "LevelDescription", "PeriodClosed", "PeriodQuerySet", "Pillar", "Post",
     "Progress", "Rag", "Register", "RegisterQuerySet", "ReportingPeriod", "Risk", "RiskLead",
     "RiskQuerySet", "ScoreChangeSource", "Trend",

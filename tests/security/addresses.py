@@ -168,6 +168,12 @@ def path_for(key: str, world) -> str:
         "reports:withdraw": [w.published_report],
         "reports:correct": [w.published_report],
         "reports:pdf": [w.published_report],
+        # Board summaries (issue 17): the Risk and Assurance Board's
+        "boards:list": [], "boards:board": ["rab"], "boards:summary-new": ["rab"],
+        "boards:summary": ["rab", w.published_summary],
+        "boards:summary-pdf": ["rab", w.published_summary],
+        "boards:summary-edit": ["rab", w.draft_summary],
+        "boards:summary-publish": ["rab", w.draft_summary],
         # Data in and out (issue 19): downloads of each table page, the register's PDF, import
         "dataio:register": ["corporate"], "dataio:register-pdf": ["corporate"],
         "dataio:compare": ["corporate"], "dataio:changes": ["corporate"],

@@ -78,6 +78,11 @@ class World:
     other_control: int
     other_assessment: int
     admin_objects: dict[str, object] = field(default_factory=dict)
+    # Board summaries (issue 17): the Risk and Assurance Board ("rab") oversees the corporate
+    # register; its secretariat's post is held by `secretary` (users, not one of ROLES:
+    # test_access_matrix.SECRETARY is its column). A published Q2 summary, a draft Q3 one.
+    published_summary: int = 0
+    draft_summary: int = 0
 
 
 def _user(username, *, posts=(), groups=(), **fields):
@@ -165,8 +170,27 @@ def build_world() -> World:
         other_control=other_control.pk,
         other_assessment=other_assessment.pk,
     )
+    world.published_summary, world.draft_summary = _board_summaries(users, corporate, q2, q3)
     world.admin_objects = admin_objects(world)
     return world
+
+
+def _board_summaries(users, corporate, q2, q3) -> tuple[int, int]:
+    from riskreg.boards.services import create_summary, publish_summary
+    from risks.models import Board
+
+    secretariat = Post.objects.create(name="RAB secretariat")
+    users["secretary"] = _user("secretary", posts=[secretariat.name])
+    board = Board.objects.create(name="Risk and Assurance Board", slug="rab", min_score=8)
+    board.registers.add(corporate)
+    board.secretariat.add(secretariat)
+    planner = users["planner"]
+    published = create_summary(board=board, period=q2, meeting_date=datetime.date(2021, 11, 15),
+                               protective_marking="OFFICIAL-SENSITIVE", by=planner)
+    publish_summary(summary=published, version=published.version, by=planner)
+    draft = create_summary(board=board, period=q3, meeting_date=datetime.date(2022, 2, 14),
+                           protective_marking="OFFICIAL", by=planner)
+    return published.pk, draft.pk
 
 
 def admin_objects(world: World) -> dict[str, object]:

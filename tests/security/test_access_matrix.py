@@ -147,6 +147,19 @@ EXPECTED = {
     ("reports:withdraw", "POST"):             (302, 403, 403, 403, 302, 403, 302, 302),
     ("reports:correct", "GET"):               (302, 403, 403, 403, 200, 403, 200, 302),
     ("reports:correct", "POST"):              (302, 403, 403, 403, 302, 403, 302, 302),
+    # Board summaries (issue 17): the team and the board's secretariat (SECRETARY below)
+    # compose; the Audit Panel reads published ones; owners and leads see no board at all
+    ("boards:list", "GET"):                   (302, 200, 200, 200, 200, 200, 200, 302),
+    ("boards:board", "GET"):                  (302, 404, 404, 404, 200, 200, 200, 302),
+    ("boards:summary-new", "GET"):            (302, 404, 404, 404, 200, 403, 200, 302),
+    ("boards:summary-new", "POST"):           (302, 404, 404, 404, 302, 403, 302, 302),
+    ("boards:summary", "GET"):                (302, 404, 404, 404, 200, 200, 200, 302),
+    ("boards:summary-pdf", "GET"):            (302, 404, 404, 404, 200, 200, 200, 302),
+    # The draft Q3 summary: the Panel reads no draft
+    ("boards:summary-edit", "GET"):           (302, 404, 404, 404, 200, 404, 200, 302),
+    ("boards:summary-edit", "POST"):          (302, 404, 404, 404, 302, 404, 302, 302),
+    ("boards:summary-publish", "GET"):        (302, 404, 404, 404, 200, 404, 200, 302),
+    ("boards:summary-publish", "POST"):       (302, 404, 404, 404, 302, 404, 302, 302),
     # Data in and out (issue 19): downloads as their pages; import is the team's. Without a
     # previewed file, confirming is refused in words (400) and writes nothing.
     ("dataio:register", "GET"):               (302, 200, 200, 200, 200, 200, 200, 302),
@@ -274,6 +287,7 @@ ADMIN_MODELS = {
     "risks.post": {},
     "risks.register": {},
     "risks.pillar": {},
+    "risks.board": {},
     # Periods open from the Periods page (carrying every risk forward), never from a row.
     "risks.reportingperiod": {"delete": 403, "change POST": 403, "add": 403},
     "risks.risk": {},
@@ -362,6 +376,7 @@ def post_data(key: str, w) -> dict:
             "version": draft.version, "noted_risks": [w.risk1],
         },
         "reports:publish": {"version": draft.version, "confirm": "on"},
+        **_board_post_data(w),
         "reports:withdraw": {"reason": "Sent with the wrong figures."},
         "reports:correct": {"reason": "Paragraph 1.3 named the wrong risk."},
         # A preview writes nothing: the file's new commentary for risk 1.
@@ -383,6 +398,54 @@ def post_data(key: str, w) -> dict:
         return data[key]
     # The admin: the object's own form, unchanged: enough to be refused, or to save.
     return _admin_post_data(key, w)
+
+
+def _board_post_data(w) -> dict:
+    from riskreg.boards.models import BoardSummary
+
+    draft = BoardSummary.objects.get(pk=w.draft_summary)
+    return {
+        "boards:summary-new": {"period": draft.period_id, "meeting_day": "20",
+                               "meeting_month": "3", "meeting_year": "2022",
+                               "protective_marking": "OFFICIAL"},
+        "boards:summary-edit": {"form": "details", "version": draft.version,
+                                "meeting_day": "14", "meeting_month": "2", "meeting_year": "2022",
+                                "protective_marking": "OFFICIAL-SENSITIVE",
+                                "notes": "The board is asked to note the risks."},
+        "boards:summary-publish": {"version": draft.version, "confirm": "on"},
+    }
+
+
+# The board's secretariat, on every board page: what the team may do, for its own board.
+SECRETARY = {
+    ("boards:list", "GET"): 200, ("boards:board", "GET"): 200,
+    ("boards:summary-new", "GET"): 200, ("boards:summary-new", "POST"): 302,
+    ("boards:summary", "GET"): 200, ("boards:summary-pdf", "GET"): 200,
+    ("boards:summary-edit", "GET"): 200, ("boards:summary-edit", "POST"): 302,
+    ("boards:summary-publish", "GET"): 200, ("boards:summary-publish", "POST"): 302,
+}
+
+
+def test_board_secretariat_matrix(w):
+    """The secretary holds only the Risk and Assurance Board's secretariat post: every board
+    page of that board as the team, and none of another board's."""
+    from risks.models import Board
+
+    client = client_for(w, "secretary")
+    got = {}
+    for (key, method), expected in SECRETARY.items():
+        with rolled_back():
+            path = path_for(key, w)
+            response = client.get(path) if method == "GET" else client.post(path, post_data(key, w))
+        if response.status_code != expected:
+            got[(key, method)] = (response.status_code, expected)
+    assert got == {}
+    assert {k for k, _ in SECRETARY} == {k for k in patterns() if k.startswith("boards:")}
+    Board.objects.create(name="Data Board", slug="data-board")
+    assert client.get("/boards/data-board/").status_code == 404
+    assert client.get("/boards/data-board/new/").status_code == 404
+    # Nothing else of the team's: the review queue, another report
+    assert client.get("/review/").status_code == 403
 
 
 def _manage_post_data(w) -> dict:

@@ -52,6 +52,7 @@ class Command(BaseCommand):
             self._accounts()
             self._units()
             self._appetite()
+            self._boards()
             if not no_open_period and not ReportingPeriod.objects.filter(slug="2021-22-q3").exists():
                 from risks.services import open_period
 
@@ -77,6 +78,18 @@ class Command(BaseCommand):
                 name=f"{unit} {EXAMPLE}",
                 defaults={"business_group": business_group, "commander": post},
             )
+
+    def _boards(self) -> None:
+        """The example board and its draft summary for 2021/22 Q2 (fixtures/example_boards.json),
+        with the demo planner's post as its secretariat. Example data: labelled on its pages,
+        never part of the Audit Panel report."""
+        from risks.models import Board
+
+        if not Board.objects.filter(slug="risk-and-assurance-board").exists():
+            call_command("loaddata", "example_boards", verbosity=0)
+            self.stdout.write("Loaded the example Risk and Assurance Board and its draft summary.")
+        board = Board.objects.get(slug="risk-and-assurance-board")
+        board.secretariat.add(Post.objects.get_or_create(name="Planning & Risk Team")[0])
 
     def _appetite(self) -> None:
         """Example appetite levels and themes (no risk is given one)."""

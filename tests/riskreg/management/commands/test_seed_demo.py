@@ -92,3 +92,44 @@ def test_seed_demo_adds_example_appetite_criteria_that_no_risk_uses(client, demo
     assert not Assessment.objects.exclude(appetite_level_name="", tolerance=None)
     client.force_login(get_user_model().objects.get(username="planner"))
     assert "Cautious (example data)" in client.get("/manage/appetite/").text
+
+
+def test_seed_demo_adds_an_example_board_labelled_as_example_data(client, demo):
+    """Issue 17: one example board over the corporate register, with a draft summary for
+    2021/22 Q2; its pages say it is example data; the October 2021 paper never names it."""
+    from riskreg.boards.models import BoardSummary
+    from riskreg.report.document import render
+    from riskreg.report.models import Report
+
+    summary = BoardSummary.objects.select_related("board").get()
+    assert summary.board.is_example and not summary.is_published
+    assert summary.period.slug == "2021-22-q2"
+    client.force_login(get_user_model().objects.get(username="planner"))
+    for address in ("/boards/", summary.board.get_absolute_url(), summary.get_absolute_url()):
+        response = client.get(address)
+        assert response.status_code == 200
+        assert "Example data" in response.text
+    page = client.get(summary.get_absolute_url()).text
+    assert "TECHNOLOGY" in page and "Added by the secretariat" in page
+    assert client.get(summary.get_pdf_url()).status_code == 200
+    # Readers see no draft: the Panel finds the board, not its draft summary
+    client.force_login(get_user_model().objects.get(username="panel"))
+    assert client.get(summary.get_absolute_url()).status_code == 404
+    october = Report.objects.get(pk=1)
+    for public in (False, True):
+        body = str(render(october, public=public)[0].body)
+        # (The paper itself names the real Risk and Assurance Board: the example's words are
+        # its meeting, its notes and its label.)
+        for words in ("Example data", "15 November 2021", summary.notes):
+            assert words not in body
+
+
+def test_the_october_2021_fixtures_hold_no_board():
+    import json
+    from pathlib import Path
+
+    from django.conf import settings
+
+    for name in ("corporate_2021_10.json", "report_2021_10.json"):
+        rows = json.loads((Path(settings.BASE_DIR) / "fixtures" / name).read_text())
+        assert not [r for r in rows if "board" in r["model"]]
