@@ -284,22 +284,27 @@ if REDIS_URL and not env_bool("TESTING"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": REDIS_URL}}
 
-# Email (riskreg/notify/). SMTP when EMAIL_HOST is set; otherwise the console (development;
-# tests use Django's locmem backend). Production sets EMAIL_HOST, or EMAIL_BACKEND.
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
-if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
-    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=EMAIL_PORT == 587)
-    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
-    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
+# Email (riskreg/notify/), as Django 6.1's MAILERS: SMTP when EMAIL_HOST is set, otherwise
+# the console (development; tests get Django's locmem backend). Production sets EMAIL_HOST.
+_email_host = os.environ.get("EMAIL_HOST", "").strip()
+if _email_host:
+    _email_port = env_int("EMAIL_PORT", 587, minimum=1)
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _email_host,
+                "port": _email_port,
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", default=_email_port == 587),
+                "use_ssl": env_bool("EMAIL_USE_SSL"),
+                "timeout": env_int("EMAIL_TIMEOUT", 20, minimum=1),
+            },
+        }
+    }
 else:
-    EMAIL_BACKEND = (
-        os.environ.get("EMAIL_BACKEND", "").strip()
-        or "django.core.mail.backends.console.EmailBackend"
-    )
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "risk-register@localhost")
 # The address people's emails link back to (no request to take it from in a worker).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
