@@ -178,6 +178,10 @@ def path_for(key: str, world) -> str:
         "admin:index": [], "admin:login": [], "admin:logout": [],
         "admin:password_change": [], "admin:password_change_done": [],
         "admin:jsi18n": [],
+        # Notifications and the team's bulk and hand-over actions (issue 20)
+        "notify:list": [], "notify:read": [], "notify:settings": [],
+        "notify:approve-selected": [], "notify:chase": [], "notify:team-actions": [],
+        "notify:extend-deadline": [w.risk1], "notify:delegate": [w.risk1],
     }
     api = _api_path(key, w)
     if api is not None:

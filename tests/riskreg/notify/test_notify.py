@@ -254,15 +254,16 @@ def test_the_team_gets_a_daily_list_of_updates_waiting(people, q3, risk1):
     assert Notification.objects.filter(user=people["planner"]).count() == 2
 
 
-def test_a_published_report_is_told_to_the_panel(people, seed):
-    from riskreg.report.models import Report
+def test_a_published_report_is_told_to_the_panel(q3_report, fake_pdfs, planner, django_capture_on_commit_callbacks):
     from riskreg.report.services import publish_report
+    from tests.factories import make_panel
 
-    report = Report.objects.filter(published_at__isnull=True).first()
-    if report is None:
-        pytest.skip("the seed has no draft report")
-    publish_report(report=report, by=people["planner"])
-    assert Notification.objects.filter(user=people["panel"], kind=Kind.REPORT_PUBLISHED).exists()
+    panel = make_panel("panel-q3", email="panel-q3@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_report(report=q3_report, by=planner)
+    [n] = Notification.objects.filter(user=panel, kind=Kind.REPORT_PUBLISHED)
+    assert n.url == q3_report.get_absolute_url()
+    assert [m.to for m in mail.outbox] == [["panel-q3@example.org"]]
 
 
 def test_send_reminders_command(people, q3):
