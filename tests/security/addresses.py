@@ -168,6 +168,8 @@ def path_for(key: str, world) -> str:
         "reports:withdraw": [w.published_report],
         "reports:correct": [w.published_report],
         "reports:pdf": [w.published_report],
+        "reports:pdf-prepare": [w.published_report],
+        "reports:pdf-prepared": [w.published_report, 999999],
         # Data in and out (issue 19): downloads of each table page, the register's PDF, import
         "dataio:register": ["corporate"], "dataio:register-pdf": ["corporate"],
         "dataio:compare": ["corporate"], "dataio:changes": ["corporate"],
