@@ -114,3 +114,35 @@ def test_reminders_go_once_under_two_schedulers_two_workers_and_a_retry(env):
     for name in ("owner", "lead", "deputy"):
         assert out.count(f"To: {name}@example.org") == 1, out[-3000:]
     assert out.count("your risk update is due by 3 December 2021") == 3
+
+
+def redis_is_up() -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not redis_is_up(), reason="no Redis on 127.0.0.1:6379")
+def test_the_redis_backend_runs_the_same_task(env):
+    redis = env | {"TASKS_BACKEND": "redis", "REDIS_URL": "redis://127.0.0.1:6379/15"}
+    query(
+        "from django.db import transaction\n"
+        "from riskreg.notify.services import notify\n"
+        "from django.contrib.auth.models import User\n"
+        "with transaction.atomic():\n"
+        "    notify(user_ids=[User.objects.get(username='lead').pk], kind='chased',"
+        " subject='Queued in Redis', body='Hello from RQ.')\n",
+        redis,
+    )
+    worker = manage("rqworker", "default", "--burst", "--job-class", "django_tasks_rq.Job",
+                    env=redis)
+    assert "Subject: Queued in Redis" in worker.stdout
+    assert query(
+        "from riskreg.notify.models import Notification\n"
+        "print(Notification.objects.get(subject='Queued in Redis').emailed_at is not None)",
+        redis,
+    ) == "True"
