@@ -7,6 +7,9 @@ DEV_ENV := DEBUG=true
 TEST_ENV := DEBUG=true TESTING=true
 # Debian packages: Chromium for browser tests; fonts and HarfBuzz's subsetter for the PDF.
 SYSTEM_PACKAGES := chromium fonts-liberation fonts-dejavu-core libharfbuzz-subset0
+# The task worker `make run` starts (riskreg/notify). With TASKS_BACKEND=redis:
+# make run WORKER="rqworker default --job-class django_tasks_rq.Job"
+WORKER ?= db_worker
 
 .PHONY: install run test lint bench
 
@@ -21,6 +24,9 @@ install: $(STAMP)
 run: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
+	# The task worker (emails, PDFs) runs beside the server and stops with it.
+	$(DEV_ENV) $(BIN)/python manage.py $(WORKER) & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 lint: install

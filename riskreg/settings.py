@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "riskreg.api",
     "riskreg.search",
+    "django_tasks_db",
+    "riskreg.notify",
 ]
 
 MIDDLEWARE = [
@@ -123,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "riskreg.context_processors.site",
+                "riskreg.notify.context_processors.notifications",
             ],
         },
     },
@@ -250,6 +253,64 @@ SPECTACULAR_SETTINGS = {
         "PlanActionStatusEnum": "maturity.models.PlanAction.Status",
     },
 }
+
+# Background work (riskreg/notify/tasks.py) on Django's tasks framework. The embedded default
+# is the database backend: tasks are rows of this database, run by `manage.py db_worker`
+# (`make run` starts one beside the server). TASKS_BACKEND=redis (or a REDIS_URL without
+# TASKS_BACKEND) queues them in Redis through RQ instead, run by `manage.py rqworker`. Tests
+# run tasks as they are enqueued unless a test says otherwise.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "redis" if REDIS_URL else "database").strip()
+if TASKS_BACKEND not in {"database", "redis", "immediate"}:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be database, redis or immediate, not {TASKS_BACKEND!r}."
+    )
+if env_bool("TESTING") and "TASKS_BACKEND" not in os.environ:
+    TASKS_BACKEND = "immediate"
+if TASKS_BACKEND == "redis":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A failed task is tried again this many times in all, waiting longer each time.
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 5, minimum=1)
+
+# The cache: each process's own memory by default; with REDIS_URL, Redis, shared by every
+# worker and machine (the header's unread count is kept there, see riskreg/notify/unread.py).
+if REDIS_URL and not env_bool("TESTING"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": REDIS_URL}}
+
+# Email (riskreg/notify/), as Django 6.1's MAILERS: SMTP when EMAIL_HOST is set, otherwise
+# the console (development; tests get Django's locmem backend). Production sets EMAIL_HOST.
+_email_host = os.environ.get("EMAIL_HOST", "").strip()
+if _email_host:
+    _email_port = env_int("EMAIL_PORT", 587, minimum=1)
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _email_host,
+                "port": _email_port,
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", default=_email_port == 587),
+                "use_ssl": env_bool("EMAIL_USE_SSL"),
+                "timeout": env_int("EMAIL_TIMEOUT", 20, minimum=1),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "risk-register@localhost")
+# The address people's emails link back to (no request to take it from in a worker).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Reminders: "deadline in N days" is sent this many days before a quarter's deadline, and
+# maturity actions the same number of days before their milestone date.
+NOTIFY_DEADLINE_DAYS = env_int("NOTIFY_DEADLINE_DAYS", 3, minimum=1)
 
 LANGUAGE_CODE = "en-gb"
 # Dates and times are written as riskreg/formats/en_GB/formats.py says, in pages, PDF and Python.

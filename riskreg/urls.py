@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/", include("riskreg.api.urls")),
     path("account/", include("riskreg.api.account")),
     path("search/", include("riskreg.search.urls")),
+    path("", include("riskreg.notify.urls")),
 ]
 
 if settings.OIDC_ENABLED:

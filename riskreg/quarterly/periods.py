@@ -12,10 +12,9 @@ from django.views.decorators.http import require_http_methods
 from risks.access import require_planner
 from risks.forms import ClosePeriodForm
 from risks.models import Assessment, PeriodClosed, ReportingPeriod
-from risks.services import open_period
 
 from .period_form import OpenPeriodForm, next_quarter
-from .services import close_quarter
+from .services import close_quarter, open_quarter
 
 
 def period_list(request: HttpRequest) -> HttpResponse:
@@ -44,7 +43,7 @@ def period_open(request: HttpRequest) -> HttpResponse:
         form = OpenPeriodForm(request.POST)
         if form.is_valid():
             try:
-                period = open_period(**form.period_values(), by=request.user)
+                period = open_quarter(**form.period_values(), by=request.user)
             except ValidationError as refused:
                 form.add_error(None, refused)
             else:

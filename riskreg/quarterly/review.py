@@ -19,9 +19,10 @@ from risks.locking import StaleVersion
 from risks.models import Assessment, PeriodClosed, ReportingPeriod, Risk, attach_previous
 from risks.pages import choose_period, pagination, url_maker
 from risks.pagination import CountOf, get_page
-from risks.services import InvalidTransition, approve_assessment, last_approved, return_assessment
+from risks.services import InvalidTransition, last_approved
 
 from .forms import ActionForm, KeyControlForm, ReturnForm
+from .services import approve_update, return_update
 from .update import commentary_flag
 
 # Each table of the queue shows its first rows (the updates waiting for review most of them);
@@ -299,7 +300,7 @@ def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, assessment, ValidationError(form.errors["version"][0]))
     try:
-        approve_assessment(assessment=assessment, version=form.cleaned_data["version"], by=request.user)
+        approve_update(assessment=assessment, version=form.cleaned_data["version"], by=request.user)
     except StaleVersion:
         return _refused(
             request, assessment,
@@ -322,7 +323,7 @@ def review_return(request: HttpRequest, pk: int) -> HttpResponse:
         form = ReturnForm(request.POST, role=role)
         if form.is_valid():
             try:
-                return_assessment(
+                return_update(
                     assessment=assessment, version=form.cleaned_data["version"],
                     by=request.user, comment=form.cleaned_data["comment"],
                 )

@@ -3,15 +3,19 @@
 from django.db import transaction
 
 from controls import services as controls
+from riskreg.notify.services import period_opened, update_approved, update_returned
 from risks.models import Assessment, ReportingPeriod
 from risks.services import (
     IncompleteUpdate,
+    approve_assessment,
     check_transition,
     check_version,
     close_period,
     current_assessment,
     last_approved,
     lock_open_period,
+    open_period,
+    return_assessment,
     submit_assessment,
 )
 
@@ -56,3 +60,29 @@ def close_quarter(*, period: ReportingPeriod, by, incomplete: bool = False) -> R
     lock_open_period(period.pk)
     controls.record_period(period=period)
     return close_period(period=period, by=by, incomplete=incomplete)
+
+
+# The workflow's steps that tell people (riskreg/notify): the notification is written in the
+# step's own transaction, and emailed after it commits.
+
+
+@transaction.atomic
+def open_quarter(*, by=None, **values) -> ReportingPeriod:
+    """Open a quarter and tell the owners and leads of every active risk."""
+    period = open_period(**values, by=by)
+    period_opened(period)
+    return period
+
+
+@transaction.atomic
+def approve_update(*, assessment: Assessment, version: int, by) -> Assessment:
+    done = approve_assessment(assessment=assessment, version=version, by=by)
+    update_approved(done, by=by)
+    return done
+
+
+@transaction.atomic
+def return_update(*, assessment: Assessment, version: int, by, comment: str) -> Assessment:
+    done = return_assessment(assessment=assessment, version=version, by=by, comment=comment)
+    update_returned(done, by=by)
+    return done

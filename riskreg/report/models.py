@@ -375,3 +375,52 @@ class ReportFile(models.Model):
         if self.pk is not None:
             raise ValueError("A published report's file is never rewritten.")
         super().save(*args, **kwargs)
+
+
+class PdfRender(models.Model):
+    """A report's PDF rendered in the background (riskreg/report/background.py): the 200-risk
+    report takes five seconds or more, too long for a page. One per report, variant and
+    version of the report, so that asking again while it renders, or after, renders nothing
+    again. A published report's PDFs are its ReportFiles, kept when it was published."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Being prepared"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Could not be prepared"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="renders")
+    public = models.BooleanField()
+    report_version = models.PositiveIntegerField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    data = models.BinaryField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "public", "report_version"], name="one_render_per_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["queued", "running", "done", "failed"]),
+                name="pdf_render_state_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="done") | Q(data__isnull=False), name="pdf_render_done_has_data"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} v{self.report_version} ({'public' if self.public else 'full'})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)

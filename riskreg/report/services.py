@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from riskreg.notify.services import report_published
 from risks.models import Assessment, Register, ReportingPeriod
 
 from .document import freeze, keep_files
@@ -197,6 +198,7 @@ def publish_report(*, report: Report, version: int | None = None, by=None) -> Re
             old.superseded_reason = current.correction_reason
             old._history_user = by
             old.save(update_fields=["superseded_at", "superseded_reason", "updated_at"])
+    report_published(current)
     return current
 
 

@@ -13,4 +13,6 @@ urlpatterns = [
     path("<int:pk>/withdraw/", views.report_withdraw, name="withdraw"),
     path("<int:pk>/correct/", views.report_correct, name="correct"),
     path("<int:pk>/pdf", views.report_pdf, name="pdf"),
+    path("<int:pk>/pdf/prepare/", views.report_pdf_prepare, name="pdf-prepare"),
+    path("<int:pk>/pdf/prepared/<int:render_pk>", views.report_pdf_prepared, name="pdf-prepared"),
 ]

@@ -4,16 +4,17 @@ as PDF."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from risks.models import is_planner
 
-from . import document
+from . import background, document
 from .access import get_report_for_user, reads_public_only
 from .compose import compose_context
 from .forms import NewReportForm, PublishForm, ReasonForm, ReportForm
-from .models import Report
+from .models import PdfRender, Report
 from .services import (
     ReportConflict,
     ReportPublished,
@@ -255,4 +256,37 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     data = document.pdf_bytes(report, public=public)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{report.filename(public=public)}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def report_pdf_prepare(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report's PDF prepared in the background: POST asks for it, GET shows how it is
+    going (htmx polls the status; without JavaScript, the page's refresh link)."""
+    report = get_report_for_user(request, pk)
+    public = _wants_public(request)
+    if report.is_published and document.kept_file(report, public=public) is not None:
+        # Kept when it was published: ready at once.
+        return redirect(report.get_pdf_url() + ("?public=1" if public else ""))
+    if request.method == "POST":
+        background.request_render(report=report, public=public, by=request.user)
+        return redirect(reverse("reports:pdf-prepare", args=[pk]) + ("?public=1" if public else ""))
+    render_ = background.current_render(report, public=public)
+    context = {"report": report, "public": public, "job": render_}
+    if request.htmx:
+        return render(request, "riskreg/report/pdf_prepare.html#status", context)
+    return render(request, "riskreg/report/pdf_prepare.html", context)
+
+
+def report_pdf_prepared(request: HttpRequest, pk: int, render_pk: int) -> HttpResponse:
+    report = get_report_for_user(request, pk)
+    job = get_object_or_404(
+        PdfRender, pk=render_pk, report=report, state=PdfRender.State.DONE,
+        # Someone who reads the public version only never gets the full one.
+        **({"public": True} if reads_public_only(request.user) else {}),
+    )
+    response = HttpResponse(bytes(job.data), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{report.filename(public=job.public)}"'
+    )
     return response

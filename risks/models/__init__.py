@@ -5,6 +5,7 @@ from .assessment import AnswerChange, Assessment, AssessmentPillar, attach_previ
 from .assessment_queries import AssessmentQuerySet
 from .boards import Board, BoardQuerySet
 from .choices import RAG_FOR_PROGRESS, TREND_ARROWS, Progress, Rag, ScoreChangeSource, Trend
+from .delegation import Delegation, delegated_to
 from .frozen import FrozenPeriodModel, FrozenPeriodQuerySet, both_or_neither, scale_check
 from .levels import LevelDescription
 from .periods import PeriodClosed, PeriodQuerySet, ReportingPeriod
@@ -25,11 +26,11 @@ from .roles import AUDIT_PANEL, PLANNING_TEAM, is_panel, is_planner, reads_every
 
 __all__ = [
     "AUDIT_PANEL", "PLANNING_TEAM", "RAG_FOR_PROGRESS", "TREND_ARROWS",
-    "HIGHEST_SCORE", "AnswerChange", "AppetiteLevel", "AppetiteTheme", "Assessment", "AssessmentPillar", "AssessmentQuerySet", "Board", "BoardQuerySet", "FrozenPeriodModel",
+    "HIGHEST_SCORE", "AnswerChange", "AppetiteLevel", "AppetiteTheme", "Assessment", "AssessmentPillar", "AssessmentQuerySet", "Board", "BoardQuerySet", "Delegation", "FrozenPeriodModel",
     "FrozenPeriodQuerySet", "Horizon", "LevelDescription", "PeriodClosed", "PeriodQuerySet", "Pillar", "Post",
     "Progress", "Rag", "Register", "RegisterQuerySet", "ReportingPeriod", "Risk", "RiskLead",
     "RiskQuerySet", "ScoreChangeSource", "Trend",
-    "attach_previous", "both_or_neither", "is_panel", "is_planner", "lead_names",
+    "attach_previous", "both_or_neither", "delegated_to", "is_panel", "is_planner", "lead_names",
     "lead_names_subquery", "link_pillars", "pillar_names", "pillar_names_subquery", "reads_everything", "risks_with_definitions",
     "scale_check", "sees_drafts", "short_term_first",
 ]

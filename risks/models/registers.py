@@ -29,12 +29,15 @@ class Post(models.Model):
 
 class RegisterQuerySet(models.QuerySet):
     def visible_to(self, user) -> "RegisterQuerySet":
+        from .delegation import delegated_to
+
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         if reads_everything(user):
             return self
         return self.filter(
             Q(risks__owner__holders=user) | Q(risks__leads__holders=user)
+            | delegated_to(user, "risks__")
         ).distinct()
 
 

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from ..scoring import Band, Scale, band_for, position_label, position_words
 from .appetite import HIGHEST_SCORE, AppetiteLevel, AppetiteTheme
+from .delegation import delegated_to
 from .frozen import both_or_neither, scale_check
 from .registers import Pillar, Post, Register
 
@@ -20,7 +21,9 @@ class RiskQuerySet(models.QuerySet):
     def owned_or_led_by(self, user) -> "RiskQuerySet":
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        return self.filter(Q(owner__holders=user) | Q(leads__holders=user)).distinct()
+        return self.filter(
+            Q(owner__holders=user) | Q(leads__holders=user) | delegated_to(user)
+        ).distinct()
 
     def active(self) -> "RiskQuerySet":
         return self.filter(is_active=True)

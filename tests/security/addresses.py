@@ -174,6 +174,8 @@ def path_for(key: str, world) -> str:
         "boards:summary-pdf": ["rab", w.published_summary],
         "boards:summary-edit": ["rab", w.draft_summary],
         "boards:summary-publish": ["rab", w.draft_summary],
+        "reports:pdf-prepare": [w.published_report],
+        "reports:pdf-prepared": [w.published_report, 999999],
         # Data in and out (issue 19): downloads of each table page, the register's PDF, import
         "dataio:register": ["corporate"], "dataio:register-pdf": ["corporate"],
         "dataio:compare": ["corporate"], "dataio:changes": ["corporate"],
@@ -184,6 +186,10 @@ def path_for(key: str, world) -> str:
         "admin:index": [], "admin:login": [], "admin:logout": [],
         "admin:password_change": [], "admin:password_change_done": [],
         "admin:jsi18n": [],
+        # Notifications and the team's bulk and hand-over actions (issue 20)
+        "notify:list": [], "notify:read": [], "notify:settings": [],
+        "notify:approve-selected": [], "notify:chase": [], "notify:team-actions": [],
+        "notify:extend-deadline": [w.risk1], "notify:delegate": [w.risk1],
     }
     api = _api_path(key, w)
     if api is not None:

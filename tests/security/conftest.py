@@ -52,7 +52,7 @@ from tests.factories import PASSWORD, Q3, make_control, make_register, make_risk
 ROLES = ("anonymous", "owner", "other_owner", "lead", "planner", "panel", "admin", "inactive")
 # The tables whose rows are the application's state: a refused request must leave all of
 # them as they were, and no GET may change any of them.
-STATE_APPS = ("risks", "controls", "maturity", "riskreg")
+STATE_APPS = ("risks", "controls", "maturity", "riskreg", "notify")
 
 
 @dataclass

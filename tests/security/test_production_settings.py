@@ -10,13 +10,16 @@ PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "a-production-secret-key-that-is-long-enough-and-random-9f8e7d6c5b4a3f2e1d",
     "ALLOWED_HOSTS": "risk.example.org",
+    # Production sends email (issue 20): without it `check --deploy` refuses the console
+    # backend (Django's mail.E001).
+    "EMAIL_HOST": "smtp.example.org",
 }
 
 
 def manage(*args, **env):
     base = {k: v for k, v in os.environ.items()
             if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE",
-                         "DATABASE_URL"}}
+                         "DATABASE_URL", "EMAIL_HOST"}}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env},
         capture_output=True, text=True, timeout=120,
@@ -98,3 +101,8 @@ def test_oidc_enabled_with_settings_offers_single_sign_on():
                     DEBUG="true", **oidc)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "/oidc/authenticate/"
+
+
+def test_check_deploy_refuses_production_without_email(database):
+    result = manage("check", "--deploy", **{k: v for k, v in database.items() if k != "EMAIL_HOST"})
+    assert result.returncode != 0 and "mail.E001" in result.stderr
