@@ -7,7 +7,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from .models import Assessment, Register, ReportingPeriod, Risk, is_planner
+from .models import (
+    Assessment,
+    Opportunity,
+    OpportunityAssessment,
+    Register,
+    ReportingPeriod,
+    Risk,
+    is_planner,
+)
 
 
 def get_register_for_user(request: HttpRequest, slug: str) -> Register:
@@ -70,6 +78,35 @@ def get_assessment_for_review(request: HttpRequest, pk: int) -> Assessment:
     return get_object_or_404(
         Assessment.objects.select_related(
             "risk__register", "risk__owner", "period", "updated_by", "submitted_by", "reviewed_by"
+        ),
+        pk=pk,
+    )
+
+
+# Opportunities ---------------------------------------------------------------------------------
+
+
+def get_opportunity_for_user(request: HttpRequest, pk: int, *, edit: bool = False):
+    opportunity = get_object_or_404(
+        Opportunity.objects.visible_to(request.user).select_related("register", "owner"), pk=pk
+    )
+    if edit and not can_edit_opportunity(request.user, opportunity):
+        raise PermissionDenied("You can read this opportunity but not update it.")
+    return opportunity
+
+
+def can_edit_opportunity(user, opportunity) -> bool:
+    """Its owner and leads update it; the team may update any."""
+    if is_planner(user):
+        return True
+    return Opportunity.objects.owned_or_led_by(user).filter(pk=opportunity.pk).exists()
+
+
+def get_opportunity_update_for_review(request: HttpRequest, pk: int):
+    require_planner(request)
+    return get_object_or_404(
+        OpportunityAssessment.objects.select_related(
+            "opportunity__register", "period", "updated_by", "submitted_by", "reviewed_by"
         ),
         pk=pk,
     )

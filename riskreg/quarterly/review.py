@@ -22,6 +22,7 @@ from risks.pagination import CountOf, get_page
 from risks.services import InvalidTransition, approve_assessment, last_approved, return_assessment
 
 from .forms import ActionForm, KeyControlForm, ReturnForm
+from .review_opportunities import opportunity_queue
 from .update import commentary_flag
 
 # Each table of the queue shows its first rows (the updates waiting for review most of them);
@@ -198,6 +199,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         not_submitted_rows=tables["not_submitted"],
         not_submitted=counts["not_submitted"],
         total=counts["total"],
+        # Opportunities: a table of their own, never counted with the risks above.
+        **(opportunity_queue(period) if not show else {}),
     )
     return render(request, _PAGE, context)
 
