@@ -4,6 +4,7 @@ period is open), 403 for read-only access."""
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -18,8 +19,15 @@ from .models import (
 )
 
 
-def get_register_for_user(request: HttpRequest, slug: str) -> Register:
-    return get_object_or_404(Register.objects.visible_to(request.user), slug=slug)
+def get_register_for_user(
+    request: HttpRequest, slug: str, *, with_opportunities: bool = False
+) -> Register:
+    """`with_opportunities`: .has_opportunities says whether it holds any (no query more)."""
+    registers = Register.objects.visible_to(request.user)
+    if with_opportunities:
+        registers = registers.annotate(has_opportunities=Exists(
+            Opportunity.objects.filter(register=OuterRef("pk"))))
+    return get_object_or_404(registers, slug=slug)
 
 
 def get_risk_for_user(request: HttpRequest, pk: int, *, edit: bool = False) -> Risk:

@@ -16,7 +16,14 @@ from controls.quarter import control_rows
 from controls.services import set_key_control
 from risks.access import get_assessment_for_review, require_planner
 from risks.locking import StaleVersion
-from risks.models import Assessment, PeriodClosed, ReportingPeriod, Risk, attach_previous
+from risks.models import (
+    Assessment,
+    OpportunityAssessment,
+    PeriodClosed,
+    ReportingPeriod,
+    Risk,
+    attach_previous,
+)
 from risks.pages import choose_period, pagination, url_maker
 from risks.pagination import CountOf, get_page
 from risks.services import InvalidTransition, approve_assessment, last_approved, return_assessment
@@ -62,10 +69,21 @@ def queue_counts(period: ReportingPeriod) -> dict[str, int]:
             inactive_updated=CountOf(
                 Assessment.objects.filter(period=period, risk__in=inactive).values("pk")
             ),
+            # Opportunities' updates, counted apart (never added to the risks' figures).
+            **{
+                f"opportunity_{state}": CountOf(
+                    OpportunityAssessment.objects.filter(period=period, state=state).values("pk")
+                )
+                for state in states.values
+            },
         )
-        .values(*states.values, "active_risks", "inactive_updated")
+        .values(*states.values, "active_risks", "inactive_updated",
+                *(f"opportunity_{state}" for state in states.values))
         .get()
     )
+    counts["opportunities"] = {
+        state: counts.pop(f"opportunity_{state}") for state in states.values
+    }
     updated = sum(counts[state] for state in states.values)
     counts["not_started"] = counts.pop("active_risks") - (updated - counts.pop("inactive_updated"))
     counts["not_submitted"] = counts[states.DRAFT] + counts["not_started"]
@@ -200,7 +218,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         not_submitted=counts["not_submitted"],
         total=counts["total"],
         # Opportunities: a table of their own, never counted with the risks above.
-        **(opportunity_queue(period) if not show else {}),
+        **(opportunity_queue(period, counts["opportunities"]) if not show else {}),
     )
     return render(request, _PAGE, context)
 

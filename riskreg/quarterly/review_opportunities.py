@@ -4,7 +4,7 @@ beside the last approved one, approve, return with a comment. The writes are the
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -30,19 +30,17 @@ _WAITING_FIRST = Case(
 )
 
 
-def opportunity_queue(period: ReportingPeriod) -> dict:
-    """The period's opportunity updates for the queue (two queries: the counts, the rows)."""
-    counts = dict(
-        OpportunityAssessment.objects.filter(period=period).order_by().values_list("state")
-        .annotate(n=Count("pk"))
-    )
+def opportunity_queue(period: ReportingPeriod, counts: dict[str, int]) -> dict:
+    """The period's opportunity updates for the queue: `counts` by state come with the
+    risks' counts (review.queue_counts, no query of their own); the rows cost one query, and
+    none where the quarter has no opportunity."""
+    total = sum(counts.values())
     rows = list(
         OpportunityAssessment.objects.filter(period=period)
         .select_related("submitted_by", "reviewed_by")
         .order_by(_WAITING_FIRST, "ref", "pk")[:OPPORTUNITY_PREVIEW]
-    )
-    return {"opportunity_rows": rows, "opportunity_counts": counts,
-            "opportunity_total": sum(counts.values())}
+    ) if total else []
+    return {"opportunity_rows": rows, "opportunity_counts": counts, "opportunity_total": total}
 
 
 def _name(a: OpportunityAssessment) -> str:

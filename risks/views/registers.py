@@ -42,7 +42,7 @@ def _clean_url(request: HttpRequest) -> str:
 
 
 def register_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    register = get_register_for_user(request, slug)
+    register = get_register_for_user(request, slug, with_opportunities=True)
     periods = list(ReportingPeriod.objects.all())
     period = choose_period(periods, request.GET.get("period"), request.user)
     pillars = list(Pillar.objects.all())
@@ -91,7 +91,10 @@ def register_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def register_opportunities(register: Register, period: ReportingPeriod, user) -> dict:
     """The register's opportunities as `user` may see them in `period`, and their own heat map
-    (one query): a section of their own, never counted with the risks."""
+    (one query, none for a register without opportunities): a section of their own, never
+    counted with the risks."""
+    if not getattr(register, "has_opportunities", True):
+        return {"opportunities": []}
     rows = list(
         OpportunityAssessment.objects.filter(opportunity__register=register)
         .shown(period, user).in_register_order()
