@@ -10,6 +10,7 @@ from risks.models import PLANNING_TEAM, Opportunity, OpportunityAssessment, Post
 from tests.factories import make_user
 
 from .conftest import open_page
+from .test_accessibility import axe
 from .test_quarterly_cycle import banner
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,17 +22,25 @@ def test_an_opportunity_runs_through_a_quarter(chromium, live_server):
     planner = make_user("planner", first_name="Priya", last_name="Planner", groups=[PLANNING_TEAM])
     pk = Opportunity.objects.get(register__slug="example-opportunities", ref=1).pk
     team, mine = open_page(chromium, live_server, planner), open_page(chromium, live_server, owner)
-    drive(team.page, mine.page, pk)
+    violations = drive(team.page, mine.page, pk, live_server)
     team.close()
     mine.close()
     assert team.csp_errors + mine.csp_errors == []
+    assert violations == {}
     a = OpportunityAssessment.objects.get(opportunity_id=pk, period__slug="2021-22-q3")
     assert (a.state, a.likelihood, a.benefit, a.reviewed_by, a.submitted_by) == (
         "approved", 3, 4, planner, owner)
     assert not ReportingPeriod.objects.get(slug="2021-22-q3").is_open
 
 
-def drive(team, owner, pk: int) -> None:
+def drive(team, owner, pk: int, live_server) -> dict:
+    """The cycle; returns axe's WCAG violations on each new page type, by address."""
+    violations = {}
+
+    def check(page):
+        if found := axe(page, live_server):
+            violations[page.url] = [v["id"] for v in found]
+
     team.goto("/periods/open/")
     team.fill("#id_deadline", "3")
     team.fill("#id_deadline_month", "12")
@@ -41,6 +50,7 @@ def drive(team, owner, pk: int) -> None:
     owner.goto("/my-opportunities/")
     owner.click(f"a[href='/opportunities/{pk}/update/']")
     expect(owner.locator("h1")).to_have_text("2021/22 Q3 update")
+    check(owner)
     owner.check("input[name='likelihood'][value='3']")
     owner.check("input[name='benefit'][value='4']")
     owner.check("input[name='trend'][value='improving']")
@@ -52,6 +62,7 @@ def drive(team, owner, pk: int) -> None:
     team.goto("/review/")
     team.locator("#queue-opportunities a", has_text="Mobile data for response officers").click()
     expect(team.locator("#review-opportunity")).to_contain_text("Devices now on three BCUs.")
+    check(team)
     team.click("button:has-text('Approve opportunity 1')")
     expect(banner(team)).to_contain_text("update approved")
 
@@ -65,3 +76,10 @@ def drive(team, owner, pk: int) -> None:
     team.goto("/registers/example-opportunities/?period=2021-22-q3")
     expect(team.locator("#opportunity-1")).to_contain_text("H v VH")
     expect(team.locator("#opportunity-heatmap td[data-position='H v VH']")).to_contain_text("O1")
+    check(team)
+    owner.goto(f"/opportunities/{pk}/")
+    expect(owner.locator("#opportunity-shown")).to_contain_text("H v VH")
+    check(owner)
+    owner.goto("/my-opportunities/")
+    check(owner)
+    return violations
