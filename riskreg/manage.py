@@ -10,9 +10,10 @@ from django.views.decorators.http import require_http_methods
 from maturity import manage as maturity_manage
 from maturity.models import Unit
 from risks.access import require_planner
-from risks.models import Pillar, Post, Register, Risk
+from risks.models import Opportunity, Pillar, Post, Register, Risk
 from risks.views import appetite as risks_appetite
 from risks.views import manage as risks_manage
+from risks.views import manage_opportunities
 
 
 @require_http_methods(["GET"])
@@ -25,6 +26,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "pillars": Pillar.objects.count(),
         "registers": Register.objects.count(),
         "units": Unit.objects.filter(is_active=True).count(),
+        "opportunities": Opportunity.objects.active().count(),
     }
     return render(request, "riskreg/manage_index.html", {"counts": counts})
 
@@ -34,5 +36,6 @@ urlpatterns = [
     path("", index, name="index"),
     *risks_manage.urlpatterns,
     *risks_appetite.urlpatterns,
+    *manage_opportunities.urlpatterns,
     *maturity_manage.urlpatterns,
 ]

@@ -423,3 +423,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Opportunity bands: score = likelihood x benefit, on the same points as the risk bands but
+# never their colours (a high benefit is good news): greens and blues, drawn by
+# static/css/opportunities.css as .rr-benefit--<key>. Each cell also says its band in words.
+OPPORTUNITY_BANDS = [
+    {"key": "low", "label": "Low benefit", "low": 1, "high": 3},
+    {"key": "medium", "label": "Medium benefit", "low": 4, "high": 4},
+    {"key": "high", "label": "High benefit", "low": 6, "high": 9},
+    {"key": "very_high", "label": "Very high benefit", "low": 12, "high": 16},
+]

@@ -4,14 +4,30 @@ period is open), 403 for read-only access."""
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from .models import Assessment, Register, ReportingPeriod, Risk, is_planner
+from .models import (
+    Assessment,
+    Opportunity,
+    OpportunityAssessment,
+    Register,
+    ReportingPeriod,
+    Risk,
+    is_planner,
+)
 
 
-def get_register_for_user(request: HttpRequest, slug: str) -> Register:
-    return get_object_or_404(Register.objects.visible_to(request.user), slug=slug)
+def get_register_for_user(
+    request: HttpRequest, slug: str, *, with_opportunities: bool = False
+) -> Register:
+    """`with_opportunities`: .has_opportunities says whether it holds any (no query more)."""
+    registers = Register.objects.visible_to(request.user)
+    if with_opportunities:
+        registers = registers.annotate(has_opportunities=Exists(
+            Opportunity.objects.filter(register=OuterRef("pk"))))
+    return get_object_or_404(registers, slug=slug)
 
 
 def get_risk_for_user(request: HttpRequest, pk: int, *, edit: bool = False) -> Risk:
@@ -70,6 +86,35 @@ def get_assessment_for_review(request: HttpRequest, pk: int) -> Assessment:
     return get_object_or_404(
         Assessment.objects.select_related(
             "risk__register", "risk__owner", "period", "updated_by", "submitted_by", "reviewed_by"
+        ),
+        pk=pk,
+    )
+
+
+# Opportunities ---------------------------------------------------------------------------------
+
+
+def get_opportunity_for_user(request: HttpRequest, pk: int, *, edit: bool = False):
+    opportunity = get_object_or_404(
+        Opportunity.objects.visible_to(request.user).select_related("register", "owner"), pk=pk
+    )
+    if edit and not can_edit_opportunity(request.user, opportunity):
+        raise PermissionDenied("You can read this opportunity but not update it.")
+    return opportunity
+
+
+def can_edit_opportunity(user, opportunity) -> bool:
+    """Its owner and leads update it; the team may update any."""
+    if is_planner(user):
+        return True
+    return Opportunity.objects.owned_or_led_by(user).filter(pk=opportunity.pk).exists()
+
+
+def get_opportunity_update_for_review(request: HttpRequest, pk: int):
+    require_planner(request)
+    return get_object_or_404(
+        OpportunityAssessment.objects.select_related(
+            "opportunity__register", "period", "updated_by", "submitted_by", "reviewed_by"
         ),
         pk=pk,
     )

@@ -74,13 +74,15 @@ def _write(
     No row matched: a stale version (StaleVersion) or, at the same version, a state that
     allows no such write (NotEditable).
     """
+    # Any quarterly update of the workflow: a risk's Assessment or an OpportunityAssessment.
+    model = type(assessment)
     now = timezone.now()
-    matching = Assessment.objects.filter(pk=assessment.pk)
+    matching = model.objects.filter(pk=assessment.pk)
     if states is not None:
         matching = matching.filter(state__in=states)
     rows = update_if_version(matching, version=version, updated_at=now, updated_by=by, **changes)
     if rows == 0:
-        current = current_assessment(assessment.pk)
+        current = current_assessment(assessment.pk, model)
         if current.version != version:
             raise StaleVersion(current)
         raise NotEditable(
@@ -88,14 +90,17 @@ def _write(
         )
     assessment.refresh_from_db()
     # A queryset update sends no signal, so the history row is written here, with who and why.
-    Assessment.history.bulk_history_create(
+    model.history.bulk_history_create(
         [assessment], update=True, default_user=by, default_change_reason=reason, default_date=now
     )
     return assessment
 
 
-def current_assessment(pk: int) -> Assessment:
-    return Assessment.objects.select_related("risk", "period", "updated_by").get(pk=pk)
+def current_assessment(pk: int, model=Assessment):
+    """The update as stored now: a risk's (Assessment) or another model of the same workflow,
+    which names what to read with it in CURRENT_RELATED (OpportunityAssessment)."""
+    related = getattr(model, "CURRENT_RELATED", ("risk", "period", "updated_by"))
+    return model.objects.select_related(*related).get(pk=pk)
 
 
 def check_version(current: Assessment, version: int) -> None:
@@ -191,7 +196,7 @@ def recall_assessment(*, assessment: Assessment, version: int, by) -> Assessment
     """Whoever submitted the update takes it back to a draft, before the team reviews it (the
     history keeps the submission and the recall). Refused once reviewed or the period closed."""
     lock_open_period(assessment.period_id)
-    current = current_assessment(assessment.pk)
+    current = current_assessment(assessment.pk, type(assessment))
     check_version(current, version)
     check_transition(current, Assessment.State.DRAFT, "recalled")
     if by is None or current.submitted_by_id != by.pk:
@@ -205,7 +210,7 @@ def recall_assessment(*, assessment: Assessment, version: int, by) -> Assessment
 @transaction.atomic
 def approve_assessment(*, assessment: Assessment, version: int, by) -> Assessment:
     lock_open_period(assessment.period_id)
-    current = current_assessment(assessment.pk)
+    current = current_assessment(assessment.pk, type(assessment))
     check_version(current, version)
     check_transition(current, Assessment.State.APPROVED, "approved")
     if by is not None and by.pk in _authors(current):
@@ -228,7 +233,7 @@ def return_assessment(*, assessment: Assessment, version: int, by, comment: str)
     if not comment:
         raise ValidationError("Enter a comment that tells the owner what to change")
     lock_open_period(assessment.period_id)
-    current = current_assessment(assessment.pk)
+    current = current_assessment(assessment.pk, type(assessment))
     check_version(current, version)
     check_transition(current, Assessment.State.RETURNED, "returned")
     return _write(
@@ -241,7 +246,7 @@ def return_assessment(*, assessment: Assessment, version: int, by, comment: str)
 def _authors(assessment: Assessment) -> set[int]:
     """Whoever saved or submitted the update, as its history records them."""
     # Confirming a section unchanged vouches for its words as much as writing them.
-    written = Assessment.history.filter(
+    written = type(assessment).history.filter(
         Q(history_change_reason__in=["Saved draft", "Submitted"])
         | Q(history_change_reason__startswith=CONFIRMED),
         id=assessment.pk,
@@ -309,6 +314,10 @@ def open_period(
         drafts, Assessment, default_user=by, default_change_reason="Carried forward"
     )
     link_pillars(drafts, risks)
+    # Opportunities run through the same quarter, each carried forward the same way.
+    from .opportunity_services import carry_forward_opportunities
+
+    carry_forward_opportunities(period=period, by=by)
     return period
 
 
@@ -431,7 +440,12 @@ def close_period(*, period: ReportingPeriod, by, incomplete: bool = False) -> Re
     # Whatever changed the risks meanwhile (the admin, a script), the quarter keeps the risks
     # as they stand now that it closes.
     record_definitions(period=period)
+    from .opportunity_services import record_opportunity_definitions
+
+    # Opportunities close with the quarter like risks: each must be approved too.
+    record_opportunity_definitions(period=period)
     waiting = period.assessments.exclude(state=Assessment.State.APPROVED).count()
+    waiting += period.opportunity_assessments.exclude(state=Assessment.State.APPROVED).count()
     if waiting and not incomplete:
         raise ValidationError(
             f"{waiting} update{'s are' if waiting != 1 else ' is'} not approved yet. "

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import levels, registers, risks
+from .views import levels, opportunities, registers, risks
 
 app_name = "risks"
 
@@ -13,4 +13,8 @@ urlpatterns = [
     path("risks/<int:pk>/appetite/", risks.risk_appetite, name="risk-appetite"),
     path("my-risks/", risks.my_risks, name="my-risks"),
     path("levels/", levels.level_descriptions, name="levels"),
+    path("opportunities/<int:pk>/", opportunities.opportunity_detail, name="opportunity"),
+    path("opportunities/<int:pk>/update/", opportunities.opportunity_update,
+         name="opportunity-update"),
+    path("my-opportunities/", opportunities.my_opportunities, name="my-opportunities"),
 ]

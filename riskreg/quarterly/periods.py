@@ -73,6 +73,10 @@ def period_close(request: HttpRequest, slug: str) -> HttpResponse:
         for row in period.assessments.values("state").annotate(n=Count("pk")).order_by()
     }
     waiting = sum(n for state, n in counts.items() if state != Assessment.State.APPROVED)
+    # Opportunities close with the quarter too, and must be approved like the risks.
+    opportunities_waiting = period.opportunity_assessments.exclude(
+        state=Assessment.State.APPROVED).count()
+    waiting += opportunities_waiting
     if request.method == "POST":
         form = ClosePeriodForm(request.POST)
         if form.is_valid():
@@ -99,6 +103,7 @@ def period_close(request: HttpRequest, slug: str) -> HttpResponse:
         "riskreg/quarterly/reportingperiod_confirm_close.html",
         {
             "period": period, "form": form, "states": states, "waiting": waiting,
+            "opportunities_waiting": opportunities_waiting,
             "review_url": reverse("quarterly:review") + f"?period={period.slug}",
         },
     )

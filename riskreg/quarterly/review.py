@@ -16,12 +16,20 @@ from controls.quarter import control_rows
 from controls.services import set_key_control
 from risks.access import get_assessment_for_review, require_planner
 from risks.locking import StaleVersion
-from risks.models import Assessment, PeriodClosed, ReportingPeriod, Risk, attach_previous
+from risks.models import (
+    Assessment,
+    OpportunityAssessment,
+    PeriodClosed,
+    ReportingPeriod,
+    Risk,
+    attach_previous,
+)
 from risks.pages import choose_period, pagination, url_maker
 from risks.pagination import CountOf, get_page
 from risks.services import InvalidTransition, last_approved
 
 from .forms import ActionForm, KeyControlForm, ReturnForm
+from .review_opportunities import opportunity_queue
 from .services import approve_update, return_update
 from .update import commentary_flag
 
@@ -62,10 +70,21 @@ def queue_counts(period: ReportingPeriod) -> dict[str, int]:
             inactive_updated=CountOf(
                 Assessment.objects.filter(period=period, risk__in=inactive).values("pk")
             ),
+            # Opportunities' updates, counted apart (never added to the risks' figures).
+            **{
+                f"opportunity_{state}": CountOf(
+                    OpportunityAssessment.objects.filter(period=period, state=state).values("pk")
+                )
+                for state in states.values
+            },
         )
-        .values(*states.values, "active_risks", "inactive_updated")
+        .values(*states.values, "active_risks", "inactive_updated",
+                *(f"opportunity_{state}" for state in states.values))
         .get()
     )
+    counts["opportunities"] = {
+        state: counts.pop(f"opportunity_{state}") for state in states.values
+    }
     updated = sum(counts[state] for state in states.values)
     counts["not_started"] = counts.pop("active_risks") - (updated - counts.pop("inactive_updated"))
     counts["not_submitted"] = counts[states.DRAFT] + counts["not_started"]
@@ -199,6 +218,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         not_submitted_rows=tables["not_submitted"],
         not_submitted=counts["not_submitted"],
         total=counts["total"],
+        # Opportunities: a table of their own, never counted with the risks above.
+        **(opportunity_queue(period, counts["opportunities"]) if not show else {}),
     )
     return render(request, _PAGE, context)
 

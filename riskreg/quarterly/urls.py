@@ -4,7 +4,15 @@ The paths are older than this module: people bookmark them, so they stay as they
 
 from django.urls import path
 
-from . import changes, periods, review, update, update_controls, update_submit
+from . import (
+    changes,
+    periods,
+    review,
+    review_opportunities,
+    update,
+    update_controls,
+    update_submit,
+)
 
 app_name = "quarterly"
 
@@ -38,6 +46,12 @@ urlpatterns = [
     path("review/<int:pk>/", review.review_detail, name="review-detail"),
     path("review/<int:pk>/approve/", review.review_approve, name="review-approve"),
     path("review/<int:pk>/return/", review.review_return, name="review-return"),
+    path("review/opportunities/<int:pk>/", review_opportunities.review_opportunity,
+         name="review-opportunity"),
+    path("review/opportunities/<int:pk>/approve/", review_opportunities.review_opportunity_approve,
+         name="review-opportunity-approve"),
+    path("review/opportunities/<int:pk>/return/", review_opportunities.review_opportunity_return,
+         name="review-opportunity-return"),
     path(
         "review/<int:pk>/controls/<int:control_pk>/key/",
         review.review_key_control,

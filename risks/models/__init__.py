@@ -8,6 +8,18 @@ from .choices import RAG_FOR_PROGRESS, TREND_ARROWS, Progress, Rag, ScoreChangeS
 from .delegation import Delegation, delegated_to
 from .frozen import FrozenPeriodModel, FrozenPeriodQuerySet, both_or_neither, scale_check
 from .levels import LevelDescription
+from .opportunities import (
+    OPPORTUNITY_TREND_ARROWS,
+    ActionStatus,
+    Benefit,
+    Opportunity,
+    OpportunityAction,
+    OpportunityActionUpdate,
+    OpportunityAssessment,
+    OpportunityLead,
+    opportunity_position,
+    opportunity_words,
+)
 from .periods import PeriodClosed, PeriodQuerySet, ReportingPeriod
 from .registers import Pillar, Post, Register, RegisterQuerySet
 from .risk import (
@@ -33,4 +45,7 @@ __all__ = [
     "attach_previous", "both_or_neither", "delegated_to", "is_panel", "is_planner", "lead_names",
     "lead_names_subquery", "link_pillars", "pillar_names", "pillar_names_subquery", "reads_everything", "risks_with_definitions",
     "scale_check", "sees_drafts", "short_term_first",
+    "OPPORTUNITY_TREND_ARROWS", "ActionStatus", "Benefit", "Opportunity", "OpportunityAction",
+    "OpportunityActionUpdate", "OpportunityAssessment", "OpportunityLead", "opportunity_position",
+    "opportunity_words",
 ]

@@ -12,7 +12,8 @@ from ..changes import compare_rows, moves_of
 from ..dashboard import dashboard_counts, last_charted, score_histories
 from ..filters import RegisterFilterForm, group_by_horizon, owner_choices, register_rows
 from ..heatmaps import heat_maps
-from ..models import Assessment, Pillar, Register, ReportingPeriod
+from ..models import Assessment, OpportunityAssessment, Pillar, Register, ReportingPeriod
+from ..opportunity_heatmap import opportunity_heat_map
 from ..pages import choose_period, is_partial, pagination, previous_period
 from ..pagination import get_page
 
@@ -41,7 +42,7 @@ def _clean_url(request: HttpRequest) -> str:
 
 
 def register_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    register = get_register_for_user(request, slug)
+    register = get_register_for_user(request, slug, with_opportunities=True)
     periods = list(ReportingPeriod.objects.all())
     period = choose_period(periods, request.GET.get("period"), request.user)
     pillars = list(Pillar.objects.all())
@@ -84,8 +85,21 @@ def register_detail(request: HttpRequest, slug: str) -> HttpResponse:
     maps, aligned = maps_and_alignment(
         register, period, pillars, rows=rows, link=register.get_absolute_url()
     )
-    context.update(heatmaps=maps, alignment=aligned)
+    context.update(heatmaps=maps, alignment=aligned, **register_opportunities(register, period, request.user))
     return render(request, "risks/register_detail.html", context)
+
+
+def register_opportunities(register: Register, period: ReportingPeriod, user) -> dict:
+    """The register's opportunities as `user` may see them in `period`, and their own heat map
+    (one query, none for a register without opportunities): a section of their own, never
+    counted with the risks."""
+    if not getattr(register, "has_opportunities", True):
+        return {"opportunities": []}
+    rows = list(
+        OpportunityAssessment.objects.filter(opportunity__register=register)
+        .shown(period, user).in_register_order()
+    )
+    return {"opportunities": rows, "opportunity_map": opportunity_heat_map(rows, period)}
 
 
 def heatmaps(request: HttpRequest) -> HttpResponse:

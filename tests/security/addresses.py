@@ -78,6 +78,8 @@ def _manage_args(key: str, w) -> list | None:
     if not key.startswith("manage:"):
         return None
     page = key.removeprefix("manage:")
+    if page in ("opportunity-edit", "opportunity-action-new"):
+        return [w.opportunity1]
     if page.startswith("risk-") and page != "risk-new":
         return [w.risk1]
     if page in ("post-edit", "post-delete"):
@@ -145,6 +147,12 @@ def path_for(key: str, world) -> str:
         "risks:register-compare": ["corporate"],
         "quarterly:register-changes": ["corporate"],
         "risks:heatmaps": [], "risks:dashboard": [], "risks:my-risks": [],
+        # Opportunities (issue 18): the first, its update; the second's, for review
+        "risks:opportunity": [w.opportunity1], "risks:opportunity-update": [w.opportunity1],
+        "risks:my-opportunities": [],
+        "quarterly:review-opportunity": [w.opp_assessment2],
+        "quarterly:review-opportunity-approve": [w.opp_assessment2],
+        "quarterly:review-opportunity-return": [w.opp_assessment2],
         "quarterly:review": [],
         "quarterly:review-approve": [w.assessment2],
         "quarterly:review-return": [w.assessment2],

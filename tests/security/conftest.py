@@ -42,6 +42,9 @@ from risks.models import (
     AppetiteLevel,
     AppetiteTheme,
     Assessment,
+    Opportunity,
+    OpportunityAction,
+    OpportunityAssessment,
     Post,
     ReportingPeriod,
     Risk,
@@ -83,6 +86,9 @@ class World:
     # test_access_matrix.SECRETARY is its column). A published Q2 summary, a draft Q3 one.
     published_summary: int = 0
     draft_summary: int = 0
+    opportunity1: int = 0  # MOBILE DATA: owned by the owner's post, led by the lead's post
+    opp_assessment1: int = 0  # its Q3 draft
+    opp_assessment2: int = 0  # SHARED CONTROL ROOM's Q3 update (submitted)
 
 
 def _user(username, *, posts=(), groups=(), **fields):
@@ -119,7 +125,27 @@ def build_world() -> World:
                            ref=1, title="STREET ROBBERY")
     other_control = make_control(other_risk, title="Hotspot patrols")
 
+    # Opportunities of the corporate register (issue 18): the first owned by the owner's post
+    # and led by the lead's, the second another post's, submitted for review in Q3.
+    opportunity1 = Opportunity.objects.create(
+        register=corporate, ref=1, title="MOBILE DATA", owner=Post.objects.get(name="AC Frontline Policing"),
+        target_likelihood=3, target_benefit=4,
+    )
+    opportunity1.opportunitylead_set.create(
+        post=Post.objects.get(name="Head of Profession – CP, Inclusion & Engagement"))
+    OpportunityAction.objects.create(opportunity=opportunity1, title="Roll out devices",
+                                     owner=Post.objects.get(name="AC Frontline Policing"))
+    opportunity2 = Opportunity.objects.create(
+        register=corporate, ref=2, title="SHARED CONTROL ROOM",
+        owner=Post.objects.get(name="Chief of Corporate Services"),
+    )
+
     q3 = open_period(**Q3, by=planner)
+    opp_assessment2 = OpportunityAssessment.objects.get(opportunity=opportunity2, period=q3)
+    OpportunityAssessment.objects.filter(pk=opp_assessment2.pk).update(
+        likelihood=2, benefit=3, trend="stable", progress="on_track", commentary="Drafted.",
+        state="submitted", submitted_at=timezone.now(), submitted_by=users["admin"],
+    )
     other_assessment = start_assessment(risk=other_risk, period=q3, by=planner)
     assessment2 = Assessment.objects.get(risk=risk2, period=q3)
     Assessment.objects.filter(pk=assessment2.pk).update(
@@ -169,6 +195,9 @@ def build_world() -> World:
         other_risk=other_risk.pk,
         other_control=other_control.pk,
         other_assessment=other_assessment.pk,
+        opportunity1=opportunity1.pk,
+        opp_assessment1=OpportunityAssessment.objects.get(opportunity=opportunity1, period=q3).pk,
+        opp_assessment2=opp_assessment2.pk,
     )
     world.published_summary, world.draft_summary = _board_summaries(users, corporate, q2, q3)
     world.admin_objects = admin_objects(world)

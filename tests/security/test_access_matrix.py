@@ -23,7 +23,8 @@ from maturity.models import Dimension, PlanItem
 from riskreg.notify.models import Kind
 from riskreg.report.forms import FRONT_MATTER, PROSE
 from riskreg.report.models import Report
-from risks.models import Assessment, Risk
+from risks.models import Assessment, Opportunity, OpportunityAction, OpportunityAssessment, Risk
+from risks.opportunity_services import opportunity_digest
 from risks.services import appetite_digest
 from tests.factories import period_form
 
@@ -86,6 +87,25 @@ EXPECTED = {
     # Recalling a submission: risk 1's update is a draft, so each is refused with a message
     ("quarterly:update-recall", "GET"):        (302, 405, 405, 405, 405, 405, 405, 302),
     ("quarterly:update-recall", "POST"):       (302, 302, 403, 302, 302, 403, 302, 302),
+    # Opportunities (issue 18): everyone who can see the register reads them; their owner, lead
+    # and the team update them; the team reviews them and keeps them in /manage/
+    ("risks:opportunity", "GET"):             (302, 200, 200, 200, 200, 200, 200, 302),
+    ("risks:opportunity-update", "GET"):      (302, 200, 403, 200, 200, 403, 200, 302),
+    ("risks:opportunity-update", "POST"):     (302, 302, 403, 302, 302, 403, 302, 302),
+    ("risks:my-opportunities", "GET"):        (302, 200, 200, 200, 200, 200, 200, 302),
+    ("quarterly:review-opportunity", "GET"):  (302, 403, 403, 403, 200, 403, 200, 302),
+    ("quarterly:review-opportunity-approve", "GET"):  (302, 405, 405, 405, 405, 405, 405, 302),
+    # The administrator submitted it: nobody approves their own work (refused, nothing written)
+    ("quarterly:review-opportunity-approve", "POST"): (302, 403, 403, 403, 302, 403, 302, 302),
+    ("quarterly:review-opportunity-return", "GET"):   (302, 403, 403, 403, 200, 403, 200, 302),
+    ("quarterly:review-opportunity-return", "POST"):  (302, 403, 403, 403, 302, 403, 302, 302),
+    ("manage:opportunities", "GET"):          (302, 403, 403, 403, 200, 403, 200, 302),
+    ("manage:opportunity-new", "GET"):        (302, 403, 403, 403, 200, 403, 200, 302),
+    ("manage:opportunity-new", "POST"):       (302, 403, 403, 403, 302, 403, 302, 302),
+    ("manage:opportunity-edit", "GET"):       (302, 403, 403, 403, 200, 403, 200, 302),
+    ("manage:opportunity-edit", "POST"):      (302, 403, 403, 403, 302, 403, 302, 302),
+    ("manage:opportunity-action-new", "GET"): (302, 403, 403, 403, 200, 403, 200, 302),
+    ("manage:opportunity-action-new", "POST"): (302, 403, 403, 403, 302, 403, 302, 302),
     # The likelihood and impact levels' descriptions: the team's to keep
     ("risks:levels", "GET"):                   (302, 403, 403, 403, 200, 403, 200, 302),
     ("risks:levels", "POST"):                  (302, 403, 403, 403, 302, 403, 302, 302),
@@ -371,6 +391,18 @@ def post_data(key: str, w) -> dict:
         "quarterly:update-recall": {"version": a1.version},
         "risks:levels": {"likelihood_1": "Rare: less than once in ten years."},
         "quarterly:review-approve": {"version": a2.version},
+        "risks:opportunity-update": {
+            "likelihood": "3", "benefit": "4", "trend": "improving", "progress": "on_track",
+            "commentary": "Devices on two BCUs.", "save": "1",
+            "version": OpportunityAssessment.objects.get(pk=w.opp_assessment1).version,
+            **{f"action_{pk}": "in_progress" for pk in OpportunityAction.objects.filter(
+                opportunity=w.opportunity1).values_list("pk", flat=True)},
+        },
+        "quarterly:review-opportunity-approve": {
+            "version": OpportunityAssessment.objects.get(pk=w.opp_assessment2).version},
+        "quarterly:review-opportunity-return": {
+            "comment": "Say what the fire service decided.",
+            "version": OpportunityAssessment.objects.get(pk=w.opp_assessment2).version},
         "quarterly:review-return": {"comment": "Say what changed.", "version": a2.version},
         # The opposite of what the control is now, so that the team's POST writes.
         "quarterly:review-key-control": {"is_key": "no" if key_now else "yes"},
@@ -497,7 +529,16 @@ def _manage_post_data(w) -> dict:
     risk = {"ref": "12", "title": "FRAUD", "description": "Fraud rises.", "description_agreed": "yes",
             "horizon": "long", "owner": post.pk, "target_likelihood": "2", "target_impact": "2",
             "pillars": [pillar.pk], "lead_0": "", "lead_1": "", "lead_2": ""}
+    opportunity1 = Opportunity.objects.get(pk=w.opportunity1)
+    opportunity = {"ref": "3", "title": "AUTOMATED REDACTION", "description": "", "owner": post.pk,
+                   "lead_0": "", "lead_1": "", "target_likelihood": "2", "target_benefit": "3",
+                   "is_active": "yes"}
     return {
+        "manage:opportunity-new": {**opportunity, "register": risk1.register_id},
+        "manage:opportunity-edit": {**opportunity, "ref": "1", "title": "MOBILE DATA FOR ALL",
+                                    "was": opportunity_digest(opportunity1)},
+        "manage:opportunity-action-new": {"title": "Measure patrol time", "owner": post.pk,
+                                          "due_day": "31", "due_month": "3", "due_year": "2022"},
         "manage:risk-new": {**risk, "register": risk1.register_id},
         "manage:risk-edit": {**risk, "ref": "1", "title": "VIOLENT CRIME (revised)",
                              "was": risk_digest(risk1)},

@@ -43,6 +43,10 @@ class Command(BaseCommand):
                 for report in Report.objects.published():
                     freeze(report)
                 self.stdout.write("Loaded the October 2021 register and its Audit Panel report.")
+            if not Register.objects.filter(slug="example-opportunities").exists():
+                # Example data (labelled on every page): never part of the October 2021 paper.
+                call_command("loaddata", "example_opportunities", verbosity=0)
+                self.stdout.write("Loaded the example opportunities.")
             team, _ = Group.objects.get_or_create(name=PLANNING_TEAM)
             Group.objects.get_or_create(name=AUDIT_PANEL)
             # The team keeps posts, registers, pillars and the plan through the admin too.
