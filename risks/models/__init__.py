@@ -4,10 +4,11 @@ from .appetite import HIGHEST_SCORE, AppetiteLevel, AppetiteTheme
 from .assessment import AnswerChange, Assessment, AssessmentPillar, attach_previous, link_pillars
 from .assessment_queries import AssessmentQuerySet
 from .choices import RAG_FOR_PROGRESS, TREND_ARROWS, Progress, Rag, ScoreChangeSource, Trend
+from .escalation import Escalation, EscalationQuerySet
 from .frozen import FrozenPeriodModel, FrozenPeriodQuerySet, both_or_neither, scale_check
 from .levels import LevelDescription
 from .periods import PeriodClosed, PeriodQuerySet, ReportingPeriod
-from .registers import Pillar, Post, Register, RegisterQuerySet
+from .registers import Pillar, Post, Register, RegisterQuerySet, branch_ids, headed_branches
 from .risk import (
     Horizon,
     Risk,
@@ -24,7 +25,7 @@ from .roles import AUDIT_PANEL, PLANNING_TEAM, is_panel, is_planner, reads_every
 
 __all__ = [
     "AUDIT_PANEL", "PLANNING_TEAM", "RAG_FOR_PROGRESS", "TREND_ARROWS",
-    "HIGHEST_SCORE", "AnswerChange", "AppetiteLevel", "AppetiteTheme", "Assessment", "AssessmentPillar", "AssessmentQuerySet", "FrozenPeriodModel",
+    "HIGHEST_SCORE", "AnswerChange", "AppetiteLevel", "Escalation", "EscalationQuerySet", "branch_ids", "headed_branches", "AppetiteTheme", "Assessment", "AssessmentPillar", "AssessmentQuerySet", "FrozenPeriodModel",
     "FrozenPeriodQuerySet", "Horizon", "LevelDescription", "PeriodClosed", "PeriodQuerySet", "Pillar", "Post",
     "Progress", "Rag", "Register", "RegisterQuerySet", "ReportingPeriod", "Risk", "RiskLead",
     "RiskQuerySet", "ScoreChangeSource", "Trend",
