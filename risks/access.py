@@ -14,6 +14,29 @@ def get_register_for_user(request: HttpRequest, slug: str) -> Register:
     return get_object_or_404(Register.objects.visible_to(request.user), slug=slug)
 
 
+def get_register_page_for_user(request: HttpRequest, slug: str) -> Register:
+    """The register, with what its page shows about the hierarchy in the same query: whether
+    registers sit beneath it, and how many proposals wait for its decision."""
+    from django.db.models import Count, Exists, OuterRef, Q
+
+    from .models import Escalation
+
+    return get_object_or_404(
+        Register.objects.visible_to(request.user).select_related("parent", "owner_post", "lead_post")
+        .annotate(
+            has_children=Exists(Register.objects.filter(parent=OuterRef("pk"))),
+            pending_in=Count("escalations_in", filter=Q(
+                escalations_in__state=Escalation.State.PROPOSED), distinct=True),
+        ),
+        slug=slug,
+    )
+
+
+def branch_scope(request: HttpRequest) -> bool:
+    """?scope=branch: the register and every register beneath it."""
+    return request.GET.get("scope") == "branch"
+
+
 def get_risk_for_user(request: HttpRequest, pk: int, *, edit: bool = False) -> Risk:
     risk = get_object_or_404(
         Risk.objects.visible_to(request.user).select_related(

@@ -59,9 +59,10 @@ def targets(risk: Risk) -> dict[str, list[Register]]:
     """Where the risk may be escalated ("up": the register above and any board's register)
     and de-escalated ("down": the register it came from, and the registers just below)."""
     register = risk.register
-    up = list(
+    up = sorted(
         Register.objects.filter(Q(pk=register.parent_id) | Q(kind=Register.Kind.BOARD))
-        .exclude(pk=register.pk).order_by("kind", "name")
+        .exclude(pk=register.pk),
+        key=lambda r: (r.pk != register.parent_id, r.name),  # the register above first
     )
     came = origin(risk)
     down = list(
@@ -197,15 +198,15 @@ def flagged(rows, register: Register, period: ReportingPeriod):
         return rows.none()
     meets = Q()
     if register.escalate_at_score is not None:
-        meets |= Q(score__gte=register.escalate_at_score)
+        meets |= Q(flag_score__gte=register.escalate_at_score)
     if register.escalate_on_breach:
-        meets |= Q(tolerance__isnull=False, score__gt=F("tolerance"))
+        meets |= Q(tolerance__isnull=False, flag_score__gt=F("tolerance"))
     decided = Escalation.objects.filter(
         direction=Escalation.Direction.UP, period=period,
     ).exclude(state=Escalation.State.DECLINED)
     return (
         rows.filter(risk__register=register, retired=False)
-        .annotate(score=F("likelihood") * F("impact"))
+        .annotate(flag_score=F("likelihood") * F("impact"))
         .filter(meets)
         .exclude(risk__in=decided.values("risk"))
     )

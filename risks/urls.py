@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import levels, registers, risks
+from .views import escalations, levels, registers, risks
 
 app_name = "risks"
 
@@ -12,5 +12,8 @@ urlpatterns = [
     path("risks/<int:pk>/", risks.risk_detail, name="risk"),
     path("risks/<int:pk>/appetite/", risks.risk_appetite, name="risk-appetite"),
     path("my-risks/", risks.my_risks, name="my-risks"),
+    path("risks/<int:pk>/escalate/", escalations.escalate, name="escalate"),
+    path("escalations/", escalations.escalation_list, name="escalations"),
+    path("escalations/<int:pk>/", escalations.escalation_detail, name="escalation"),
     path("levels/", levels.level_descriptions, name="levels"),
 ]

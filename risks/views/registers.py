@@ -6,7 +6,10 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 from django_htmx.http import push_url
 
-from ..access import get_register_for_user
+from django.db.models import F
+
+from .. import escalations
+from ..access import branch_scope, get_register_for_user, get_register_page_for_user
 from ..alignment import maps_and_alignment
 from ..changes import compare_rows, moves_of
 from ..dashboard import dashboard_counts, last_charted, score_histories
@@ -41,18 +44,28 @@ def _clean_url(request: HttpRequest) -> str:
 
 
 def register_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    register = get_register_for_user(request, slug)
+    register = get_register_page_for_user(request, slug)
+    branch = branch_scope(request) and register.has_children
     periods = list(ReportingPeriod.objects.all())
     period = choose_period(periods, request.GET.get("period"), request.user)
     pillars = list(Pillar.objects.all())
     # The quarter as this person may see it: the one rule (AssessmentQuerySet.shown).
     rows = (
-        Assessment.objects.of_register(register).shown(period, request.user)
+        Assessment.objects.of_register(register, branch=branch).shown(period, request.user)
         if period else Assessment.objects.none()
     )
     form = RegisterFilterForm(request.GET, owners=owner_choices(rows), pillars=pillars)
+    link = register.get_absolute_url() + ("?scope=branch" if branch else "")
     context = {
         "register": register,
+        "branch": branch,
+        "link": link,
+        # The registers the branch rolls up (one query, only for the branch).
+        "branch_registers": (
+            list(Register.objects.branch_of(register).exclude(pk=register.pk)
+                 .select_related("parent").order_by("kind", "name"))
+            if branch else []
+        ),
         "period": period,
         "periods": periods,
         "form": form,
@@ -68,10 +81,10 @@ def register_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if period is None:
         return render(request, "risks/register_detail.html", context)
 
-    page = get_page(
-        register_rows(rows, context["filters"], form.sort_key), request.GET.get("page"),
-        REGISTER_PAGE_SIZE,
-    )
+    listed = register_rows(rows, context["filters"], form.sort_key)
+    if branch:
+        listed = listed.annotate(register_name=F("risk__register__name"))
+    page = get_page(listed, request.GET.get("page"), REGISTER_PAGE_SIZE)
     context.update(
         page=page,
         pages=pagination(request, page),
@@ -81,10 +94,13 @@ def register_detail(request: HttpRequest, slug: str) -> HttpResponse:
         response = render(request, "risks/register_detail.html#results", context)
         # The form sends every field, empty ones too; share the address without them.
         return push_url(response, _clean_url(request))
-    maps, aligned = maps_and_alignment(
-        register, period, pillars, rows=rows, link=register.get_absolute_url()
-    )
+    maps, aligned = maps_and_alignment(register, period, pillars, rows=rows, link=link)
     context.update(heatmaps=maps, alignment=aligned)
+    if register.has_criteria:
+        context["flagged"] = list(
+            escalations.flagged(rows, register, period).only("risk_id", "ref", "title")
+            .order_by("ref")
+        )
     return render(request, "risks/register_detail.html", context)
 
 

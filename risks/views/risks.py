@@ -16,6 +16,7 @@ from ..forms import AppetiteForm
 from ..locking import StaleVersion
 from ..models import (
     Assessment,
+    Escalation,
     ReportingPeriod,
     Risk,
     RiskLead,
@@ -101,6 +102,11 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "shown": shown,
             "shown_periods": [a.period for a in quarters.assessments],
             "sections": risk_page.sections(request, risk, shown),
+            # Where it was escalated to, and where it came from: both risks show the record.
+            "escalations": list(
+                Escalation.objects.filter(Q(risk=risk) | Q(result_risk=risk)).for_page()
+                .order_by("proposed_at", "pk")
+            ),
         },
     )
 
