@@ -1,12 +1,11 @@
 """Reading registers: the register page, heat maps, the comparison of two quarters and the
 dashboard."""
 
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django_htmx.http import push_url
-
-from django.db.models import F
 
 from .. import escalations
 from ..access import branch_scope, get_register_for_user, get_register_page_for_user

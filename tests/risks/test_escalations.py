@@ -9,7 +9,14 @@ from django.core.exceptions import ValidationError
 from risks.escalations import decide_escalation, flagged, propose_escalation, targets
 from risks.models import Assessment, Escalation, PeriodClosed, Register, ReportingPeriod, Risk
 from risks.services import close_period, open_period
-from tests.factories import make_assessment, make_planner, make_post, make_register, make_risk, make_user
+from tests.factories import (
+    make_assessment,
+    make_planner,
+    make_post,
+    make_register,
+    make_risk,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
