@@ -9,7 +9,6 @@ from .formfields import ChoiceField, MultipleChoiceField
 from .models import Horizon, Pillar, Post, Register, Risk
 from .scoring import Scale
 
-
 MAX_LEADS = 20
 ORDINALS = ["First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth",
             "Ninth", "Tenth"]
