@@ -8,7 +8,7 @@ from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from .roles import reads_everything
+from .roles import headed_register_ids, reads_everything
 
 
 class Post(models.Model):
@@ -53,7 +53,7 @@ class RegisterQuerySet(models.QuerySet):
             return self
         return self.filter(
             Q(risks__owner__holders=user) | Q(risks__leads__holders=user)
-            | Q(pk__in=headed_branches(user))
+            | Q(pk__in=headed_register_ids(user))
         ).distinct()
 
     def headed_by(self, user) -> "RegisterQuerySet":
@@ -77,10 +77,9 @@ def headed_branches(user) -> RawSQL:
     table = Register._meta.db_table
     holders = Post.holders.through._meta.db_table
     return _branch_sql(
-        f"SELECT id FROM {table} WHERE owner_post_id IN "  # noqa: S608
-        f"(SELECT post_id FROM {holders} WHERE user_id = %s) OR lead_post_id IN "
-        f"(SELECT post_id FROM {holders} WHERE user_id = %s)",
-        [user.pk, user.pk],
+        f"SELECT h.id FROM {table} h JOIN {holders} p "  # noqa: S608
+        f"ON p.post_id = h.owner_post_id OR p.post_id = h.lead_post_id WHERE p.user_id = %s",
+        [user.pk],
     )
 
 

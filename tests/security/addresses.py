@@ -131,6 +131,10 @@ def path_for(key: str, world) -> str:
     risk_pages = ("risks:risk", "risks:risk-appetite", "quarterly:update", "quarterly:update-score", "quarterly:update-progress",
                   "quarterly:update-controls", "quarterly:control-add", "quarterly:update-check",
                   "quarterly:controls-unchanged", "quarterly:update-recall")
+    if key == "risks:escalate":
+        return reverse(key, args=[w.risk1])
+    if key == "risks:escalation":
+        return reverse(key, args=[w.escalation])
     if key in risk_pages:
         return reverse(key, args=[w.risk1])
     manage = _manage_args(key, w)
@@ -145,6 +149,7 @@ def path_for(key: str, world) -> str:
         "risks:register-compare": ["corporate"],
         "quarterly:register-changes": ["corporate"],
         "risks:heatmaps": [], "risks:dashboard": [], "risks:my-risks": [],
+        "risks:escalations": [],
         "quarterly:review": [],
         "quarterly:review-approve": [w.assessment2],
         "quarterly:review-return": [w.assessment2],

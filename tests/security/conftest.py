@@ -36,6 +36,7 @@ from maturity.services import record_self_assessment
 from riskreg.models import SignInCount
 from riskreg.report.models import Report
 from riskreg.report.services import create_report
+from risks.escalations import propose_escalation
 from risks.models import (
     AUDIT_PANEL,
     PLANNING_TEAM,
@@ -78,6 +79,9 @@ class World:
     other_control: int
     other_assessment: int
     admin_objects: dict[str, object] = field(default_factory=dict)
+    # The other register's risk, proposed for escalation to the corporate register (issue
+    # 17): only the team, the panel and the administrator see it; the team decides it.
+    escalation: int = 0
 
 
 def _user(username, *, posts=(), groups=(), **fields):
@@ -109,7 +113,7 @@ def build_world() -> World:
     q2 = ReportingPeriod.objects.get(slug="2021-22-q2")
 
     # A second register, outside the owner's, the other owner's and the lead's scope.
-    other_register = make_register("north-bcu", name="North BCU", parent=corporate)
+    other_register = make_register("north-bcu", name="North BCU", parent=corporate, kind="unit")
     other_risk = make_risk(other_register, owner=Post.objects.create(name="BCU Commander North"),
                            ref=1, title="STREET ROBBERY")
     other_control = make_control(other_risk, title="Hotspot patrols")
@@ -165,6 +169,12 @@ def build_world() -> World:
         other_control=other_control.pk,
         other_assessment=other_assessment.pk,
     )
+    # A board's register beside the hierarchy, so that risk 1 has somewhere to go (issue 17).
+    make_register("rab", name="Risk and Assurance Board", kind="board")
+    world.escalation = propose_escalation(
+        risk=other_risk, to_register=corporate, direction="up", reason="Rising across London.",
+        by=planner,
+    ).pk
     world.admin_objects = admin_objects(world)
     return world
 

@@ -22,7 +22,7 @@ from controls.models import Control
 from maturity.models import Dimension, PlanItem
 from riskreg.report.forms import FRONT_MATTER, PROSE
 from riskreg.report.models import Report
-from risks.models import Assessment, Risk
+from risks.models import Assessment, Register, Risk
 from risks.services import appetite_digest
 from tests.factories import period_form
 
@@ -66,6 +66,14 @@ EXPECTED = {
     ("risks:risk-appetite", "GET"):           (302, 403, 403, 403, 200, 403, 200, 302),
     ("risks:risk-appetite", "POST"):          (302, 403, 403, 403, 302, 403, 302, 302),
     ("risks:my-risks", "GET"):                (302, 200, 200, 200, 200, 200, 200, 302),
+    # Escalation (issue 17): risk 1's owner, its lead and the team propose (to the board);
+    # readers get 403. The other register's proposal is seen by the team, the panel and the
+    # administrator (404 for everyone else); the team decides it, the panel only reads.
+    ("risks:escalate", "GET"):                (302, 200, 403, 200, 200, 403, 200, 302),
+    ("risks:escalate", "POST"):               (302, 302, 403, 302, 302, 403, 302, 302),
+    ("risks:escalations", "GET"):             (302, 200, 200, 200, 200, 200, 200, 302),
+    ("risks:escalation", "GET"):              (302, 404, 404, 404, 200, 200, 200, 302),
+    ("risks:escalation", "POST"):             (302, 404, 404, 404, 302, 403, 302, 302),
     # Risk 1's quarterly update: its owner, its lead and the team; readers get 403
     ("quarterly:update", "GET"):               (302, 200, 403, 200, 200, 403, 200, 302),
     ("quarterly:update-score", "GET"):            (302, 200, 403, 200, 200, 403, 200, 302),
@@ -336,6 +344,9 @@ def post_data(key: str, w) -> dict:
         "quarterly:review-return": {"comment": "Say what changed.", "version": a2.version},
         # The opposite of what the control is now, so that the team's POST writes.
         "quarterly:review-key-control": {"is_key": "no" if key_now else "yes"},
+        "risks:escalate": {"to": f"up-{Register.objects.get(slug='rab').pk}",
+                           "reason": "Officer safety is a board matter."},
+        "risks:escalation": {"decision": "decline", "reason": "North BCU manages it."},
         "risks:risk-appetite": {"appetite": "Low appetite for serious violence.",
                                 "was": appetite_digest(Risk.objects.get(pk=w.risk1).appetite)},
         "quarterly:period-open": period_form({"name": "2022/23 Q1", "start": "2022-01-01",
