@@ -151,19 +151,36 @@ def register_compare(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "risks/register_compare.html", context)
 
 
+def _branch_of(registers: list[Register], root: Register) -> list[Register]:
+    """Of an already-fetched list, `root` and those beneath it (walked in Python: no query)."""
+    found, grew = {root.pk}, True
+    while grew:
+        grew = False
+        for r in registers:
+            if r.parent_id in found and r.pk not in found:
+                found.add(r.pk)
+                grew = True
+    return [r for r in registers if r.pk in found]
+
+
 def dashboard(request: HttpRequest) -> HttpResponse:
     registers = list(Register.objects.visible_to(request.user))
     periods = list(ReportingPeriod.objects.all())
     period = choose_period(periods, request.GET.get("period"), request.user)
     register = _choose_register(registers, request.GET.get("register"))
-    context = {"registers": registers, "register": register, "periods": periods, "period": period}
+    # ?scope=branch: the counts of the register and those beneath it, and their charts.
+    branch = register is not None and branch_scope(request)
+    counted = _branch_of(registers, register) if branch else registers
+    context = {"registers": registers, "register": register, "periods": periods,
+               "period": period, "branch": branch}
     if period and registers:
-        context["count_tables"] = dashboard_counts(registers, period, request.user)
+        context["count_tables"] = dashboard_counts(counted, period, request.user)
         context["breach_rows"] = [r for r in context["count_tables"][0].rows if r.breaches]
     if period and register:
         # The quarter's records of its risks: each chart is named as the quarter named it.
         shown = (
-            Assessment.objects.of_register(register).shown(period, request.user).counted()
+            Assessment.objects.of_register(register, branch=branch)
+            .shown(period, request.user).counted()
             .only("risk_id", "period_id", "ref", "title", "target_likelihood", "target_impact")
             .in_register_order()
         )

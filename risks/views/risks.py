@@ -25,6 +25,7 @@ from ..models import (
     pillar_names,
     pillar_names_subquery,
 )
+from ..pages import in_scope, scoped_registers
 from ..services import risk_appetite_digest, set_appetite
 
 
@@ -124,7 +125,8 @@ def _shown(assessments: list[Assessment], slug: str | None) -> Assessment | None
 
 def my_risks(request: HttpRequest) -> HttpResponse:
     period = ReportingPeriod.objects.open().first()
-    mine = Risk.objects.owned_or_led_by(request.user).active()
+    registers, scope_register, branch = scoped_registers(request)
+    mine = in_scope(Risk.objects.owned_or_led_by(request.user).active(), scope_register, branch)
     assessments: list[Assessment] = []
     not_started: list[Risk] = []
     if period is not None:
@@ -151,6 +153,7 @@ def my_risks(request: HttpRequest) -> HttpResponse:
             "not_started": not_started,
             "waiting": waiting,
             "overdue": period is not None and timezone.localdate() > period.deadline,
+            "registers": registers, "scope_register": scope_register, "branch": branch,
         },
     )
 
