@@ -146,4 +146,4 @@ def test_the_example_organisation_never_reaches_the_october_2021_paper(seed):
     assert Escalation.objects.get().state == "accepted"
     after = render_body(build_report(Report.objects.get(pk=1)))
     assert after == before
-    assert "(example)" not in after and "BCU" not in after
+    assert "(example)" not in after and "North BCU" not in after
