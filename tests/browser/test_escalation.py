@@ -10,7 +10,7 @@ from django.core.management import call_command
 from riskreg.report.services import create_report
 from risks.models import PLANNING_TEAM, Escalation, Post, Register, Risk
 from risks.services import open_period
-from tests.factories import make_user
+from tests.factories import make_post, make_register, make_user
 
 from .conftest import open_page
 
@@ -28,7 +28,7 @@ def decide(page, url: str, reason: str) -> None:
 def propose(page, risk: str, choice: str, reason: str) -> str:
     page.goto(risk)
     page.click("#escalate")
-    page.get_by_label(choice).check()
+    page.get_by_label(choice, exact=True).check()
     page.get_by_label("Why?").fill(reason)
     page.get_by_role("button", name="Propose").click()
     page.wait_for_selector("#escalation")
@@ -38,15 +38,20 @@ def propose(page, risk: str, choice: str, reason: str) -> str:
 def test_a_unit_risk_goes_up_two_levels_is_reported_and_comes_back_down(chromium, live_server):
     call_command("loaddata", "corporate_2021_10", "report_2021_10", verbosity=0)
     planner = make_user("planner", groups=[PLANNING_TEAM])
-    bcu, lead = make_user("bcu"), make_user("lead")
-    call_command("loaddata", "example_organisation", verbosity=0)
-    Post.objects.get(name="Commander, North BCU (example)").holders.add(bcu)
-    Post.objects.get(name="Frontline Policing risk lead (example)").holders.add(lead)
-    owner = make_user("owner", posts=[Post.objects.get(name="AC Frontline Policing")])
+    # A business group with a BCU beneath it, as the team would set them up (not example data,
+    # which never reaches a paper).
+    ac_flp = Post.objects.get(name="AC Frontline Policing")
+    commander_post, lead_post = make_post("Commander, North BCU"), make_post("FLP risk lead")
+    corporate = Register.objects.get(slug="corporate")
+    group = make_register("flp", name="Frontline Policing", kind="business_group",
+                          parent=corporate, owner_post=ac_flp, lead_post=lead_post)
+    make_register("north-bcu", name="North BCU", kind="unit", parent=group,
+                  owner_post=commander_post)
+    bcu, lead = make_user("bcu", posts=[commander_post]), make_user("lead", posts=[lead_post])
+    owner = make_user("owner", posts=[ac_flp])
     q3 = open_period(name="2021/22 Q3", slug="2021-22-q3", start=datetime.date(2021, 10, 1),
                      end=datetime.date(2021, 12, 31), deadline=datetime.date(2021, 12, 3),
                      by=planner)
-    corporate = Register.objects.get(slug="corporate")
     report = create_report(register=corporate, period=q3,
                            meeting_date=datetime.date(2022, 1, 24), by=planner)
     team, commander, group_lead, ac = (open_page(chromium, live_server, user).page
@@ -54,21 +59,21 @@ def test_a_unit_risk_goes_up_two_levels_is_reported_and_comes_back_down(chromium
 
     # The team raises the risk in North BCU's register.
     team.goto("/manage/risks/new/")
-    team.get_by_label("Register", exact=True).select_option(label="North BCU (example)")
+    team.get_by_label("Register", exact=True).select_option(label="North BCU")
     team.get_by_label("Risk number").fill("3")
     team.get_by_label("Title").fill("KNIFE CRIME")
     team.get_by_label("Short-term").check()
-    team.get_by_label("Risk owner (post)").select_option(label="Commander, North BCU (example)")
+    team.get_by_label("Risk owner (post)").select_option(label="Commander, North BCU")
     team.locator("main form[method=post] button[type=submit]").first.click()
     team.wait_for_selector(".govuk-notification-banner")
-    unit_risk = Risk.objects.get(register__slug="north-bcu-example", ref=3)
+    unit_risk = Risk.objects.get(register__slug="north-bcu", ref=3)
 
     # North BCU's commander proposes it to the business group, whose lead accepts.
-    up = propose(commander, f"/risks/{unit_risk.pk}/", "Escalate to Frontline Policing (example)",
+    up = propose(commander, f"/risks/{unit_risk.pk}/", "Escalate to Frontline Policing",
                  "Knife crime is rising in both BCUs.")
     decide(group_lead, up, "One plan for the group.")
     group_risk = Escalation.objects.get(risk=unit_risk).result_risk
-    assert group_risk.register.slug == "frontline-policing-example"
+    assert group_risk.register == group
 
     # The business group's head proposes it on to the corporate register; the team accepts.
     on = propose(ac, f"/risks/{group_risk.pk}/", "Escalate to Corporate risk register",
@@ -85,8 +90,8 @@ def test_a_unit_risk_goes_up_two_levels_is_reported_and_comes_back_down(chromium
     assert "was escalated to the register this quarter" in team.content()
 
     # Back down to the business group: the corporate risk retires, the group's carries on.
-    down = propose(ac, f"/risks/{corporate_risk.pk}/", "De-escalate to Frontline Policing "
-                   "(example)", "Within tolerance again.")
+    down = propose(ac, f"/risks/{corporate_risk.pk}/", "De-escalate to Frontline Policing",
+                   "Within tolerance again.")
     decide(group_lead, down, "The group manages it.")
     team.goto(f"/risks/{corporate_risk.pk}/")
     assert "Retired" in team.content()
