@@ -147,3 +147,36 @@ def test_the_example_organisation_never_reaches_the_october_2021_paper(seed):
     after = render_body(build_report(Report.objects.get(pk=1)))
     assert after == before
     assert "(example)" not in after and "North BCU" not in after
+
+
+def test_the_paper_names_a_quarters_escalations_and_the_next_quarter_does_not(q3, planner):
+    from riskreg.report.data import build as build_report
+    from riskreg.report.document import render_body
+    from riskreg.report.services import create_report
+    from risks.escalations import decide_escalation, propose_escalation
+    from risks.services import close_period, open_period
+
+    corporate = Register.objects.get(slug="corporate")
+    group = make_register("flp", name="Frontline Policing", kind="business_group",
+                          parent=corporate)
+    example = make_register("flp-example", name="Example group", kind="business_group",
+                            parent=corporate, is_example=True)
+    for register, reason in ((group, "A force-wide pattern."), (example, "Made up.")):
+        risk = make_risk(register, title="KNIFE CRIME")
+        up = propose_escalation(risk=risk, to_register=corporate, direction="up", reason="x",
+                                by=planner)
+        decide_escalation(escalation=up, accept=True, reason=reason, by=planner)
+    report = create_report(register=corporate, period=q3, meeting_date=datetime.date(2022, 1, 24),
+                           by=planner)
+    text = render_body(build_report(report))
+    assert ("Frontline Policing risk 1 (Knife Crime) was escalated to the register this "
+            "quarter, as risk 12. The reason given: A force-wide pattern.") in text
+    assert "Made up" not in text
+    close_period(period=q3, by=planner, incomplete=True)
+    assert "A force-wide pattern" in render_body(build_report(report))
+    q4 = open_period(name="2021/22 Q4", slug="2021-22-q4", start=datetime.date(2022, 1, 1),
+                     end=datetime.date(2022, 3, 31), deadline=datetime.date(2022, 3, 4),
+                     by=planner)
+    later = create_report(register=corporate, period=q4, meeting_date=datetime.date(2022, 4, 25),
+                          by=planner)
+    assert "was escalated" not in render_body(build_report(later))
