@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import escalations, levels, registers, risks
+from .views import escalations, levels, registers, risks, sharing
 
 app_name = "risks"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("my-risks/", risks.my_risks, name="my-risks"),
     path("risks/<int:pk>/escalate/", escalations.escalate, name="escalate"),
     path("escalations/", escalations.escalation_list, name="escalations"),
+    path("risks/<int:pk>/share/", sharing.risk_share, name="risk-share"),
+    path("risks/<int:pk>/shared/<slug:slug>/", sharing.shared_commentary, name="shared-commentary"),
     path("escalations/<int:pk>/", escalations.escalation_detail, name="escalation"),
     path("levels/", levels.level_descriptions, name="levels"),
 ]

@@ -1,7 +1,7 @@
 """Reading registers: the register page, heat maps, the comparison of two quarters and the
 dashboard."""
 
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
@@ -14,7 +14,7 @@ from ..changes import compare_rows, moves_of
 from ..dashboard import dashboard_counts, last_charted, score_histories
 from ..filters import RegisterFilterForm, group_by_horizon, owner_choices, register_rows
 from ..heatmaps import heat_maps
-from ..models import Assessment, Pillar, Register, ReportingPeriod
+from ..models import Assessment, Pillar, Register, ReportingPeriod, RiskShare, SharedCommentary
 from ..pages import choose_period, is_partial, pagination, previous_period
 from ..pagination import get_page
 
@@ -95,6 +95,18 @@ def register_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return push_url(response, _clean_url(request))
     maps, aligned = maps_and_alignment(register, period, pillars, rows=rows, link=link)
     context.update(heatmaps=maps, alignment=aligned)
+    if register.has_shared:
+        # Risks other registers own and share with this one: their owners' positions (as
+        # the person may see them) and this register's commentary of the quarter.
+        commentary = SharedCommentary.objects.filter(
+            share__risk=OuterRef("risk"), share__register=register, period=period
+        ).values("text")[:1]
+        context["shared"] = list(
+            Assessment.objects.filter(
+                risk__in=RiskShare.objects.filter(register=register).values("risk")
+            ).shown(period, request.user).select_related("risk__register")
+            .annotate(shared_commentary=Subquery(commentary)).order_by("risk__register__name", "ref")
+        )
     if register.has_criteria:
         context["flagged"] = list(
             escalations.flagged(rows, register, period).only("risk_id", "ref", "title")

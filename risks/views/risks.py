@@ -4,7 +4,7 @@ signed-in person's own risks."""
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.db.models import F, FilteredRelation, Q
+from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,6 +20,8 @@ from ..models import (
     ReportingPeriod,
     Risk,
     RiskLead,
+    RiskShare,
+    SharedCommentary,
     lead_names,
     lead_names_subquery,
     pillar_names,
@@ -103,6 +105,7 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "shown": shown,
             "shown_periods": [a.period for a in quarters.assessments],
             "sections": risk_page.sections(request, risk, shown),
+            "shares": _shares(risk, shown),
             # Where it was escalated to, and where it came from: both risks show the record.
             "escalations": list(
                 Escalation.objects.filter(Q(risk=risk) | Q(result_risk=risk)).for_page()
@@ -110,6 +113,18 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         },
     )
+
+
+def _shares(risk: Risk, shown: Assessment | None) -> list:
+    """The registers the risk is shared with, each with its commentary of the quarter shown
+    (one query, only for a shared risk)."""
+    if not risk.is_shared:
+        return []
+    commentary = SharedCommentary.objects.filter(
+        share=OuterRef("pk"), period=shown.period_id if shown else None
+    ).values("text")[:1]
+    return list(RiskShare.objects.filter(risk=risk).select_related("register")
+                .annotate(text=Subquery(commentary)))
 
 
 def _shown(assessments: list[Assessment], slug: str | None) -> Assessment | None:

@@ -133,6 +133,10 @@ def path_for(key: str, world) -> str:
                   "quarterly:controls-unchanged", "quarterly:update-recall")
     if key == "risks:escalate":
         return reverse(key, args=[w.risk1])
+    if key == "risks:risk-share":
+        return reverse(key, args=[w.risk1])
+    if key == "risks:shared-commentary":
+        return reverse(key, args=[w.risk1, w.other_register])
     if key == "risks:escalation":
         return reverse(key, args=[w.escalation])
     if key in risk_pages:

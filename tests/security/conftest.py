@@ -46,6 +46,7 @@ from risks.models import (
     Post,
     ReportingPeriod,
     Risk,
+    RiskShare,
 )
 from risks.services import open_period, start_assessment
 from tests.factories import PASSWORD, Q3, make_control, make_register, make_risk
@@ -175,6 +176,9 @@ def build_world() -> World:
         risk=other_risk, to_register=corporate, direction="up", reason="Rising across London.",
         by=planner,
     ).pk
+    # Risk 1 shared with the other register, whose commentary only the team may write here.
+    RiskShare.objects.create(risk=risk1, register=other_register, shared_by=planner,
+                             shared_at=timezone.now())
     world.admin_objects = admin_objects(world)
     return world
 

@@ -74,6 +74,12 @@ EXPECTED = {
     ("risks:escalations", "GET"):             (302, 200, 200, 200, 200, 200, 200, 302),
     ("risks:escalation", "GET"):              (302, 404, 404, 404, 200, 200, 200, 302),
     ("risks:escalation", "POST"):             (302, 404, 404, 404, 302, 403, 302, 302),
+    # Sharing risk 1 and its partners: its owner, its lead and the team; the commentary of the
+    # register it is shared with: that register's heads (none here) and the team.
+    ("risks:risk-share", "GET"):              (302, 200, 403, 200, 200, 403, 200, 302),
+    ("risks:risk-share", "POST"):             (302, 302, 403, 302, 302, 403, 302, 302),
+    ("risks:shared-commentary", "GET"):       (302, 403, 403, 403, 200, 403, 200, 302),
+    ("risks:shared-commentary", "POST"):      (302, 403, 403, 403, 302, 403, 302, 302),
     # Risk 1's quarterly update: its owner, its lead and the team; readers get 403
     ("quarterly:update", "GET"):               (302, 200, 403, 200, 200, 403, 200, 302),
     ("quarterly:update-score", "GET"):            (302, 200, 403, 200, 200, 403, 200, 302),
@@ -347,6 +353,9 @@ def post_data(key: str, w) -> dict:
         "risks:escalate": {"to": f"up-{Register.objects.get(slug='rab').pk}",
                            "reason": "Officer safety is a board matter."},
         "risks:escalation": {"decision": "decline", "reason": "North BCU manages it."},
+        "risks:risk-share": {"register": "", "partners": "London boroughs", "contracts": "",
+                             "dependencies": ""},
+        "risks:shared-commentary": {"text": "North BCU sees it rising too."},
         "risks:risk-appetite": {"appetite": "Low appetite for serious violence.",
                                 "was": appetite_digest(Risk.objects.get(pk=w.risk1).appetite)},
         "quarterly:period-open": period_form({"name": "2022/23 Q1", "start": "2022-01-01",
