@@ -92,3 +92,21 @@ def test_seed_demo_adds_example_appetite_criteria_that_no_risk_uses(client, demo
     assert not Assessment.objects.exclude(appetite_level_name="", tolerance=None)
     client.force_login(get_user_model().objects.get(username="planner"))
     assert "Cautious (example data)" in client.get("/manage/appetite/").text
+
+
+def test_seed_demo_loads_the_example_organisation_labelled_as_example_data(client, demo):
+    from risks.models import Escalation
+
+    examples = Register.objects.filter(is_example=True)
+    assert sorted(examples.values_list("kind", flat=True)) == [
+        "board", "business_group", "unit", "unit"]
+    assert Escalation.objects.get().to_register.slug == "frontline-policing-example"
+    call_command("seed_demo", verbosity=0)  # loaded once
+    assert Register.objects.filter(is_example=True).count() == 4
+    client.post("/accounts/login/", {"username": "bcu", "password": "quarterly-review-2021"})
+    page = client.get("/registers/north-bcu-example/").text
+    assert "North BCU (example) is made-up data" in page
+    assert client.get("/registers/corporate/").status_code == 404
+    client.post("/accounts/login/", {"username": "owner", "password": "quarterly-review-2021"})
+    branch = client.get("/registers/frontline-policing-example/?scope=branch").text
+    assert "South BCU (example) is made-up data" in branch
