@@ -120,7 +120,7 @@ def decide_escalation(*, escalation: Escalation, accept: bool, reason: str, by) 
     """The receiving register accepts or declines. Accepting an escalation creates the
     escalated risk in the receiving register (with a draft for the open quarter); accepting a
     de-escalation retires the risk up there and hands on to the one below."""
-    current = Escalation.objects.select_for_update().select_related(
+    current = Escalation.objects.select_for_update(of=("self",)).select_related(
         "risk__register", "from_register", "to_register__owner_post", "period"
     ).get(pk=escalation.pk)
     if not current.period.is_open:

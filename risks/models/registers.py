@@ -68,7 +68,10 @@ class RegisterQuerySet(models.QuerySet):
 
 
 def branch_ids(register: "Register") -> RawSQL:
-    return _branch_sql("SELECT %s", [register.pk])
+    # Selected from the table, not "SELECT %s": PostgreSQL wants both terms of the recursive
+    # query of one type, and a bare parameter is an integer where the column is a bigint.
+    return _branch_sql(f"SELECT id FROM {Register._meta.db_table} WHERE id = %s",  # noqa: S608
+                       [register.pk])
 
 
 def headed_branches(user) -> RawSQL:
