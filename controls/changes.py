@@ -23,7 +23,8 @@ class ControlChange:
     note: str
 
 
-def _control_changes(register: Register, previous: ReportingPeriod, period: ReportingPeriod, risks):
+def _control_changes(register: Register, previous: ReportingPeriod, period: ReportingPeriod, risks,
+                     branch: bool = False):
     """The register's controls whose status in `period` differs from `previous` (or that had
     none then), as values() rows in the register's order: one query, joined not correlated.
     Each is named, with its risk, as `period` records them (the control may have moved since).
@@ -33,7 +34,11 @@ def _control_changes(register: Register, previous: ReportingPeriod, period: Repo
     return (
         ControlUpdate.objects.filter(
             period=period,
-            risk__in=Risk.objects.filter(register=register, pk__in=risks).values("pk"),
+            risk__in=Risk.objects.filter(
+                **({"register__in": Register.objects.branch_of(register).values("pk")}
+                   if branch else {"register": register}),
+                pk__in=risks,
+            ).values("pk"),
         )
         .exclude(status="")
         .annotate(
@@ -72,14 +77,14 @@ def _control_change(row: dict, labels: dict[str, str], notes: bool) -> ControlCh
 
 def control_changes(
     register: Register, period: ReportingPeriod, previous: ReportingPeriod, *, risks,
-    page=None, per_page: int | None = None, notes: bool = True,
+    page=None, per_page: int | None = None, notes: bool = True, branch: bool = False,
 ) -> tuple[list[ControlChange], Page | None]:
     """The controls of `risks` (ids, or a values() queryset of them) in the register whose
     status changed, and the page of them when `per_page` is given (one query: finding a
     changed control means joining and comparing every control, so the rows are counted
     once, as a window, rather than again in a subquery). Without `notes`, the notes stay
     out: Appendix B prints them as OFFICIAL-SENSITIVE."""
-    changed = _control_changes(register, previous, period, risks)
+    changed = _control_changes(register, previous, period, risks, branch)
     found_page = None
     if per_page:
         found_page = get_page(changed, page, per_page, window=True)

@@ -65,9 +65,17 @@ def build_organisation(scale: Scale, *, seed: int = 2021) -> dict:
     posts = Post.objects.bulk_create(Post(name=f"Bench post {i}") for i in range(200))
     pillars = Pillar.objects.bulk_create(Pillar(name=f"Bench pillar {i}", order=i) for i in range(7))
     corporate = Register.objects.create(name="Bench corporate register", slug="bench-corporate")
-    registers = [corporate] + Register.objects.bulk_create(
-        Register(name=f"Bench register {i}", slug=f"bench-{i}", parent=corporate)
-        for i in range(1, scale.registers)
+    # Three levels, as the organisation has them (issue 17): the corporate register, a business
+    # group for every ten registers, and units beneath the groups in turn.
+    groups = Register.objects.bulk_create(
+        Register(name=f"Bench register {i}", slug=f"bench-{i}", parent=corporate,
+                 kind=Register.Kind.BUSINESS_GROUP)
+        for i in range(1, 1 + max(1, (scale.registers - 1) // 10))
+    )
+    registers = [corporate, *groups] + Register.objects.bulk_create(
+        Register(name=f"Bench register {i}", slug=f"bench-{i}", parent=groups[i % len(groups)],
+                 kind=Register.Kind.UNIT)
+        for i in range(1 + len(groups), scale.registers)
     )
     # The corporate register holds the report's risks; the next is the largest register
     # (a fifth of all risks), and the rest share what is left.
@@ -147,5 +155,6 @@ def build_organisation(scale: Scale, *, seed: int = 2021) -> dict:
         periods.append(period)
     return {
         "planner": planner, "corporate": corporate, "register": registers[1],
+        "group": groups[0],
         "risk": risks[per_register[0]], "periods": periods,
     }

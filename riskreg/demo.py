@@ -10,7 +10,10 @@ DEMO_PASSWORD = "quarterly-review-2021"  # noqa: S105 - the documented local dem
 DEMO_ACCOUNTS = [
     # username, full name, groups, posts, superuser
     ("owner", "Olive Owner", [], ["AC Frontline Policing"], False),
-    ("lead", "Lee Lead", [], ["Head of Profession – CP, Inclusion & Engagement"], False),
+    ("lead", "Lee Lead", [], ["Head of Profession – CP, Inclusion & Engagement",
+                              "Frontline Policing risk lead (example)"], False),
+    # Commands the example North BCU: owns its register and its risks (issue 17).
+    ("bcu", "Bea Commander", [], ["Commander, North BCU (example)"], False),
     ("planner", "Priya Planner", [PLANNING_TEAM], ["Planning & Risk Team"], False),
     ("panel", "Pat Panel", [AUDIT_PANEL], [], False),
     ("admin", "Ada Admin", [], [], True),
@@ -41,3 +44,11 @@ DEMO_APPETITE_THEMES = [
     ("Compliance", "Averse"), ("Financial", "Minimal"), ("People", "Cautious"),
     ("Operational", "Cautious"), ("Technology", "Open"), ("Reputational", "Cautious"),
 ]
+
+# The example organisation (issue 17): a business group under the corporate register with two
+# BCU registers and a board's register beside them, a few risks with 2021/22 Q2 updates and one
+# accepted escalation. Every register is marked is_example; the Audit Panel report never
+# draws on them. Loaded once, after the accounts (the escalation names who proposed and
+# decided it) and before their posts are given (the fixture holds the example posts).
+EXAMPLE_ORGANISATION = "example_organisation"
+EXAMPLE_GROUP_SLUG = "frontline-policing-example"

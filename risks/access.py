@@ -30,11 +30,41 @@ def get_register_for_user(
     return get_object_or_404(registers, slug=slug)
 
 
+def get_register_page_for_user(request: HttpRequest, slug: str) -> Register:
+    """The register, with what its page shows about the hierarchy in the same query: whether
+    registers sit beneath it, how many proposals wait for its decision, whether risks are shared
+    with it and whether it holds opportunities."""
+    from django.db.models import Count, Exists, OuterRef, Q
+
+    from .models import Escalation, RiskShare
+
+    return get_object_or_404(
+        Register.objects.visible_to(request.user).select_related("parent", "owner_post", "lead_post")
+        .annotate(
+            has_children=Exists(Register.objects.filter(parent=OuterRef("pk"))),
+            pending_in=Count("escalations_in", filter=Q(
+                escalations_in__state=Escalation.State.PROPOSED), distinct=True),
+            has_shared=Exists(RiskShare.objects.filter(register=OuterRef("pk"))),
+            has_opportunities=Exists(Opportunity.objects.filter(register=OuterRef("pk"))),
+        ),
+        slug=slug,
+    )
+
+
+def branch_scope(request: HttpRequest) -> bool:
+    """?scope=branch: the register and every register beneath it."""
+    return request.GET.get("scope") == "branch"
+
+
 def get_risk_for_user(request: HttpRequest, pk: int, *, edit: bool = False) -> Risk:
+    from django.db.models import Exists, OuterRef
+
+    from .models import RiskShare
+
     risk = get_object_or_404(
         Risk.objects.visible_to(request.user).select_related(
             "register", "owner", "appetite_level", "appetite_theme__level"
-        ), pk=pk
+        ).annotate(is_shared=Exists(RiskShare.objects.filter(risk=OuterRef("pk")))), pk=pk
     )
     if edit and not can_edit_risk(request.user, risk):
         raise PermissionDenied("You can read this risk but not update it.")

@@ -291,7 +291,7 @@ def build_heat_maps(
                 cell.movements.extend(moved)
                 if target[0] is not None:
                     cells[target].targets.extend(refs)
-        query = link + "?" + urlencode({"period": period.slug, "horizon": horizon})
+        query = link + ("&" if "?" in link else "?") + urlencode({"period": period.slug, "horizon": horizon})
         for cell in cells.values():
             cell.movements.sort(key=lambda m: m.ref)
             cell.targets.sort()

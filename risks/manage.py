@@ -63,8 +63,16 @@ def pillar_digest(pillar: Pillar) -> str:
 
 
 def register_digest(register: Register) -> str:
-    return digest({"name": register.name, "parent": register.parent_id,
-                   "description": register.description})
+    values = {"name": register.name, "parent": register.parent_id,
+              "description": register.description}
+    hierarchy = {"kind": register.kind, "owner_post": register.owner_post_id,
+                 "lead_post": register.lead_post_id, "at": register.escalate_at_score,
+                 "breach": register.escalate_on_breach}
+    # A register as it stood before the hierarchy keeps its digest (pages opened then).
+    if hierarchy != {"kind": "corporate", "owner_post": None, "lead_post": None, "at": None,
+                     "breach": False}:
+        values |= hierarchy
+    return digest(values)
 
 
 def _open_period() -> ReportingPeriod | None:
@@ -249,9 +257,11 @@ def save_pillar(*, pillar: Pillar | None, name: str, order: int, was: str | None
 @transaction.atomic
 def save_register(
     *, register: Register | None, name: str, slug: str = "", parent: Register | None,
-    description: str, was: str | None = None, by,
+    description: str, was: str | None = None, by, **hierarchy,
 ) -> Register:
-    """Add a register or change one (its web address, once given, stays: people bookmark it)."""
+    """Add a register or change one (its web address, once given, stays: people bookmark it).
+    `hierarchy`: any of kind, owner_post, lead_post, escalate_at_score and escalate_on_breach
+    (those not given stay as they are)."""
     if register is None:
         current = Register(slug=slug)
     else:
@@ -272,6 +282,9 @@ def save_register(
             raise ValidationError("A register cannot sit under itself or a register beneath it")
         ancestor = ancestor.parent
     current.name, current.parent, current.description = name, parent, description
+    for field in ("kind", "owner_post", "lead_post", "escalate_at_score", "escalate_on_breach"):
+        if field in hierarchy:
+            setattr(current, field, hierarchy[field])
     current._history_user = by
     current._change_reason = "Added" if register is None else "Changed"
     try:

@@ -271,6 +271,36 @@ class RegisterForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"max_length": "The description must be 2000 characters or fewer"},
     )
+    kind = forms.ChoiceField(
+        label="Kind of register", choices=Register.Kind.choices, initial=Register.Kind.UNIT,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of register",
+                        "invalid_choice": "Choose the kind of register from the list"},
+    )
+    owner_post = ChoiceField(
+        queryset=Post.objects.all(), required=False, label="Owning post",
+        empty_label="None", help_text="Its holders read this register and every register "
+        "beneath it, and may decide what is escalated to it.",
+        error_messages={"invalid_choice": "Choose the owning post from the list"},
+    )
+    lead_post = ChoiceField(
+        queryset=Post.objects.all(), required=False, label="Lead post", empty_label="None",
+        help_text="Decides escalations to this register (with the Planning & Risk Team), and "
+        "reads it and every register beneath it.",
+        error_messages={"invalid_choice": "Choose the lead post from the list"},
+    )
+    escalate_at_score = WholeNumberField(
+        label="Escalate at score", min_value=1, max_value=16, required=False,
+        help_text="Risks whose current score is at or above this are flagged for a decision "
+        "on escalation. Leave it empty for no threshold.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
+        error_messages={"invalid": "Enter the score as a whole number from 1 to 16",
+                        "min_value": "The score must be 1 or more",
+                        "max_value": "The score must be 16 or less"},
+    )
+    escalate_on_breach = forms.BooleanField(
+        label="Flag risks whose current score is above their tolerance", required=False,
+    )
     was = was_field()
 
     def __init__(self, *args, register: Register | None = None, **kwargs):

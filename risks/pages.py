@@ -7,7 +7,8 @@ from django.core.paginator import Page
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 
-from .models import ReportingPeriod, is_panel, is_planner
+from .access import branch_scope
+from .models import Register, ReportingPeriod, is_panel, is_planner
 
 
 def choose_period(
@@ -89,3 +90,23 @@ def url_maker(viewname: str):
     reverse() once for a page of rows, not once a row (~25 µs each)."""
     head, tail = reverse(viewname, args=[987654321]).split("987654321")
     return lambda pk: f"{head}{int(pk)}{tail}"
+
+
+def scoped_registers(request: HttpRequest) -> tuple[list[Register], Register | None, bool]:
+    """The registers a person may choose from (one query), the one ?register= chose (404 if
+    none they can see), and whether ?scope=branch adds the registers beneath it."""
+    registers = list(Register.objects.visible_to(request.user).order_by("name"))
+    slug = request.GET.get("register")
+    chosen = next((r for r in registers if r.slug == slug), None) if slug else None
+    if slug and chosen is None:
+        raise Http404("There is no register with that name that you can see.")
+    return registers, chosen, chosen is not None and branch_scope(request)
+
+
+def in_scope(rows, register: Register | None, branch: bool, field: str = "register"):
+    """`rows` of the chosen register, or of its branch; all of them without a choice."""
+    if register is None:
+        return rows
+    if branch:
+        return rows.filter(**{f"{field}__in": Register.objects.branch_of(register).values("pk")})
+    return rows.filter(**{field: register})

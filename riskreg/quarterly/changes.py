@@ -8,9 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from controls.changes import ControlChange, control_changes
-from risks.access import get_register_for_user
+from risks.access import branch_scope, get_register_for_user
 from risks.changes import RiskChange, arrivals, risk_changes
-from risks.models import Assessment, Register, ReportingPeriod, reads_everything
+from risks.models import Assessment, Escalation, Register, ReportingPeriod, reads_everything
 from risks.pages import choose_period, pagination, previous_period
 
 RISKS_PAGE_SIZE = 25  # a table each
@@ -58,6 +58,7 @@ def changes_since_previous(
     risks_per_page: int | None = None,
     controls_per_page: int | None = None,
     control_notes: bool = True,
+    branch: bool = False,
 ) -> Changes:
     """Risks whose score, trend, progress or commentary changed, and controls whose status
     changed, between `period` and the quarter before it (`previous`, found if not given), as
@@ -71,7 +72,7 @@ def changes_since_previous(
     """
     if previous is ...:
         previous = period.previous()
-    rows = Assessment.objects.of_register(register).shown(period, user)
+    rows = Assessment.objects.of_register(register, branch=branch).shown(period, user)
     not_approved = []
     if period.closed_incomplete:
         not_approved = list(rows.not_approved().in_register_order().only("ref", "title", "risk_id"))
@@ -83,7 +84,7 @@ def changes_since_previous(
     # Controls of the risks whose update of this quarter the person may see.
     controls, control_page = control_changes(
         register, period, previous, risks=rows.filter(period=period).values("risk_id"),
-        page=controls_page, per_page=controls_per_page, notes=control_notes,
+        page=controls_page, per_page=controls_per_page, notes=control_notes, branch=branch,
     )
     came = arrivals(rows, previous)
     return Changes(
@@ -96,12 +97,22 @@ def changes_since_previous(
 def register_changes(request: HttpRequest, slug: str) -> HttpResponse:
     """What changed in a period since the quarter before it."""
     register = get_register_for_user(request, slug)
+    branch = branch_scope(request)
     periods = list(ReportingPeriod.objects.all())
     period = choose_period(periods, request.GET.get("period"), request.user)
-    context = {"register": register, "periods": periods, "period": period}
+    context = {"register": register, "periods": periods, "period": period, "branch": branch}
     if period:
+        # The quarter's escalations and de-escalations into or out of the register (or its
+        # branch), as the person may see them.
+        registers = (Register.objects.branch_of(register).values("pk") if branch
+                     else [register.pk])
+        context["escalations"] = list(
+            Escalation.objects.visible_to(request.user).filter(period=period)
+            .touching(registers).for_page().order_by("proposed_at", "pk")
+        )
         changes = changes_since_previous(
             register, period, user=request.user, previous=previous_period(periods, period),
+            branch=branch,
             risks_page=request.GET.get("page"), risks_per_page=RISKS_PAGE_SIZE,
             controls_page=request.GET.get("controls_page"),
             controls_per_page=CONTROLS_PAGE_SIZE,

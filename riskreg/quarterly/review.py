@@ -24,7 +24,7 @@ from risks.models import (
     Risk,
     attach_previous,
 )
-from risks.pages import choose_period, pagination, url_maker
+from risks.pages import choose_period, in_scope, pagination, scoped_registers, url_maker
 from risks.pagination import CountOf, get_page
 from risks.services import InvalidTransition, last_approved
 
@@ -50,7 +50,7 @@ _QUEUE_ORDER = ("risk__register__name", "ref")
 _PAGE = "riskreg/quarterly/review_queue.html"
 
 
-def queue_counts(period: ReportingPeriod) -> dict[str, int]:
+def queue_counts(period: ReportingPeriod, scope=None) -> dict[str, int]:
     """How many updates are in each state, and how many active risks have none (one query).
 
     Active risks with no update are counted without looking each one up: the active risks,
@@ -58,15 +58,17 @@ def queue_counts(period: ReportingPeriod) -> dict[str, int]:
     inactive risks. (Testing every risk for an update took two thirds of the query.)
     """
     states = Assessment.State
-    inactive = Risk.objects.filter(is_active=False).values("pk")
+    risks = Risk.objects.all() if scope is None else Risk.objects.filter(pk__in=scope)
+    inactive = risks.filter(is_active=False).values("pk")
+    within = Q() if scope is None else Q(assessments__risk__in=scope)
     counts = (
         ReportingPeriod.objects.filter(pk=period.pk)
         .annotate(
             **{
-                state: Count("assessments", filter=Q(assessments__state=state))
+                state: Count("assessments", filter=Q(assessments__state=state) & within)
                 for state in states.values
             },
-            active_risks=CountOf(Risk.objects.active().values("pk")),
+            active_risks=CountOf(risks.active().values("pk")),
             inactive_updated=CountOf(
                 Assessment.objects.filter(period=period, risk__in=inactive).values("pk")
             ),
@@ -132,12 +134,12 @@ def _with_previous(assessments: list[Assessment]) -> list[Assessment]:
     return _with_urls(assessments)
 
 
-def _not_submitted(period: ReportingPeriod):
+def _not_submitted(period: ReportingPeriod, scope=None):
     """Who has not submitted: drafts, and active risks with no update at all, as risks in the
     register's order, each with its draft's id, when it was saved and by whom."""
     this = FilteredRelation("assessments", condition=Q(assessments__period=period))
     return (
-        Risk.objects.annotate(this=this)
+        (Risk.objects if scope is None else Risk.objects.filter(pk__in=scope)).annotate(this=this)
         .filter(Q(this__state=Assessment.State.DRAFT) | Q(this__isnull=True, is_active=True))
         .select_related("register", "owner")
         .annotate(
@@ -172,18 +174,25 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show")
     if show not in QUEUE_LISTS:
         show = None
-    context = {"period": period, "periods": periods, "show": show}
+    registers, scope_register, branch = scoped_registers(request)
+    context = {"period": period, "periods": periods, "show": show, "registers": registers,
+               "scope_register": scope_register, "branch": branch}
     if period is None:
         return render(request, _PAGE, context)
-    counts = queue_counts(period)
+    # ?register= (and ?scope=branch): the queue of one register, or of its branch.
+    scope = (in_scope(Risk.objects.all(), scope_register, branch).values("pk")
+             if scope_register else None)
+    within = Q() if scope is None else Q(risk__in=scope)
+    counts = queue_counts(period, scope)
     tables: dict[str, list] = {name: [] for name in QUEUE_LISTS}
     page = None
     if show == "not_submitted":
-        page = get_page(_not_submitted(period), request.GET.get("page"), QUEUE_PAGE_SIZE)
+        page = get_page(_not_submitted(period, scope), request.GET.get("page"), QUEUE_PAGE_SIZE)
         tables[show] = _with_saver_names(list(page))
     elif show:
         page = get_page(
-            _with_carried_notes(Assessment.objects.filter(period=period, state=QUEUE_LISTS[show]))
+            _with_carried_notes(Assessment.objects.filter(within, period=period,
+                                                          state=QUEUE_LISTS[show]))
             .select_related(*_QUEUE_RELATED).order_by(*_QUEUE_ORDER),
             request.GET.get("page"), QUEUE_PAGE_SIZE,
         )
@@ -194,7 +203,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         first = Q()
         for name, state in QUEUE_LISTS.items():
             if state:
-                first |= Q(pk__in=Assessment.objects.filter(period=period, state=state)
+                first |= Q(pk__in=Assessment.objects.filter(within, period=period, state=state)
                            .order_by(*_QUEUE_ORDER).values("pk")[:QUEUE_PREVIEW[name]])
         # The period as well, so that the database reads the period's updates rather than
         # every update of every quarter to test each against the three subqueries.
@@ -206,7 +215,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         for a in _with_previous(list(first)):
             tables[by_state[a.state]].append(a)
         tables["not_submitted"] = _with_saver_names(
-            list(_not_submitted(period)[:QUEUE_PREVIEW["not_submitted"]])
+            list(_not_submitted(period, scope)[:QUEUE_PREVIEW["not_submitted"]])
         )
     if page is not None:
         context["pages"] = pagination(request, page)

@@ -19,7 +19,7 @@ from maturity.selfassessment import benchmark_summary
 from risks.alignment import Alignment, alignment
 from risks.changes import Arrivals, arrivals
 from risks.heatmaps import HeatMap, heat_maps
-from risks.models import Assessment, Horizon, Progress, Rag
+from risks.models import Assessment, Escalation, Horizon, Progress, Rag
 from risks.text import Block, blocks
 
 from .models import PROSE_FIELDS, Report
@@ -353,8 +353,17 @@ def build(report: Report, *, public: bool = False, preview: bool = False) -> Rep
     pending = [a for a in assessments if a.state != Assessment.State.APPROVED]
     previous = period.previous()
     came = arrivals(shown, previous) if previous else Arrivals()
+    # Escalations and de-escalations the quarter accepted into or out of this register;
+    # example registers never reach a paper.
+    moves = list(
+        Escalation.objects.accepted().filter(period=period).touching([register.pk])
+        .exclude(from_register__is_example=True).exclude(to_register__is_example=True)
+        .select_related("risk", "result_risk", "from_register", "to_register")
+        .order_by("decided_at", "pk")
+    )
     record = record_sentences(
-        period, not_approved=[] if period.is_open else pending, came=came, shown=approved
+        period, not_approved=[] if period.is_open else pending, came=came, shown=approved,
+        moves=moves, register=register,
     )
 
     summary_figures = [Block("p", mark(figures.summary_sentence))]

@@ -245,8 +245,27 @@ def breach_sentence(rows: list[Assessment]) -> str:
             f"score that is acceptable for each ({figures}).")
 
 
+def escalation_sentences(moves, register) -> list[str]:
+    """The quarter's accepted escalations and de-escalations into and out of `register`, with
+    the reason for each decision; none in a quarter without them (every quarter before
+    issue 17, the October 2021 paper among them)."""
+    sentences = []
+    for e in moves:
+        verb = "escalated" if e.is_up else "de-escalated"
+        name = risk_name(e.risk.title)
+        reason = " ".join(e.decision_reason.split()).rstrip(".")
+        if e.to_register_id == register.pk:
+            said = (f"{e.from_register.name} risk {e.risk.ref} ({name}) was {verb} to the "
+                    f"register this quarter, as risk {e.result_risk.ref}.")
+        else:
+            said = f"Risk {e.risk.ref} ({name}) was {verb} to {e.to_register.name} this quarter."
+        sentences.append(f"{said} The reason given: {reason}.")
+    return sentences
+
+
 def record_sentences(
-    period, *, not_approved: list[Assessment], came: Arrivals, shown: list[Assessment] = ()
+    period, *, not_approved: list[Assessment], came: Arrivals, shown: list[Assessment] = (),
+    moves=(), register=None,
 ) -> list[str]:
     """What the quarter's record itself says: which risks stand above their tolerance, that
     it closed before every update was approved (and which), and which risks came onto, left
@@ -267,6 +286,8 @@ def record_sentences(
             sentences.append(
                 capfirst(f"{named_risks(rows)} {'was' if n == 1 else 'were'} {done} this quarter.")
             )
+    if moves:
+        sentences += escalation_sentences(moves, register)
     return sentences
 
 

@@ -6,6 +6,7 @@ from .assessment_queries import AssessmentQuerySet
 from .boards import Board, BoardQuerySet
 from .choices import RAG_FOR_PROGRESS, TREND_ARROWS, Progress, Rag, ScoreChangeSource, Trend
 from .delegation import Delegation, delegated_to
+from .escalation import Escalation, EscalationQuerySet
 from .frozen import FrozenPeriodModel, FrozenPeriodQuerySet, both_or_neither, scale_check
 from .levels import LevelDescription
 from .opportunities import (
@@ -21,7 +22,7 @@ from .opportunities import (
     opportunity_words,
 )
 from .periods import PeriodClosed, PeriodQuerySet, ReportingPeriod
-from .registers import Pillar, Post, Register, RegisterQuerySet
+from .registers import Pillar, Post, Register, RegisterQuerySet, branch_ids, headed_branches
 from .risk import (
     Horizon,
     Risk,
@@ -35,10 +36,11 @@ from .risk import (
     short_term_first,
 )
 from .roles import AUDIT_PANEL, PLANNING_TEAM, is_panel, is_planner, reads_everything, sees_drafts
+from .sharing import RiskShare, SharedCommentary
 
 __all__ = [
     "AUDIT_PANEL", "PLANNING_TEAM", "RAG_FOR_PROGRESS", "TREND_ARROWS",
-    "HIGHEST_SCORE", "AnswerChange", "AppetiteLevel", "AppetiteTheme", "Assessment", "AssessmentPillar", "AssessmentQuerySet", "Board", "BoardQuerySet", "Delegation", "FrozenPeriodModel",
+    "HIGHEST_SCORE", "AnswerChange", "AppetiteLevel", "AppetiteTheme", "Assessment", "AssessmentPillar", "AssessmentQuerySet", "Board", "BoardQuerySet", "Delegation", "Escalation", "EscalationQuerySet", "FrozenPeriodModel", "RiskShare", "SharedCommentary", "branch_ids", "headed_branches",
     "FrozenPeriodQuerySet", "Horizon", "LevelDescription", "PeriodClosed", "PeriodQuerySet", "Pillar", "Post",
     "Progress", "Rag", "Register", "RegisterQuerySet", "ReportingPeriod", "Risk", "RiskLead",
     "RiskQuerySet", "ScoreChangeSource", "Trend",

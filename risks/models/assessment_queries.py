@@ -13,7 +13,8 @@ from .roles import sees_drafts
 
 
 class AssessmentQuerySet(FrozenPeriodQuerySet):
-    def of_register(self, register: "Register", periods=None) -> "AssessmentQuerySet":
+    def of_register(self, register: "Register", periods=None, *, branch: bool = False
+                    ) -> "AssessmentQuerySet":
         """The assessments of a register's risks (in the given periods, if any).
 
         Filtered as risk_id IN (the register's risks), so that the database walks the
@@ -21,8 +22,15 @@ class AssessmentQuerySet(FrozenPeriodQuerySet):
         no statistics unless ANALYZE runs, and given risk__register=register it scans every
         assessment of the period (5,000 at scale) to keep the register's fifth: three times
         slower.
+
+        With `branch`, the risks of the register and of every register beneath it (one
+        recursive subquery, whatever the depth).
         """
-        rows = self.filter(risk__in=Risk.objects.filter(register=register).values("pk"))
+        risks = (
+            Risk.objects.filter(register__in=Register.objects.branch_of(register).values("pk"))
+            if branch else Risk.objects.filter(register=register)
+        )
+        rows = self.filter(risk__in=risks.values("pk"))
         return rows if periods is None else rows.filter(period__in=periods)
 
     def in_register_order(self, *then) -> "AssessmentQuerySet":

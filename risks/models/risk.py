@@ -16,7 +16,14 @@ from .registers import Pillar, Post, Register
 
 class RiskQuerySet(models.QuerySet):
     def visible_to(self, user) -> "RiskQuerySet":
-        return self.filter(register__in=Register.objects.visible_to(user).values("pk"))
+        """The risks of the registers the person may read, and those shared with them."""
+        from .sharing import RiskShare  # it imports this module
+
+        registers = Register.objects.visible_to(user).values("pk")
+        return self.filter(
+            Q(register__in=registers)
+            | Q(pk__in=RiskShare.objects.filter(register__in=registers).values("risk"))
+        )
 
     def owned_or_led_by(self, user) -> "RiskQuerySet":
         if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -62,6 +69,10 @@ class Risk(models.Model):
     )
     pillars = models.ManyToManyField(Pillar, related_name="risks", blank=True)
     is_active = models.BooleanField(default=True)
+    # A shared or partnership risk's partners (issue 17): who else holds part of it.
+    partners = models.TextField("partner organisations", blank=True)
+    contracts = models.TextField(blank=True)
+    dependencies = models.TextField(blank=True)
 
     objects = RiskQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[pillars])

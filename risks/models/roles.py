@@ -13,9 +13,45 @@ def _groups(user) -> set[str]:
         return set()
     cached = getattr(user, "_riskreg_groups", None)
     if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
-        user._riskreg_groups = cached
+        _load_roles(user)
+        cached = user._riskreg_groups
     return cached
+
+
+def _load_roles(user) -> None:
+    """The person's groups and the registers they head with every register beneath them,
+    in the one query a request already spent on their groups.
+
+    Heading a register is a role too (its owning or lead post reads its branch). Kept as
+    ids, so that every visible_to() filters on a list rather than nesting the recursive
+    query inside the querysets that nest visible_to() (SQLite's parser refuses them
+    beyond its depth)."""
+    from django.contrib.auth.models import Group
+    from django.db.models import CharField, Value
+    from django.db.models.functions import Cast
+
+    from .registers import Register, headed_branches
+
+    groups = Group.objects.filter(user=user).order_by().annotate(role=Value("group")).values_list(
+        "role", "name"
+    )
+    heads = (
+        Register.objects.filter(pk__in=headed_branches(user)).order_by()
+        .annotate(role=Value("register"), key=Cast("pk", output_field=CharField()))
+        .values_list("role", "key")
+    )
+    rows = list(groups.union(heads, all=True))
+    user._riskreg_groups = {name for role, name in rows if role == "group"}
+    user._riskreg_heads = frozenset(int(key) for role, key in rows if role == "register")
+
+
+def headed_register_ids(user) -> frozenset[int]:
+    """The registers whose owning or lead post the person holds, and every register beneath
+    them (see _load_roles)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    _groups(user)
+    return user._riskreg_heads
 
 
 def is_planner(user) -> bool:

@@ -321,10 +321,15 @@ def _register_form(request: HttpRequest, register: Register | None) -> HttpRespo
             register=obj, name=form.cleaned_data["name"], slug=form.cleaned_data.get("slug", ""),
             parent=form.cleaned_data["parent"], description=form.cleaned_data["description"],
             was=was, by=request.user,
+            **{name: form.cleaned_data[name] for name in (
+                "kind", "owner_post", "lead_post", "escalate_at_score", "escalate_on_breach")},
         )
 
     initial = ({"name": register.name, "parent": register.parent_id,
-                "description": register.description} if register else {})
+                "description": register.description, "kind": register.kind,
+                "owner_post": register.owner_post_id, "lead_post": register.lead_post_id,
+                "escalate_at_score": register.escalate_at_score,
+                "escalate_on_breach": register.escalate_on_breach} if register else {})
     return _edit(request, form_class=RegisterForm, obj=register, digest_of=register_digest,
                  save=save, what="register", template="risks/manage/register_form.html",
                  done=lambda r: f"{r.name} saved.", back="manage:registers",

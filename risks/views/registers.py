@@ -1,18 +1,28 @@
 """Reading registers: the register page, heat maps, the comparison of two quarters and the
 dashboard."""
 
+from django.db.models import F, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django_htmx.http import push_url
 
-from ..access import get_register_for_user
+from .. import escalations
+from ..access import branch_scope, get_register_for_user, get_register_page_for_user
 from ..alignment import maps_and_alignment
 from ..changes import compare_rows, moves_of
 from ..dashboard import dashboard_counts, last_charted, score_histories
 from ..filters import RegisterFilterForm, group_by_horizon, owner_choices, register_rows
 from ..heatmaps import heat_maps
-from ..models import Assessment, OpportunityAssessment, Pillar, Register, ReportingPeriod
+from ..models import (
+    Assessment,
+    OpportunityAssessment,
+    Pillar,
+    Register,
+    ReportingPeriod,
+    RiskShare,
+    SharedCommentary,
+)
 from ..opportunity_heatmap import opportunity_heat_map
 from ..pages import choose_period, is_partial, pagination, previous_period
 from ..pagination import get_page
@@ -42,18 +52,28 @@ def _clean_url(request: HttpRequest) -> str:
 
 
 def register_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    register = get_register_for_user(request, slug, with_opportunities=True)
+    register = get_register_page_for_user(request, slug)
+    branch = branch_scope(request) and register.has_children
     periods = list(ReportingPeriod.objects.all())
     period = choose_period(periods, request.GET.get("period"), request.user)
     pillars = list(Pillar.objects.all())
     # The quarter as this person may see it: the one rule (AssessmentQuerySet.shown).
     rows = (
-        Assessment.objects.of_register(register).shown(period, request.user)
+        Assessment.objects.of_register(register, branch=branch).shown(period, request.user)
         if period else Assessment.objects.none()
     )
     form = RegisterFilterForm(request.GET, owners=owner_choices(rows), pillars=pillars)
+    link = register.get_absolute_url() + ("?scope=branch" if branch else "")
     context = {
         "register": register,
+        "branch": branch,
+        "link": link,
+        # The registers the branch rolls up (one query, only for the branch).
+        "branch_registers": (
+            list(Register.objects.branch_of(register).exclude(pk=register.pk)
+                 .select_related("parent").order_by("kind", "name"))
+            if branch else []
+        ),
         "period": period,
         "periods": periods,
         "form": form,
@@ -69,10 +89,10 @@ def register_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if period is None:
         return render(request, "risks/register_detail.html", context)
 
-    page = get_page(
-        register_rows(rows, context["filters"], form.sort_key), request.GET.get("page"),
-        REGISTER_PAGE_SIZE,
-    )
+    listed = register_rows(rows, context["filters"], form.sort_key)
+    if branch:
+        listed = listed.annotate(register_name=F("risk__register__name"))
+    page = get_page(listed, request.GET.get("page"), REGISTER_PAGE_SIZE)
     context.update(
         page=page,
         pages=pagination(request, page),
@@ -82,10 +102,25 @@ def register_detail(request: HttpRequest, slug: str) -> HttpResponse:
         response = render(request, "risks/register_detail.html#results", context)
         # The form sends every field, empty ones too; share the address without them.
         return push_url(response, _clean_url(request))
-    maps, aligned = maps_and_alignment(
-        register, period, pillars, rows=rows, link=register.get_absolute_url()
-    )
+    maps, aligned = maps_and_alignment(register, period, pillars, rows=rows, link=link)
     context.update(heatmaps=maps, alignment=aligned, **register_opportunities(register, period, request.user))
+    if register.has_shared:
+        # Risks other registers own and share with this one: their owners' positions (as
+        # the person may see them) and this register's commentary of the quarter.
+        commentary = SharedCommentary.objects.filter(
+            share__risk=OuterRef("risk"), share__register=register, period=period
+        ).values("text")[:1]
+        context["shared"] = list(
+            Assessment.objects.filter(
+                risk__in=RiskShare.objects.filter(register=register).values("risk")
+            ).shown(period, request.user).select_related("risk__register")
+            .annotate(shared_commentary=Subquery(commentary)).order_by("risk__register__name", "ref")
+        )
+    if register.has_criteria:
+        context["flagged"] = list(
+            escalations.flagged(rows, register, period).only("risk_id", "ref", "title")
+            .order_by("ref")
+        )
     return render(request, "risks/register_detail.html", context)
 
 
@@ -150,19 +185,36 @@ def register_compare(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "risks/register_compare.html", context)
 
 
+def _branch_of(registers: list[Register], root: Register) -> list[Register]:
+    """Of an already-fetched list, `root` and those beneath it (walked in Python: no query)."""
+    found, grew = {root.pk}, True
+    while grew:
+        grew = False
+        for r in registers:
+            if r.parent_id in found and r.pk not in found:
+                found.add(r.pk)
+                grew = True
+    return [r for r in registers if r.pk in found]
+
+
 def dashboard(request: HttpRequest) -> HttpResponse:
     registers = list(Register.objects.visible_to(request.user))
     periods = list(ReportingPeriod.objects.all())
     period = choose_period(periods, request.GET.get("period"), request.user)
     register = _choose_register(registers, request.GET.get("register"))
-    context = {"registers": registers, "register": register, "periods": periods, "period": period}
+    # ?scope=branch: the counts of the register and those beneath it, and their charts.
+    branch = register is not None and branch_scope(request)
+    counted = _branch_of(registers, register) if branch else registers
+    context = {"registers": registers, "register": register, "periods": periods,
+               "period": period, "branch": branch}
     if period and registers:
-        context["count_tables"] = dashboard_counts(registers, period, request.user)
+        context["count_tables"] = dashboard_counts(counted, period, request.user)
         context["breach_rows"] = [r for r in context["count_tables"][0].rows if r.breaches]
     if period and register:
         # The quarter's records of its risks: each chart is named as the quarter named it.
         shown = (
-            Assessment.objects.of_register(register).shown(period, request.user).counted()
+            Assessment.objects.of_register(register, branch=branch)
+            .shown(period, request.user).counted()
             .only("risk_id", "period_id", "ref", "title", "target_likelihood", "target_impact")
             .in_register_order()
         )

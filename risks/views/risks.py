@@ -4,7 +4,7 @@ signed-in person's own risks."""
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.db.models import F, FilteredRelation, Q
+from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,14 +16,18 @@ from ..forms import AppetiteForm
 from ..locking import StaleVersion
 from ..models import (
     Assessment,
+    Escalation,
     ReportingPeriod,
     Risk,
     RiskLead,
+    RiskShare,
+    SharedCommentary,
     lead_names,
     lead_names_subquery,
     pillar_names,
     pillar_names_subquery,
 )
+from ..pages import in_scope, scoped_registers
 from ..services import risk_appetite_digest, set_appetite
 
 
@@ -101,8 +105,26 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "shown": shown,
             "shown_periods": [a.period for a in quarters.assessments],
             "sections": risk_page.sections(request, risk, shown),
+            "shares": _shares(risk, shown),
+            # Where it was escalated to, and where it came from: both risks show the record.
+            "escalations": list(
+                Escalation.objects.filter(Q(risk=risk) | Q(result_risk=risk)).for_page()
+                .order_by("proposed_at", "pk")
+            ),
         },
     )
+
+
+def _shares(risk: Risk, shown: Assessment | None) -> list:
+    """The registers the risk is shared with, each with its commentary of the quarter shown
+    (one query, only for a shared risk)."""
+    if not risk.is_shared:
+        return []
+    commentary = SharedCommentary.objects.filter(
+        share=OuterRef("pk"), period=shown.period_id if shown else None
+    ).values("text")[:1]
+    return list(RiskShare.objects.filter(risk=risk).select_related("register")
+                .annotate(text=Subquery(commentary)))
 
 
 def _shown(assessments: list[Assessment], slug: str | None) -> Assessment | None:
@@ -118,7 +140,8 @@ def _shown(assessments: list[Assessment], slug: str | None) -> Assessment | None
 
 def my_risks(request: HttpRequest) -> HttpResponse:
     period = ReportingPeriod.objects.open().first()
-    mine = Risk.objects.owned_or_led_by(request.user).active()
+    registers, scope_register, branch = scoped_registers(request)
+    mine = in_scope(Risk.objects.owned_or_led_by(request.user).active(), scope_register, branch)
     assessments: list[Assessment] = []
     not_started: list[Risk] = []
     if period is not None:
@@ -145,6 +168,7 @@ def my_risks(request: HttpRequest) -> HttpResponse:
             "not_started": not_started,
             "waiting": waiting,
             "overdue": period is not None and timezone.localdate() > period.deadline,
+            "registers": registers, "scope_register": scope_register, "branch": branch,
         },
     )
 

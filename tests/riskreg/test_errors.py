@@ -92,7 +92,7 @@ def test_a_server_error_gets_the_500_page(owner, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("risks.views.registers.get_register_for_user", broken)
+    monkeypatch.setattr("risks.views.registers.get_register_page_for_user", broken)
     client = Client(raise_request_exception=False)
     client.force_login(owner)
     response = client.get("/registers/corporate/")

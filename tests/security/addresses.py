@@ -133,6 +133,14 @@ def path_for(key: str, world) -> str:
     risk_pages = ("risks:risk", "risks:risk-appetite", "quarterly:update", "quarterly:update-score", "quarterly:update-progress",
                   "quarterly:update-controls", "quarterly:control-add", "quarterly:update-check",
                   "quarterly:controls-unchanged", "quarterly:update-recall")
+    if key == "risks:escalate":
+        return reverse(key, args=[w.risk1])
+    if key == "risks:risk-share":
+        return reverse(key, args=[w.risk1])
+    if key == "risks:shared-commentary":
+        return reverse(key, args=[w.risk1, w.other_register])
+    if key == "risks:escalation":
+        return reverse(key, args=[w.escalation])
     if key in risk_pages:
         return reverse(key, args=[w.risk1])
     manage = _manage_args(key, w)
@@ -153,6 +161,7 @@ def path_for(key: str, world) -> str:
         "quarterly:review-opportunity": [w.opp_assessment2],
         "quarterly:review-opportunity-approve": [w.opp_assessment2],
         "quarterly:review-opportunity-return": [w.opp_assessment2],
+        "risks:escalations": [],
         "quarterly:review": [],
         "quarterly:review-approve": [w.assessment2],
         "quarterly:review-return": [w.assessment2],

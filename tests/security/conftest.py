@@ -36,6 +36,7 @@ from maturity.services import record_self_assessment
 from riskreg.models import SignInCount
 from riskreg.report.models import Report
 from riskreg.report.services import create_report
+from risks.escalations import propose_escalation
 from risks.models import (
     AUDIT_PANEL,
     PLANNING_TEAM,
@@ -48,6 +49,7 @@ from risks.models import (
     Post,
     ReportingPeriod,
     Risk,
+    RiskShare,
 )
 from risks.services import open_period, start_assessment
 from tests.factories import PASSWORD, Q3, make_control, make_register, make_risk
@@ -89,6 +91,9 @@ class World:
     opportunity1: int = 0  # MOBILE DATA: owned by the owner's post, led by the lead's post
     opp_assessment1: int = 0  # its Q3 draft
     opp_assessment2: int = 0  # SHARED CONTROL ROOM's Q3 update (submitted)
+    # The other register's risk, proposed for escalation to the corporate register (issue
+    # 17): only the team, the panel and the administrator see it; the team decides it.
+    escalation: int = 0
 
 
 def _user(username, *, posts=(), groups=(), **fields):
@@ -120,7 +125,7 @@ def build_world() -> World:
     q2 = ReportingPeriod.objects.get(slug="2021-22-q2")
 
     # A second register, outside the owner's, the other owner's and the lead's scope.
-    other_register = make_register("north-bcu", name="North BCU", parent=corporate)
+    other_register = make_register("north-bcu", name="North BCU", parent=corporate, kind="unit")
     other_risk = make_risk(other_register, owner=Post.objects.create(name="BCU Commander North"),
                            ref=1, title="STREET ROBBERY")
     other_control = make_control(other_risk, title="Hotspot patrols")
@@ -200,6 +205,15 @@ def build_world() -> World:
         opp_assessment2=opp_assessment2.pk,
     )
     world.published_summary, world.draft_summary = _board_summaries(users, corporate, q2, q3)
+    # A board's register beside the hierarchy, so that risk 1 has somewhere to go (issue 17).
+    make_register("rab", name="Risk and Assurance Board", kind="board")
+    world.escalation = propose_escalation(
+        risk=other_risk, to_register=corporate, direction="up", reason="Rising across London.",
+        by=planner,
+    ).pk
+    # Risk 1 shared with the other register, whose commentary only the team may write here.
+    RiskShare.objects.create(risk=risk1, register=other_register, shared_by=planner,
+                             shared_at=timezone.now())
     world.admin_objects = admin_objects(world)
     return world
 

@@ -23,7 +23,14 @@ from maturity.models import Dimension, PlanItem
 from riskreg.notify.models import Kind
 from riskreg.report.forms import FRONT_MATTER, PROSE
 from riskreg.report.models import Report
-from risks.models import Assessment, Opportunity, OpportunityAction, OpportunityAssessment, Risk
+from risks.models import (
+    Assessment,
+    Opportunity,
+    OpportunityAction,
+    OpportunityAssessment,
+    Register,
+    Risk,
+)
 from risks.opportunity_services import opportunity_digest
 from risks.services import appetite_digest
 from tests.factories import period_form
@@ -68,6 +75,20 @@ EXPECTED = {
     ("risks:risk-appetite", "GET"):           (302, 403, 403, 403, 200, 403, 200, 302),
     ("risks:risk-appetite", "POST"):          (302, 403, 403, 403, 302, 403, 302, 302),
     ("risks:my-risks", "GET"):                (302, 200, 200, 200, 200, 200, 200, 302),
+    # Escalation (issue 17): risk 1's owner, its lead and the team propose (to the board);
+    # readers get 403. The other register's proposal is seen by the team, the panel and the
+    # administrator (404 for everyone else); the team decides it, the panel only reads.
+    ("risks:escalate", "GET"):                (302, 200, 403, 200, 200, 403, 200, 302),
+    ("risks:escalate", "POST"):               (302, 302, 403, 302, 302, 403, 302, 302),
+    ("risks:escalations", "GET"):             (302, 200, 200, 200, 200, 200, 200, 302),
+    ("risks:escalation", "GET"):              (302, 404, 404, 404, 200, 200, 200, 302),
+    ("risks:escalation", "POST"):             (302, 404, 404, 404, 302, 403, 302, 302),
+    # Sharing risk 1 and its partners: its owner, its lead and the team; the commentary of the
+    # register it is shared with: that register's heads (none here) and the team.
+    ("risks:risk-share", "GET"):              (302, 200, 403, 200, 200, 403, 200, 302),
+    ("risks:risk-share", "POST"):             (302, 302, 403, 302, 302, 403, 302, 302),
+    ("risks:shared-commentary", "GET"):       (302, 403, 403, 403, 200, 403, 200, 302),
+    ("risks:shared-commentary", "POST"):      (302, 403, 403, 403, 302, 403, 302, 302),
     # Risk 1's quarterly update: its owner, its lead and the team; readers get 403
     ("quarterly:update", "GET"):               (302, 200, 403, 200, 200, 403, 200, 302),
     ("quarterly:update-score", "GET"):            (302, 200, 403, 200, 200, 403, 200, 302),
@@ -406,6 +427,12 @@ def post_data(key: str, w) -> dict:
         "quarterly:review-return": {"comment": "Say what changed.", "version": a2.version},
         # The opposite of what the control is now, so that the team's POST writes.
         "quarterly:review-key-control": {"is_key": "no" if key_now else "yes"},
+        "risks:escalate": {"to": f"up-{Register.objects.get(slug='rab').pk}",
+                           "reason": "Officer safety is a board matter."},
+        "risks:escalation": {"decision": "decline", "reason": "North BCU manages it."},
+        "risks:risk-share": {"register": "", "partners": "London boroughs", "contracts": "",
+                             "dependencies": ""},
+        "risks:shared-commentary": {"text": "North BCU sees it rising too."},
         "risks:risk-appetite": {"appetite": "Low appetite for serious violence.",
                                 "was": appetite_digest(Risk.objects.get(pk=w.risk1).appetite)},
         "quarterly:period-open": period_form({"name": "2022/23 Q1", "start": "2022-01-01",
@@ -560,9 +587,10 @@ def _manage_post_data(w) -> dict:
         "manage:pillar-edit": {"name": pillar.name, "order": pillar.order,
                                "was": pillar_digest(pillar)},
         "manage:register-new": {"name": "South BCU", "slug": "south-bcu", "parent": risk1.register_id,
-                                "description": ""},
+                                "description": "", "kind": "unit"},
         "manage:register-edit": {"name": "North BCU register", "parent": risk1.register_id,
-                                 "description": "Local risks.", "was": register_digest(register)},
+                                 "description": "Local risks.", "kind": "unit",
+                                 "was": register_digest(register)},
         "manage:unit-new": {"name": "North Area BCU", "business_group": unit.business_group_id,
                             "commander": "", "is_active": "yes"},
         "manage:unit-edit": {"name": unit.name, "business_group": unit.business_group_id,

@@ -65,11 +65,13 @@ def test_pillar_and_register_forms(w):
     report = check_form(client, reverse("manage:register-new"), {
         "name": ["South BCU", ""], "slug": ["south-bcu", "corporate", "South BCU"],
         "parent": [corporate, "", 0], "description": TEXT,
+        "kind": ["unit", "", "county"], "escalate_at_score": ["", 12, 17, "x"],
     })
     assert 302 in report.statuses
     north = Register.objects.get(slug=w.other_register)
     report = check_form(client, reverse("manage:register-edit", args=[north.pk]), {
         "name": ["North BCU", ""], "parent": [corporate, "", north.pk], "description": TEXT,
+        "kind": ["unit", "board", "nothing"], "owner_post": ["", 0],
     })
     assert 302 in report.statuses
 

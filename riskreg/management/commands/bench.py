@@ -78,6 +78,8 @@ class Command(BaseCommand):
             "heatmaps": f"/heatmaps/?register={register.slug}&period={period.slug}",
             "dashboard": f"/dashboard/?register={register.slug}",
             "changes": f"/registers/{register.slug}/changes/?period={period.slug}",
+            # A business group's whole branch: its own risks and its units' (issue 17).
+            "branch": f"/registers/{org['group'].slug}/?scope=branch&period={period.slug}",
             # The API's lists of the register, as a script with a token reads them (the
             # largest page, of 200 rows).
             "api risks": f"/api/v1/risks/?register={register.slug}&page_size=200",

@@ -17,6 +17,8 @@ from riskreg.demo import (
     DEMO_PASSWORD,
     DEMO_UNITS,
     EXAMPLE,
+    EXAMPLE_GROUP_SLUG,
+    EXAMPLE_ORGANISATION,
 )
 from risks.models import AUDIT_PANEL, PLANNING_TEAM, Post, Register, ReportingPeriod
 
@@ -53,6 +55,11 @@ class Command(BaseCommand):
             team.permissions.set(Permission.objects.filter(
                 content_type__app_label__in=["risks", "controls", "maturity", "riskreg"]
             ))
+            self._accounts(posts=False)
+            if not Register.objects.filter(slug=EXAMPLE_GROUP_SLUG).exists():
+                call_command("loaddata", EXAMPLE_ORGANISATION, verbosity=0)
+                self.stdout.write("Loaded the example organisation (business group, two BCUs, "
+                                  "a board; labelled as example data).")
             self._accounts()
             self._units()
             self._appetite()
@@ -109,9 +116,9 @@ class Command(BaseCommand):
             AppetiteTheme.objects.get_or_create(name=f"{name} {EXAMPLE}",
                                                 defaults={"level": levels[level]})
 
-    def _accounts(self) -> None:
+    def _accounts(self, *, posts: bool = True) -> None:
         User = get_user_model()
-        for username, full_name, groups, posts, superuser in DEMO_ACCOUNTS:
+        for username, full_name, groups, post_names, superuser in DEMO_ACCOUNTS:
             first, last = full_name.split(" ", 1)
             user, created = User.objects.get_or_create(
                 username=username,
@@ -123,6 +130,6 @@ class Command(BaseCommand):
             user.is_staff = superuser or PLANNING_TEAM in groups
             user.save()
             user.groups.add(*Group.objects.filter(name__in=groups))
-            for post_name in posts:
+            for post_name in post_names if posts else []:
                 post, _ = Post.objects.get_or_create(name=post_name)
                 post.holders.add(user)

@@ -14,11 +14,11 @@ from .helpers import HX, snapshot
 
 # Every page: session and user (2), the user's groups (1), and saving the session on every
 # request (savepoint, update, release: 3). Then the page's own:
-REVIEW_QUERIES = 6 + 5  # the periods, the counts by state, the first rows of the three tables
+REVIEW_QUERIES = 6 + 6  # the periods, the counts by state, the first rows of the three tables, the registers to filter by (issue 17)
 #                         of updates, their previous updates, the first of who has not submitted
 # One table of the queue, a page at a time: the periods, the counts, the page (with its count),
 # and for updates their previous updates.
-REVIEW_LIST_QUERIES = {"submitted": 6 + 4, "approved": 6 + 4, "not_submitted": 6 + 3}
+REVIEW_LIST_QUERIES = {"submitted": 6 + 5, "approved": 6 + 5, "not_submitted": 6 + 4}  # and the registers to filter by (issue 17)
 
 
 def test_review_queue_returns_in_place(client, planner, q3, risk1):

@@ -321,11 +321,11 @@ def test_a_pillar_a_closed_quarter_recorded_keeps_its_name(team, q3, risk1):
 def test_a_register_a_closed_quarter_recorded_keeps_its_name(team, seed):
     corporate = Register.objects.get(slug="corporate")
     response = team.post(url("register-edit", corporate.pk), {
-        "name": "Renamed", "parent": "", "description": "Kept by the team.",
+        "name": "Renamed", "parent": "", "description": "Kept by the team.", "kind": "corporate",
         "was": register_digest(corporate)})
     assert response.status_code == 400 and "its name cannot change" in response.text
     assert team.post(url("register-edit", corporate.pk), {
-        "name": corporate.name, "parent": "", "description": "Kept by the team.",
+        "name": corporate.name, "parent": "", "description": "Kept by the team.", "kind": "corporate",
         "was": register_digest(corporate)}).status_code == 302
 
 
@@ -346,17 +346,19 @@ def test_bad_pillars_are_refused(team, seed):
 def test_the_team_adds_a_register_under_another(team, planner, seed):
     corporate = Register.objects.get(slug="corporate")
     response = team.post(url("register-new"), {"name": "North BCU", "slug": "north-bcu",
-                                               "parent": corporate.pk, "description": ""})
+                                               "parent": corporate.pk, "description": "",
+                                               "kind": "unit"})
     assert response.status_code == 302
     north = Register.objects.get(slug="north-bcu")
     assert north.parent == corporate
     # The address stays; a register cannot sit under itself or beneath itself.
     response = team.post(url("register-edit", corporate.pk), {
-        "name": corporate.name, "parent": north.pk, "description": "", "was": register_digest(corporate),
+        "name": corporate.name, "parent": north.pk, "description": "", "kind": "corporate",
+        "was": register_digest(corporate),
     })
     assert response.status_code == 400 and "cannot sit under itself" in response.text
     assert Register.objects.get(pk=corporate.pk).parent is None
-    response = team.post(url("register-new"), {"name": "Again", "slug": "north-bcu", "description": ""})
+    response = team.post(url("register-new"), {"name": "Again", "slug": "north-bcu", "description": "", "kind": "unit"})
     assert response.status_code == 400 and "There is already a register at /registers/north-bcu/" in response.text
     response = team.post(url("register-new"), {"name": "Bad", "slug": "North BCU!", "description": ""})
     assert response.status_code == 400 and "Use only lower case letters, numbers and hyphens" in response.text
@@ -405,3 +407,23 @@ def test_the_risks_history_shows_its_pillars_and_leads_changing(team, planner, q
     assert f"Pillars added: {pillar.name}" in history
     assert "Working leads: added" in history and "Director of HR (number 1)" in history
     assert "Working leads: removed" in history
+
+
+def test_the_team_sets_a_registers_kind_heads_and_escalation_criteria(team, seed):
+    corporate = Register.objects.get(slug="corporate")
+    head = Post.objects.get(name="AC Frontline Policing")
+    response = team.post(url("register-new"), {
+        "name": "Frontline Policing", "slug": "flp", "parent": corporate.pk, "description": "",
+        "kind": "business_group", "owner_post": head.pk, "lead_post": head.pk,
+        "escalate_at_score": "12", "escalate_on_breach": "on"})
+    assert response.status_code == 302
+    flp = Register.objects.get(slug="flp")
+    assert (flp.kind, flp.owner_post, flp.lead_post, flp.escalate_at_score,
+            flp.escalate_on_breach) == ("business_group", head, head, 12, True)
+    for data, message in [({"kind": "county"}, "Choose the kind of register from the list"),
+                          ({"escalate_at_score": "17"}, "must be 16 or less")]:
+        response = team.post(url("register-edit", flp.pk), {
+            "name": flp.name, "parent": corporate.pk, "description": "", "kind": "unit",
+            "was": register_digest(flp)} | data)
+        assert response.status_code == 400 and message in response.text, data
+    assert Register.objects.get(pk=flp.pk).kind == "business_group"

@@ -87,9 +87,13 @@ def test_seed_demo_adds_example_appetite_criteria_that_no_risk_uses(client, demo
         "name", flat=True))
     call_command("seed_demo", verbosity=0)
     assert AppetiteLevel.objects.count() == 5
-    # Never reaching a risk, a quarter's record or the October 2021 paper.
-    assert not Risk.objects.exclude(appetite_level=None, appetite_theme=None, tolerance=None)
-    assert not Assessment.objects.exclude(appetite_level_name="", tolerance=None)
+    # Never reaching a risk, a quarter's record or the October 2021 paper (the example
+    # organisation's risks have a tolerance of their own, to show a breach flagged).
+    assert not Risk.objects.exclude(register__is_example=True).exclude(
+        appetite_level=None, appetite_theme=None, tolerance=None)
+    assert not Assessment.objects.exclude(risk__register__is_example=True).exclude(
+        appetite_level_name="", tolerance=None)
+    assert not Risk.objects.exclude(appetite_level=None, appetite_theme=None)
     client.force_login(get_user_model().objects.get(username="planner"))
     assert "Cautious (example data)" in client.get("/manage/appetite/").text
 
@@ -133,3 +137,19 @@ def test_the_october_2021_fixtures_hold_no_board():
     for name in ("corporate_2021_10.json", "report_2021_10.json"):
         rows = json.loads((Path(settings.BASE_DIR) / "fixtures" / name).read_text())
         assert not [r for r in rows if "board" in r["model"]]
+def test_seed_demo_loads_the_example_organisation_labelled_as_example_data(client, demo):
+    from risks.models import Escalation
+
+    examples = Register.objects.filter(is_example=True)
+    assert sorted(examples.values_list("kind", flat=True)) == [
+        "board", "business_group", "unit", "unit"]
+    assert Escalation.objects.get().to_register.slug == "frontline-policing-example"
+    call_command("seed_demo", verbosity=0)  # loaded once
+    assert Register.objects.filter(is_example=True).count() == 4
+    client.post("/accounts/login/", {"username": "bcu", "password": "quarterly-review-2021"})
+    page = client.get("/registers/north-bcu-example/").text
+    assert "North BCU (example) is made-up data" in page
+    assert client.get("/registers/corporate/").status_code == 404
+    client.force_login(get_user_model().objects.get(username="owner"))
+    branch = client.get("/registers/frontline-policing-example/?scope=branch").text
+    assert "South BCU (example) is made-up data" in branch
