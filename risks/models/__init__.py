@@ -5,6 +5,7 @@ from .assessment import AnswerChange, Assessment, AssessmentPillar, attach_previ
 from .assessment_queries import AssessmentQuerySet
 from .choices import RAG_FOR_PROGRESS, TREND_ARROWS, Progress, Rag, ScoreChangeSource, Trend
 from .frozen import FrozenPeriodModel, FrozenPeriodQuerySet, both_or_neither, scale_check
+from .indicators import Direction, Indicator, IndicatorValue
 from .levels import LevelDescription
 from .periods import PeriodClosed, PeriodQuerySet, ReportingPeriod
 from .registers import Pillar, Post, Register, RegisterQuerySet
@@ -25,7 +26,7 @@ from .roles import AUDIT_PANEL, PLANNING_TEAM, is_panel, is_planner, reads_every
 __all__ = [
     "AUDIT_PANEL", "PLANNING_TEAM", "RAG_FOR_PROGRESS", "TREND_ARROWS",
     "HIGHEST_SCORE", "AnswerChange", "AppetiteLevel", "AppetiteTheme", "Assessment", "AssessmentPillar", "AssessmentQuerySet", "FrozenPeriodModel",
-    "FrozenPeriodQuerySet", "Horizon", "LevelDescription", "PeriodClosed", "PeriodQuerySet", "Pillar", "Post",
+    "FrozenPeriodQuerySet", "Direction", "Horizon", "Indicator", "IndicatorValue", "LevelDescription", "PeriodClosed", "PeriodQuerySet", "Pillar", "Post",
     "Progress", "Rag", "Register", "RegisterQuerySet", "ReportingPeriod", "Risk", "RiskLead",
     "RiskQuerySet", "ScoreChangeSource", "Trend",
     "attach_previous", "both_or_neither", "is_panel", "is_planner", "lead_names",
