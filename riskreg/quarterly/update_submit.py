@@ -35,6 +35,7 @@ SECTION_OF_FIELD = {
     "reasons": "quarterly:update-progress",
     "commentary": "quarterly:update-progress",
     "controls": "quarterly:update-controls",
+    "indicators": "quarterly:update-indicators",
 }
 
 

@@ -4,7 +4,15 @@ The paths are older than this module: people bookmark them, so they stay as they
 
 from django.urls import path
 
-from . import changes, periods, review, update, update_controls, update_submit
+from . import (
+    changes,
+    periods,
+    review,
+    update,
+    update_controls,
+    update_indicators,
+    update_submit,
+)
 
 app_name = "quarterly"
 
@@ -27,6 +35,10 @@ urlpatterns = [
         "risks/<int:pk>/update/controls/<int:control_pk>/",
         update_controls.control_update,
         name="control-update",
+    ),
+    path(
+        "risks/<int:pk>/update/indicators/", update_indicators.update_indicators,
+        name="update-indicators",
     ),
     path("risks/<int:pk>/update/check/", update_submit.update_check, name="update-check"),
     path("risks/<int:pk>/update/recall/", update_submit.update_recall, name="update-recall"),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from .. import risk_page, timeline
+from ..indicator_charts import indicator_charts
 from ..access import can_edit_risk, get_risk_for_user, require_planner
 from ..forms import AppetiteForm
 from ..locking import StaleVersion
@@ -83,6 +84,7 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # The history holds drafts and the team's return comments: it is the editors' alone.
     entries = timeline.for_risk(risk) if editor else []
     shown = _shown(quarters.assessments, request.GET.get("period"))
+    charts = indicator_charts(risk, {a.period_id: a.period for a in quarters.assessments})
     return render(
         request,
         "risks/risk_detail.html",
@@ -101,6 +103,8 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "shown": shown,
             "shown_periods": [a.period for a in quarters.assessments],
             "sections": risk_page.sections(request, risk, shown),
+            "indicator_charts": charts,
+            "editor": editor,
         },
     )
 
