@@ -11,11 +11,11 @@ from .formfields import ChoiceField
 from .locking import VersionField
 from .manage_forms import WholeNumberField, _text, was_field
 from .models import Direction, Indicator, Post
-from .models.indicators import VALUE_LIMIT, VALUE_PLACES, number
+from .models.indicators import VALUE_LIMIT, number
 
 # ASCII digits only (Decimal would take "١٢" as 12), an optional sign and up to two decimals;
 # thousands may be written with commas ("1,250").
-NUMBER = re.compile(r"^-?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]{1,%d})?$" % VALUE_PLACES)
+NUMBER = re.compile(r"^-?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]{1,2})?$")  # VALUE_PLACES: 2
 TOO_BIG = f"{number(VALUE_LIMIT)}"
 
 

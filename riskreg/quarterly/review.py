@@ -16,7 +16,15 @@ from controls.quarter import control_rows
 from controls.services import set_key_control
 from risks.access import get_assessment_for_review, require_planner
 from risks.locking import StaleVersion
-from risks.models import Assessment, PeriodClosed, ReportingPeriod, Risk, attach_previous
+from risks.indicators import entries
+from risks.models import (
+    Assessment,
+    IndicatorValue,
+    PeriodClosed,
+    ReportingPeriod,
+    Risk,
+    attach_previous,
+)
 from risks.pages import choose_period, pagination, url_maker
 from risks.pagination import CountOf, get_page
 from risks.services import InvalidTransition, approve_assessment, last_approved, return_assessment
@@ -84,7 +92,18 @@ def _with_carried_notes(rows):
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return rows.annotate(carried_notes=Coalesce(Subquery(carried), 0))
+    out = (
+        IndicatorValue.objects.filter(
+            period=OuterRef("period"), indicator__risk=OuterRef("risk")
+        ).out_of_threshold()
+        .order_by()
+        .values("period")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    # And indicators_out: how many of its key risk indicators are out of threshold this quarter.
+    return rows.annotate(carried_notes=Coalesce(Subquery(carried), 0),
+                         indicators_out=Coalesce(Subquery(out), 0))
 
 
 def _with_urls(assessments: list[Assessment]) -> list[Assessment]:
@@ -241,6 +260,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "commentary_flag": commentary_flag(a, previous),
             "role": role,
             "returns": return_history(a),
+            "kri": entries(a.risk, a.period),
         },
     )
 

@@ -108,10 +108,10 @@ class Indicator(models.Model):
 
 
 def number(value: Decimal | None) -> str:
-    """A value as people write it: 12, 12.5, -3 (never 12.00)."""
+    """A value as people write it: 12, 12.5, -3, 1,250 (never 12.00)."""
     if value is None:
         return ""
-    text = f"{value:f}"
+    text = f"{value:,f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from .. import risk_page, timeline
-from ..indicator_charts import indicator_charts
 from ..access import can_edit_risk, get_risk_for_user, require_planner
 from ..forms import AppetiteForm
+from ..indicator_charts import indicator_charts
 from ..locking import StaleVersion
 from ..models import (
     Assessment,
