@@ -15,8 +15,8 @@ from controls.models import Control, ControlUpdate
 from controls.quarter import control_rows
 from controls.services import set_key_control
 from risks.access import get_assessment_for_review, require_planner
-from risks.locking import StaleVersion
 from risks.indicators import entries
+from risks.locking import StaleVersion
 from risks.models import (
     Assessment,
     IndicatorValue,
