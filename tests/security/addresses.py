@@ -72,8 +72,8 @@ def _admin_path(key: str, world) -> str | None:
 def _manage_args(key: str, w) -> list | None:
     """The team's pages that keep the register (/manage/): risk 1, the owner's post (which
     owns risk 1, so that deleting it is refused), the first pillar, the second register, the
-    unit, the appetite level Cautious and theme Operational."""
-    from risks.models import AppetiteLevel, AppetiteTheme, Pillar, Post, Register
+    unit, the appetite level Cautious and theme Operational, risk 1's indicator."""
+    from risks.models import AppetiteLevel, AppetiteTheme, Indicator, Pillar, Post, Register
 
     if not key.startswith("manage:"):
         return None
@@ -92,6 +92,10 @@ def _manage_args(key: str, w) -> list | None:
         return [AppetiteLevel.objects.get(name="Cautious").pk]
     if page == "appetite-theme-edit":
         return [AppetiteTheme.objects.get(name="Operational").pk]
+    if page in ("indicators", "indicator-new"):
+        return [w.risk1]
+    if page == "indicator-edit":
+        return [Indicator.objects.get(risk=w.risk1).pk]
     return []
 
 
@@ -129,7 +133,7 @@ def path_for(key: str, world) -> str:
     """The address the tests open for the URL pattern `key`."""
     w = world
     risk_pages = ("risks:risk", "risks:risk-appetite", "quarterly:update", "quarterly:update-score", "quarterly:update-progress",
-                  "quarterly:update-controls", "quarterly:control-add", "quarterly:update-check",
+                  "quarterly:update-controls", "quarterly:update-indicators", "quarterly:control-add", "quarterly:update-check",
                   "quarterly:controls-unchanged", "quarterly:update-recall")
     if key in risk_pages:
         return reverse(key, args=[w.risk1])
