@@ -400,8 +400,8 @@ def _manage_post_data(w) -> dict:
     from maturity.manage import unit_digest
     from maturity.models import Unit
     from risks.appetite import level_digest, theme_digest
-    from risks.manage import pillar_digest, post_digest, register_digest, risk_digest
     from risks.indicators import indicator_digest
+    from risks.manage import pillar_digest, post_digest, register_digest, risk_digest
     from risks.models import AppetiteLevel, AppetiteTheme, Indicator, Pillar, Post, Register
 
     risk1 = Risk.objects.get(pk=w.risk1)
