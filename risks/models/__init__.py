@@ -1,6 +1,6 @@
 """The models of the risks app, one module per idea; everything is importable from here."""
 
-from .appetite import HIGHEST_SCORE, AppetiteLevel, AppetiteTheme
+from .appetite import HIGHEST_SCORE, AppetiteLevel, AppetiteTheme, RegisterAppetite
 from .assessment import AnswerChange, Assessment, AssessmentPillar, attach_previous, link_pillars
 from .assessment_queries import AssessmentQuerySet
 from .choices import RAG_FOR_PROGRESS, TREND_ARROWS, Progress, Rag, ScoreChangeSource, Trend
@@ -27,7 +27,7 @@ __all__ = [
     "AUDIT_PANEL", "PLANNING_TEAM", "RAG_FOR_PROGRESS", "TREND_ARROWS",
     "HIGHEST_SCORE", "AnswerChange", "AppetiteLevel", "AppetiteTheme", "Assessment", "AssessmentPillar", "AssessmentQuerySet", "FrozenPeriodModel",
     "FrozenPeriodQuerySet", "Direction", "Horizon", "Indicator", "IndicatorValue", "LevelDescription", "PeriodClosed", "PeriodQuerySet", "Pillar", "Post",
-    "Progress", "Rag", "Register", "RegisterQuerySet", "ReportingPeriod", "Risk", "RiskLead",
+    "Progress", "Rag", "Register", "RegisterAppetite", "RegisterQuerySet", "ReportingPeriod", "Risk", "RiskLead",
     "RiskQuerySet", "ScoreChangeSource", "Trend",
     "attach_previous", "both_or_neither", "is_panel", "is_planner", "lead_names",
     "lead_names_subquery", "link_pillars", "pillar_names", "pillar_names_subquery", "reads_everything", "risks_with_definitions",

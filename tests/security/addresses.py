@@ -84,7 +84,7 @@ def _manage_args(key: str, w) -> list | None:
         return [Post.objects.get(name="AC Frontline Policing").pk]
     if page == "pillar-edit":
         return [Pillar.objects.order_by("pk").first().pk]
-    if page == "register-edit":
+    if page in ("register-edit", "register-appetite"):
         return [Register.objects.get(slug=w.other_register).pk]
     if page == "unit-edit":
         return [w.unit]

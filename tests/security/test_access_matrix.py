@@ -197,6 +197,9 @@ EXPECTED = {
     ("manage:indicator-new", "POST"):         (302, 403, 403, 403, 302, 403, 302, 302),
     ("manage:indicator-edit", "GET"):         (302, 403, 403, 403, 200, 403, 200, 302),
     ("manage:indicator-edit", "POST"):        (302, 403, 403, 403, 302, 403, 302, 302),
+    # A register's thematic appetite: the team's to set (issue 18)
+    ("manage:register-appetite", "GET"):      (302, 403, 403, 403, 200, 403, 200, 302),
+    ("manage:register-appetite", "POST"):     (302, 403, 403, 403, 302, 403, 302, 302),
     ("manage:appetite", "GET"):               (302, 403, 403, 403, 200, 403, 200, 302),
     ("manage:appetite-level-new", "GET"):     (302, 403, 403, 403, 200, 403, 200, 302),
     ("manage:appetite-level-new", "POST"):    (302, 403, 403, 403, 302, 403, 302, 302),
@@ -399,7 +402,7 @@ def post_data(key: str, w) -> dict:
 def _manage_post_data(w) -> dict:
     from maturity.manage import unit_digest
     from maturity.models import Unit
-    from risks.appetite import level_digest, theme_digest
+    from risks.appetite import level_digest, register_appetite_digest, theme_digest
     from risks.indicators import indicator_digest
     from risks.manage import pillar_digest, post_digest, register_digest, risk_digest
     from risks.models import AppetiteLevel, AppetiteTheme, Indicator, Pillar, Post, Register
@@ -432,6 +435,8 @@ def _manage_post_data(w) -> dict:
         "manage:indicator-new": {**indicator, "name": "Stabbings"},
         "manage:indicator-edit": {**indicator, "green_limit": "90",
                                   "was": indicator_digest(knife)},
+        "manage:register-appetite": {f"theme_{theme.pk}": level.pk,
+                                     "was": register_appetite_digest(register)},
         "manage:appetite-level-new": {"name": "Open", "description": "Willing to consider.",
                                       "max_score": "9", "order": "4"},
         "manage:appetite-level-edit": {"name": "Cautious", "description": "Safe options.",
