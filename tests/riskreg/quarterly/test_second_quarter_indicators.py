@@ -4,12 +4,17 @@ pages save nothing), the update is submitted, approved and the quarter closed; i
 quarter the team changes a threshold and the owner enters new values, while the closed
 quarter's values, and their RAG, stay as they were and cannot be edited by any path."""
 
+import datetime
+
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from controls.services import carry_forward_controls
 from riskreg.quarterly.services import submit_update
+from riskreg.report.data import build
+from riskreg.report.document import render_body
+from riskreg.report.services import create_report
 from risks.indicators import indicator_digest
 from risks.models import Assessment, Indicator, IndicatorValue, PeriodClosed, Risk
 from risks.services import confirm_unchanged
@@ -129,6 +134,15 @@ def test_indicators_through_two_quarters(client, seed, owner, planner):
     approve_all(q3, checker)
     client.force_login(planner)
     assert client.post(reverse("quarterly:period-close", args=[q3.slug]), {}).status_code == 302
+
+    # Appendix B of a Q3 paper names the chosen risk's indicators out of threshold.
+    report = create_report(register=risk1.register, period=q3,
+                           meeting_date=datetime.date(2022, 1, 24), by=planner)
+    report.appendix_b_risks.set([risk1])
+    body = render_body(build(report))
+    assert ("Key risk indicators out of threshold</th><td>Knife crime offences: 1,250 offences, "
+            "red (green up to 100, amber up to 120, red above 120 offences); Answered in 10 "
+            "seconds: 85%, amber") in body
 
     # The panel now reads Q3's values on the risk page, charted beside their table.
     client.force_login(make_panel("panel2"))
