@@ -5,8 +5,10 @@ quarter the team changes a threshold and the owner enters new values, while the 
 quarter's values, and their RAG, stay as they were and cannot be edited by any path."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -15,7 +17,7 @@ from riskreg.quarterly.services import submit_update
 from riskreg.report.data import build
 from riskreg.report.document import render_body
 from riskreg.report.services import create_report
-from risks.indicators import indicator_digest
+from risks.indicators import indicator_digest, save_indicator_values
 from risks.models import Assessment, Indicator, IndicatorValue, PeriodClosed, Risk
 from risks.services import confirm_unchanged
 from tests.factories import Q3, make_panel, make_planner
@@ -56,6 +58,9 @@ def confirm_the_rest(a, by):
 def test_indicators_through_two_quarters(client, seed, owner, planner):
     risk1 = Risk.objects.get(register__slug="corporate", ref=1)
     checker = make_planner("checker")
+    # The example register's 2021/22 Q2 values: the closed quarter before ours.
+    call_command("loaddata", "example_indicators", verbosity=0)
+    q2_values = {v.pk: (v.value, v.rag, v.amber_limit) for v in IndicatorValue.objects.all()}
 
     q3 = open_quarter(client, planner, Q3)
     assert add_indicator(client, risk1).status_code == 302
@@ -89,7 +94,7 @@ def test_indicators_through_two_quarters(client, seed, owner, planner):
         assert response.status_code == 400, values
         assert message in response.text, values
     assert enter(client, risk1, "x", **{f"value_{knife.pk}": "1"}).status_code == 400
-    assert not IndicatorValue.objects.exists()
+    assert not IndicatorValue.objects.filter(period=q3).exists()
     assert Assessment.objects.get(pk=draft.pk).version == draft.version
 
     # One value now, the other later: incomplete, then completed.
@@ -102,7 +107,7 @@ def test_indicators_through_two_quarters(client, seed, owner, planner):
                                                     f"value_{answered.pk}": "85"})
     assert stale.status_code == 409
     assert "after you opened this page, so nothing was saved" in stale.text
-    assert IndicatorValue.objects.get().value == 1250
+    assert IndicatorValue.objects.get(period=q3).value == 1250
     draft.refresh_from_db()
     assert enter(client, risk1, draft.version, **{f"value_{knife.pk}": "1250",
                                                    f"note_{knife.pk}": "Summer peak",
@@ -130,6 +135,10 @@ def test_indicators_through_two_quarters(client, seed, owner, planner):
     client.force_login(planner)
     queue = client.get(reverse("quarterly:review")).text
     assert "Out of threshold</strong> 2 key risk indicators" in queue
+    # The example register's owners enter theirs too (submitting needs them).
+    for example in Assessment.objects.filter(period=q3, risk__register__is_example=True):
+        save_indicator_values(assessment=example, version=example.version, by=planner, values={
+            i.pk: (Decimal(7), "") for i in Indicator.objects.filter(risk=example.risk_id)})
     the_team_submits_the_rest(q3, planner, skip=risk1)
     approve_all(q3, checker)
     client.force_login(planner)
@@ -165,7 +174,7 @@ def test_indicators_through_two_quarters(client, seed, owner, planner):
                                                       f"value_{answered.pk}": "95"}
                  ).status_code == 302
     assert IndicatorValue.objects.get(period=q4, indicator=knife).rag == "green"
-    for v in IndicatorValue.objects.filter(period=q3):
+    for v in IndicatorValue.objects.filter(period=q3, indicator__risk=risk1):
         assert (v.value, v.rag, v.green_limit) == (q3_values[v.indicator_id].value,
                                                    q3_values[v.indicator_id].rag,
                                                    q3_values[v.indicator_id].green_limit)
@@ -179,5 +188,14 @@ def test_indicators_through_two_quarters(client, seed, owner, planner):
     with pytest.raises(IntegrityError), transaction.atomic():
         IndicatorValue._base_manager.filter(pk=q3_knife.pk).update(value=1)
     assert IndicatorValue.objects.get(pk=q3_knife.pk).value == 1250
+    # 2021/22 Q2's values, closed before any of this, are as they were and stay so.
+    assert {v.pk: (v.value, v.rag, v.amber_limit) for v in IndicatorValue.objects.filter(
+        period__slug="2021-22-q2")} == q2_values
+    q2_value = IndicatorValue.objects.filter(period__slug="2021-22-q2").first()
+    q2_value.value = 0
+    with pytest.raises(PeriodClosed):
+        q2_value.save()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        IndicatorValue._base_manager.filter(period__slug="2021-22-q2").delete()
     # The history keeps who entered each value, and when.
     assert IndicatorValue.history.filter(id=q3_knife.pk).first().history_user_id == owner.pk
