@@ -1,6 +1,7 @@
 """An owner enters the key risk indicators' values as a task of the quarterly update, in
 Chromium (issue 18): a wrong value is refused with a message, a right one completes the task,
-and the risk page draws the indicator's chart from static plotly under the strict CSP."""
+and the risk page draws the indicator's chart from static plotly under the strict CSP; both
+pages pass axe's WCAG 2.2 AA rules."""
 
 import datetime
 from decimal import Decimal
@@ -15,6 +16,7 @@ from risks.services import open_period
 from tests.factories import make_planner, make_user
 
 from .conftest import open_page
+from .test_accessibility import axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,6 +43,7 @@ def test_an_owner_enters_indicator_values_in_the_update(chromium, live_server):
         page.get_by_role("button", name="Save and continue").click()
         expect(page.locator(".govuk-error-summary")).to_contain_text(
             "Enter the value of Knife crime offences as a number")
+        assert axe(page, live_server) == []  # the page with its errors
         page.get_by_label("Knife crime offences (offences)").fill("130")
         page.get_by_label("Note on Knife crime offences (optional)").fill("Summer peak.")
         page.get_by_role("button", name="Save and continue").click()
@@ -51,6 +54,7 @@ def test_an_owner_enters_indicator_values_in_the_update(chromium, live_server):
         chart = page.locator('[data-chart-src^="chart-indicator-"]')
         expect(chart).to_have_attribute("data-plotly-rendered", "true")
         expect(page.locator("#indicators ~ section table")).to_contain_text("Red")
+        assert axe(page, live_server) == []  # the chart beside its table
         assert signed.csp_errors == []
     finally:
         signed.close()
