@@ -22,7 +22,7 @@ from tests.factories import (
 MY_RISKS_QUERIES = 6 + 4  # open period, its assessments, risks not started, the user's posts
 # The risk page: the risk, its quarters with the open period and its working leads, and the
 # history of the risk, its updates, its controls and their updates.
-RISK_PAGE_QUERIES = 6 + 6 + 2 + 1  # and its controls in the quarter shown, and its working leads' history (issue 16), and its key risk indicators' values (issue 18)
+RISK_PAGE_QUERIES = 6 + 6 + 2 + 1 + 2  # and its controls in the quarter shown, and its working leads' history (issue 16), and its key risk indicators' values and their history and the indicators' (issue 18)
 
 
 def test_risk_page_offers_the_update_to_editors_only(client, q3, risk1, owner, panel):
@@ -110,3 +110,7 @@ def test_the_risk_page_costs_a_fixed_number_of_queries(
         response = client.get(reverse("risks:risk", args=[risk1.pk]))
         assert response.status_code == 200
     assert response.text.count('data-chart-src="chart-indicator-') == extra
+    # Their history is the risk's: each indicator added, and each value entered.
+    values_entered = re.findall(r"Key risk indicator “Indicator \d+” in 2021/22 Q3: added<",
+                                response.text)
+    assert len(values_entered) == extra
