@@ -1,5 +1,5 @@
 """/manage/: where the Planning & Risk Team keeps the register in the service, composed from
-the apps' own pages (risks: risks, posts, pillars, registers, appetite criteria; maturity: units). The admin
+the apps' own pages (risks: risks, posts, pillars, registers, appetite criteria, key risk indicators; maturity: units). The admin
 stays for administrators."""
 
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +12,7 @@ from maturity.models import Unit
 from risks.access import require_planner
 from risks.models import Opportunity, Pillar, Post, Register, Risk
 from risks.views import appetite as risks_appetite
+from risks.views import indicators as risks_indicators
 from risks.views import manage as risks_manage
 from risks.views import manage_opportunities
 
@@ -37,5 +38,6 @@ urlpatterns = [
     *risks_manage.urlpatterns,
     *risks_appetite.urlpatterns,
     *manage_opportunities.urlpatterns,
+    *risks_indicators.urlpatterns,
     *maturity_manage.urlpatterns,
 ]

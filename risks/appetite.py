@@ -1,4 +1,5 @@
-"""The Planning & Risk Team's writes to the appetite criteria: levels and themes. Each is one
+"""The Planning & Risk Team's writes to the appetite criteria: levels and themes, and a
+register's thematic appetite (its own level per theme). Each is one
 transaction recorded in the history with who and why; a change reaches the open quarter's
 record of the risks that use it (record_definitions), never a closed quarter's, which keeps
 the names it recorded."""
@@ -9,7 +10,14 @@ from django.db.models import Q
 
 from .history import keep_baseline
 from .manage import _check, digest
-from .models import AppetiteLevel, AppetiteTheme, ReportingPeriod, Risk
+from .models import (
+    AppetiteLevel,
+    AppetiteTheme,
+    Register,
+    RegisterAppetite,
+    ReportingPeriod,
+    Risk,
+)
 from .services import lock_open_period, record_definitions
 
 
@@ -72,3 +80,44 @@ def save_theme(*, theme: AppetiteTheme | None, name: str, level: AppetiteLevel,
     if theme is not None:
         _record(Risk.objects.filter(appetite_theme=current))
     return current
+
+
+def register_appetite_digest(register: Register) -> str:
+    return digest(sorted(RegisterAppetite.objects.filter(register=register)
+                         .values_list("theme_id", "level_id")))
+
+
+@transaction.atomic
+def save_register_appetite(*, register: Register, levels: dict[int, AppetiteLevel | None],
+                           was: str | None = None, by) -> int:
+    """Set a register's thematic appetite: its own level for each theme in `levels` (theme id
+    to level; None: the organisation's level for the theme). Each row added, changed or removed
+    is recorded in the history with who; the open quarter's record of the register's risks of
+    those themes follows (record_definitions), a closed quarter keeps what it recorded.
+    Returns how many themes changed."""
+    register = Register.objects.select_for_update().get(pk=register.pk)
+    _check(register, was, register_appetite_digest)
+    current = {row.theme_id: row for row in RegisterAppetite.objects.filter(register=register)}
+    changed = []
+    for theme_id, level in levels.items():
+        row = current.get(theme_id)
+        if level is None:
+            if row is not None:
+                row._history_user, row._change_reason = by, "Removed"
+                row.delete()
+                changed.append(theme_id)
+            continue
+        if row is not None and row.level_id == level.pk:
+            continue
+        if row is None:
+            row, reason = RegisterAppetite(register=register, theme_id=theme_id), "Added"
+        else:
+            reason = "Changed"
+        row.level = level
+        row._history_user, row._change_reason = by, reason
+        row.save()
+        changed.append(theme_id)
+    if changed:
+        _record(Risk.objects.filter(register=register, appetite_theme__in=changed,
+                                    appetite_level__isnull=True))
+    return len(changed)

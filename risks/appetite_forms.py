@@ -83,3 +83,24 @@ class AppetiteThemeForm(_Named):
 
     def __init__(self, *args, theme=None, **kwargs):
         super().__init__(*args, obj=theme, **kwargs)
+
+
+class RegisterAppetiteForm(forms.Form):
+    """A register's own level for each theme, or the organisation's (left empty)."""
+
+    label_size = None
+    was = was_field()
+
+    def __init__(self, *args, themes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.themes = list(themes)
+        levels = AppetiteLevel.objects.all()
+        for theme in self.themes:
+            self.fields[f"theme_{theme.pk}"] = ChoiceField(
+                queryset=levels, required=False, label=theme.name,
+                empty_label=f"The organisation's level ({theme.level.name})",
+                error_messages={"invalid_choice": f"Choose a level for {theme.name} from the list"},
+            )
+
+    def levels(self) -> dict[int, AppetiteLevel | None]:
+        return {t.pk: self.cleaned_data[f"theme_{t.pk}"] for t in self.themes}

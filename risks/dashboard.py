@@ -5,7 +5,8 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
@@ -13,6 +14,7 @@ from .fast_html import count_row_html, json_script
 from .models import (
     RAG_FOR_PROGRESS,
     Assessment,
+    IndicatorValue,
     Progress,
     Rag,
     Register,
@@ -38,6 +40,7 @@ class CountRow:
     kind: str = ""
     url: str = ""  # the register page in the period counted
     breaches: int = 0  # risks whose current score is above their tolerance
+    indicators_out: int = 0  # key risk indicators out of threshold, of the updates counted
 
     @property
     def html(self) -> SafeString:
@@ -65,6 +68,14 @@ MEASURES = [
 ]
 
 
+# How many of an update's key risk indicators are out of threshold in its quarter: a subquery
+# summed in the counts' own aggregate, so it costs the dashboard no query.
+_out_of_threshold = (
+    IndicatorValue.objects.filter(period=OuterRef("period"), indicator__risk=OuterRef("risk"))
+    .out_of_threshold().order_by().values("period").annotate(n=Count("pk")).values("n")
+)
+
+
 def dashboard_counts(
     registers: list[Register], period: ReportingPeriod, user=None
 ) -> list[CountTable]:
@@ -76,7 +87,8 @@ def dashboard_counts(
         Assessment.objects.filter(risk__register__in=registers).shown(period, user).counted()
         .values("risk__register_id", "progress", "trend")
         .annotate(n=Count("pk"), breaches=Count("pk", filter=Q(
-            tolerance__isnull=False, tolerance__lt=F("likelihood") * F("impact"))))
+            tolerance__isnull=False, tolerance__lt=F("likelihood") * F("impact"))),
+            indicators_out=Sum(Coalesce(Subquery(_out_of_threshold), 0)))
         .order_by()
     ):
         c = per_register[row["risk__register_id"]]
@@ -85,6 +97,7 @@ def dashboard_counts(
         c[("rag", RAG_FOR_PROGRESS.get(row["progress"], ""))] += row["n"]
         c["total"] += row["n"]
         c["breaches"] += row["breaches"]
+        c["indicators_out"] += row["indicators_out"] or 0
     tables = []
     for kind, caption, choices in MEASURES:
         values = [*choices, ("", NOT_GIVEN)]
@@ -99,6 +112,7 @@ def dashboard_counts(
                 kind=kind,
                 url=url[register.pk],
                 breaches=per_register[register.pk]["breaches"],
+                indicators_out=per_register[register.pk]["indicators_out"],
             )
             for register in registers
         ]

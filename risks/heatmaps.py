@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from urllib.parse import urlencode
 
-from django.db.models import CharField, F, StringAgg, Value
+from django.db.models import CharField, F, Q, StringAgg, Value
 from django.db.models.functions import Cast
 from django.utils.safestring import SafeString, mark_safe
 
@@ -131,6 +131,8 @@ class Cell:
     movements: list[Movement] = field(default_factory=list)
     targets: list[int] = field(default_factory=list)
     url: str = ""
+    breaches: list[int] = field(default_factory=list)  # refs above their quarter's tolerance
+    breach_count: int = 0
     # The risks here and the risks whose target is here (on a map too large for numbers,
     # the only record: movements and targets are then left empty).
     count: int = 0
@@ -175,6 +177,7 @@ class HeatMap:
     at_target: int = 0
     without_target: int = 0
     linked: bool = False  # whether cells' counts link to the register
+    breaches: list[int] = field(default_factory=list)  # refs in breach of their tolerance
 
     @property
     def detailed(self) -> bool:
@@ -241,9 +244,15 @@ def heat_map_groups(rows, *, by_pillar: bool = False):
     if by_pillar:
         rows = rows.annotate(pillar=F("pillar_links__pillar"))
         fields.append("pillar")
+    ref = Cast("ref", CharField())
     return (
         rows.values(*fields)
-        .annotate(refs=StringAgg(Cast("ref", CharField()), Value(",")))
+        .annotate(
+            refs=StringAgg(ref, Value(",")),
+            # Those whose current score is above the tolerance their quarter recorded.
+            breached=StringAgg(ref, Value(","), filter=Q(
+                tolerance__isnull=False, tolerance__lt=F("likelihood") * F("impact"))),
+        )
         .order_by()
     )
 
@@ -255,11 +264,14 @@ def build_heat_maps(
     # Each group's risks, once each (by_pillar rows repeat a risk with two pillars).
     placed: dict[str, list[tuple[int, int, tuple, list[int]]]] = defaultdict(list)
     unscored: dict[str, list[int]] = defaultdict(list)
+    breached: dict[str, set[int]] = defaultdict(set)
     seen: dict[str, set[int]] = defaultdict(set)
     for g in groups:
         horizon = g["horizon"]
         refs = [ref for ref in map(int, g["refs"].split(",")) if ref not in seen[horizon]]
         seen[horizon].update(refs)
+        if g.get("breached"):
+            breached[horizon].update(map(int, g["breached"].split(",")))
         if g["likelihood"] is None:
             unscored[horizon].extend(refs)
         elif refs:
@@ -279,6 +291,10 @@ def build_heat_maps(
             # Every risk of a group moves alike: the same cell, the same target cell.
             cell = cells[(likelihood, impact)]
             cell.count += len(refs)
+            in_breach = [ref for ref in refs if ref in breached[horizon]]
+            cell.breach_count += len(in_breach)
+            if detailed:
+                cell.breaches.extend(in_breach)
             if target[0] is None:
                 heatmap.without_target += len(refs)
             else:
@@ -293,11 +309,13 @@ def build_heat_maps(
                     cells[target].targets.extend(refs)
         query = link + ("&" if "?" in link else "?") + urlencode({"period": period.slug, "horizon": horizon})
         for cell in cells.values():
+            cell.breaches.sort()
             cell.movements.sort(key=lambda m: m.ref)
             cell.targets.sort()
             if link and cell.count:
                 cell.url = f"{query}&likelihood={cell.likelihood}&impact={cell.impact}"
         heatmap.movements.sort(key=lambda m: m.ref)
+        heatmap.breaches = sorted(breached[horizon] - set(heatmap.unscored))
         heatmap.rows = [
             Row(
                 likelihood=lik,

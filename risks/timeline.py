@@ -7,7 +7,7 @@ never imports them. The records are read and compared by risks.history.
 from collections.abc import Callable, Iterable
 
 from .history import FieldChange, HistoryEntry, Tracked, timeline_entries, who
-from .models import Assessment, Risk, RiskLead
+from .models import Assessment, Indicator, IndicatorValue, Risk, RiskLead
 
 TIMELINE_LIMIT = 200
 
@@ -22,7 +22,8 @@ def register(source: Source) -> Source:
 
 
 def for_risk(risk: Risk, limit: int = TIMELINE_LIMIT) -> list[HistoryEntry]:
-    entries = [*_risk_entries(risk), *_lead_entries(risk), *_assessment_entries(risk)]
+    entries = [*_risk_entries(risk), *_lead_entries(risk), *_assessment_entries(risk),
+               *_indicator_entries(risk)]
     for source in _sources:
         entries.extend(source(risk))
     entries.sort(key=lambda e: e.when, reverse=True)
@@ -99,3 +100,42 @@ def _assessment_entries(risk: Risk) -> list[HistoryEntry]:
         title=lambda r: f"{r.period.name} update",
         in_open_period=lambda r: r.period.is_open,
     )
+
+
+INDICATOR_FIELDS = [
+    Tracked("name", "Name"),
+    Tracked("unit", "Unit"),
+    Tracked("direction", "Which way is worse"),
+    Tracked("green_limit", "Green limit"),
+    Tracked("amber_limit", "Amber limit"),
+    Tracked("source", "Source"),
+    Tracked("owner", "Owner"),
+    Tracked("is_active", "Active"),
+]
+
+VALUE_FIELDS = [
+    Tracked("value", "Value"),
+    Tracked("note", "Note", long=True),
+]
+
+
+def _indicator_entries(risk: Risk) -> list[HistoryEntry]:
+    """The risk's key risk indicators as the team kept them, and each quarter's values as the
+    owner entered them (two queries)."""
+    indicators = (
+        Indicator.history.filter(risk_id=risk.pk)
+        .select_related("history_user", "owner")
+        .order_by("history_date", "history_id")
+    )
+    values = (
+        IndicatorValue.history.filter(indicator__risk_id=risk.pk)
+        .select_related("history_user", "period")
+        .order_by("history_date", "history_id")
+    )
+    return [
+        *timeline_entries(indicators, fields=INDICATOR_FIELDS,
+                          title=lambda r: f"Key risk indicator “{r.name}”"),
+        *timeline_entries(values, fields=VALUE_FIELDS,
+                          title=lambda r: f"Key risk indicator “{r.name}” in {r.period.name}",
+                          show_created_values=True, in_open_period=lambda r: r.period.is_open),
+    ]

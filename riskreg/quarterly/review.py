@@ -15,9 +15,11 @@ from controls.models import Control, ControlUpdate
 from controls.quarter import control_rows
 from controls.services import set_key_control
 from risks.access import get_assessment_for_review, require_planner
+from risks.indicators import entries
 from risks.locking import StaleVersion
 from risks.models import (
     Assessment,
+    IndicatorValue,
     OpportunityAssessment,
     PeriodClosed,
     ReportingPeriod,
@@ -106,7 +108,18 @@ def _with_carried_notes(rows):
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return rows.annotate(carried_notes=Coalesce(Subquery(carried), 0))
+    out = (
+        IndicatorValue.objects.filter(
+            period=OuterRef("period"), indicator__risk=OuterRef("risk")
+        ).out_of_threshold()
+        .order_by()
+        .values("period")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    # And indicators_out: how many of its key risk indicators are out of threshold this quarter.
+    return rows.annotate(carried_notes=Coalesce(Subquery(carried), 0),
+                         indicators_out=Coalesce(Subquery(out), 0))
 
 
 def _with_urls(assessments: list[Assessment]) -> list[Assessment]:
@@ -272,6 +285,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "commentary_flag": commentary_flag(a, previous),
             "role": role,
             "returns": return_history(a),
+            "kri": entries(a.risk, a.period),
         },
     )
 

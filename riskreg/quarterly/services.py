@@ -4,6 +4,7 @@ from django.db import transaction
 
 from controls import services as controls
 from riskreg.notify.services import period_opened, update_approved, update_returned
+from risks.indicators import missing_values
 from risks.models import Assessment, ReportingPeriod
 from risks.services import (
     IncompleteUpdate,
@@ -22,7 +23,8 @@ from risks.services import (
 
 def missing_for_submission(assessment: Assessment) -> dict[str, str]:
     """Everything the update still lacks, key to message: its answers, the sections carried
-    forward and not yet saved or confirmed unchanged this quarter, then the controls."""
+    forward and not yet saved or confirmed unchanged this quarter, then the controls, then the
+    key risk indicators' values."""
     previous = last_approved(assessment.risk, assessment.period)
     return (
         assessment.missing_for_submission(previous)
@@ -31,6 +33,7 @@ def missing_for_submission(assessment: Assessment) -> dict[str, str]:
             assessment.risk, assessment.period,
             checked=assessment.controls_checked_at is not None,
         )
+        | missing_values(assessment.risk, assessment.period)
     )
 
 

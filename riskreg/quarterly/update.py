@@ -1,5 +1,6 @@
 """An owner's quarterly update of a risk, as a GOV.UK task list: the score, the trend,
-progress and commentary, the controls (update_controls.py), then check and submit."""
+progress and commentary, the controls (update_controls.py), the key risk indicators' values
+where the risk has any (update_indicators.py), then check and submit."""
 
 from dataclasses import dataclass
 
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from controls.quarter import ControlRow, control_rows
 from risks.access import OpenUpdate, get_open_update_for_user
+from risks.indicators import Entry, entries
 from risks.locking import StaleVersion
 from risks.models import Assessment, PeriodClosed, Progress, ScoreChangeSource, Trend
 from risks.scoring import Scale
@@ -79,7 +81,24 @@ def carried_notes(rows: list[ControlRow]) -> list[ControlRow]:
     return [r for r in rows if r.this is not None and r.this.note_carried]
 
 
-def _tasks(update: OpenUpdate, rows: list[ControlRow], previous: Assessment | None) -> list[Task]:
+def indicators_status(kri: list[Entry]) -> str:
+    """Each active indicator needs its value this quarter: values are new every quarter."""
+    given = sum(1 for e in kri if e.this is not None)
+    if given == len(kri):
+        return "Completed"
+    return "Incomplete" if given else "Not started"
+
+
+def indicators_hint(kri: list[Entry]) -> str:
+    given = sum(1 for e in kri if e.this is not None)
+    out = sum(1 for e in kri if e.this is not None and e.this.out_of_threshold)
+    hint = f"{given} of {len(kri)} entered this quarter"
+    return hint + (f" ({out} out of threshold)" if out else "")
+
+
+def _tasks(
+    update: OpenUpdate, rows: list[ControlRow], previous: Assessment | None, kri: list[Entry]
+) -> list[Task]:
     a, risk = update.assessment, update.risk
     editable = a.state in Assessment.EDITABLE_STATES
     missing = a.missing_for_submission(previous)
@@ -118,6 +137,11 @@ def _tasks(update: OpenUpdate, rows: list[ControlRow], previous: Assessment | No
             flag_text=notes_flag(same_notes),
         ),
     ]
+    if kri:
+        tasks.append(Task(
+            "Key risk indicators", url("quarterly:update-indicators"), indicators_status(kri),
+            indicators_hint(kri), "indicators",
+        ))
     if not editable:
         status = a.get_state_display()
     elif missing or any(not t.done for t in tasks):
@@ -159,7 +183,7 @@ def update_tasklist(request: HttpRequest, pk: int) -> HttpResponse:
             "period": update.period,
             "assessment": a,
             "previous": previous,
-            "tasks": _tasks(update, rows, previous),
+            "tasks": _tasks(update, rows, previous, entries(update.risk, update.period)),
             "moves_away": a.moves_away_from_target(previous),
             "can_recall": a.state == Assessment.State.SUBMITTED
             and a.submitted_by_id == request.user.pk,

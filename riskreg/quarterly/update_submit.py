@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from controls.quarter import control_rows
 from risks.access import get_open_update_for_user
+from risks.indicators import entries
 from risks.locking import StaleVersion
 from risks.models import Assessment, PeriodClosed
 from risks.services import (
@@ -35,6 +36,7 @@ SECTION_OF_FIELD = {
     "reasons": "quarterly:update-progress",
     "commentary": "quarterly:update-progress",
     "controls": "quarterly:update-controls",
+    "indicators": "quarterly:update-indicators",
 }
 
 
@@ -101,6 +103,7 @@ def update_check(request: HttpRequest, pk: int) -> HttpResponse:
             "to_do": to_do,
             "moves_away": a.moves_away_from_target(previous),
             "commentary_flag": commentary_flag(a, previous),
+            "kri": entries(update.risk, update.period),
         },
         status=status,
     )

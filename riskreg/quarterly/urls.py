@@ -11,6 +11,7 @@ from . import (
     review_opportunities,
     update,
     update_controls,
+    update_indicators,
     update_submit,
 )
 
@@ -35,6 +36,10 @@ urlpatterns = [
         "risks/<int:pk>/update/controls/<int:control_pk>/",
         update_controls.control_update,
         name="control-update",
+    ),
+    path(
+        "risks/<int:pk>/update/indicators/", update_indicators.update_indicators,
+        name="update-indicators",
     ),
     path("risks/<int:pk>/update/check/", update_submit.update_check, name="update-check"),
     path("risks/<int:pk>/update/recall/", update_submit.update_recall, name="update-recall"),

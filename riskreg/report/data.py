@@ -10,7 +10,7 @@ through the same templates.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 
 from controls.models import Control, ControlUpdate
 from maturity.models import ActionPlan, SelfAssessment, assessment_year_for
@@ -19,7 +19,7 @@ from maturity.selfassessment import benchmark_summary
 from risks.alignment import Alignment, alignment
 from risks.changes import Arrivals, arrivals
 from risks.heatmaps import HeatMap, heat_maps
-from risks.models import Assessment, Escalation, Horizon, Progress, Rag
+from risks.models import Assessment, Escalation, Horizon, IndicatorValue, Progress, Rag
 from risks.text import Block, blocks
 
 from .models import PROSE_FIELDS, Report
@@ -94,6 +94,8 @@ class RoadToTarget:
 
     assessment: Assessment
     controls: list[KeyControlStatus]
+    # Its key risk indicators out of threshold (amber or red) this quarter, in their order.
+    indicators: list[IndicatorValue] = field(default_factory=list)
 
     @property
     def risk(self):
@@ -243,6 +245,20 @@ def _road_to_target(report: Report, assessments: list[Assessment], chosen: set[i
     chosen_rows = [a for a in assessments if a.risk_id in chosen]
     if not chosen_rows:
         return []
+    road = _road_controls(report, chosen_rows)
+    flagged = [r.assessment.risk_id for r in road if getattr(r.assessment, "indicators_out", 0)]
+    if flagged:
+        by_risk: dict[int, list[IndicatorValue]] = {}
+        for v in (IndicatorValue.objects.filter(period=report.period, indicator__risk__in=flagged)
+                  .out_of_threshold().select_related("indicator")
+                  .order_by("indicator__order", "indicator_id")):
+            by_risk.setdefault(v.indicator.risk_id, []).append(v)
+        for r in road:
+            r.indicators = by_risk.get(r.assessment.risk_id, [])
+    return road
+
+
+def _road_controls(report: Report, chosen_rows: list[Assessment]) -> list[RoadToTarget]:
     period = report.period
     by_risk: dict[int, list[KeyControlStatus]] = {}
     if not period.is_open:
@@ -297,11 +313,18 @@ def build(report: Report, *, public: bool = False, preview: bool = False) -> Rep
         .annotate(product=F("likelihood") * F("impact"))
         .values("product")[:1]
     )
+    # How many of each risk's key risk indicators are out of threshold this quarter: a
+    # subquery, so that Appendix B reads the values (a query) only where there are some.
+    indicators_out = (
+        IndicatorValue.objects.filter(period=period, indicator__risk=OuterRef("risk"))
+        .out_of_threshold().order_by().values("period").annotate(n=Count("pk")).values("n")
+    )
     # The quarter's record, as every page shows it (AssessmentQuerySet.shown): the risks as
     # the quarter recorded them, those retired this quarter named, not listed.
     shown = Assessment.objects.of_register(register).shown(period, None)
     assessments = list(
-        shown.filter(retired=False).annotate(previous_score=Subquery(previous_score))
+        shown.filter(retired=False).annotate(previous_score=Subquery(previous_score),
+                                             indicators_out=Subquery(indicators_out))
         .select_related("commentary_carried_from")
         .order_by("ref")
     )

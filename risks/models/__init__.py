@@ -1,6 +1,6 @@
 """The models of the risks app, one module per idea; everything is importable from here."""
 
-from .appetite import HIGHEST_SCORE, AppetiteLevel, AppetiteTheme
+from .appetite import HIGHEST_SCORE, AppetiteLevel, AppetiteTheme, RegisterAppetite
 from .assessment import AnswerChange, Assessment, AssessmentPillar, attach_previous, link_pillars
 from .assessment_queries import AssessmentQuerySet
 from .boards import Board, BoardQuerySet
@@ -8,6 +8,7 @@ from .choices import RAG_FOR_PROGRESS, TREND_ARROWS, Progress, Rag, ScoreChangeS
 from .delegation import Delegation, delegated_to
 from .escalation import Escalation, EscalationQuerySet
 from .frozen import FrozenPeriodModel, FrozenPeriodQuerySet, both_or_neither, scale_check
+from .indicators import Direction, Indicator, IndicatorValue
 from .levels import LevelDescription
 from .opportunities import (
     OPPORTUNITY_TREND_ARROWS,
@@ -41,8 +42,8 @@ from .sharing import RiskShare, SharedCommentary
 __all__ = [
     "AUDIT_PANEL", "PLANNING_TEAM", "RAG_FOR_PROGRESS", "TREND_ARROWS",
     "HIGHEST_SCORE", "AnswerChange", "AppetiteLevel", "AppetiteTheme", "Assessment", "AssessmentPillar", "AssessmentQuerySet", "Board", "BoardQuerySet", "Delegation", "Escalation", "EscalationQuerySet", "FrozenPeriodModel", "RiskShare", "SharedCommentary", "branch_ids", "headed_branches",
-    "FrozenPeriodQuerySet", "Horizon", "LevelDescription", "PeriodClosed", "PeriodQuerySet", "Pillar", "Post",
-    "Progress", "Rag", "Register", "RegisterQuerySet", "ReportingPeriod", "Risk", "RiskLead",
+    "FrozenPeriodQuerySet", "Direction", "Horizon", "Indicator", "IndicatorValue", "LevelDescription", "PeriodClosed", "PeriodQuerySet", "Pillar", "Post",
+    "Progress", "Rag", "Register", "RegisterAppetite", "RegisterQuerySet", "ReportingPeriod", "Risk", "RiskLead",
     "RiskQuerySet", "ScoreChangeSource", "Trend",
     "attach_previous", "both_or_neither", "delegated_to", "is_panel", "is_planner", "lead_names",
     "lead_names_subquery", "link_pillars", "pillar_names", "pillar_names_subquery", "reads_everything", "risks_with_definitions",

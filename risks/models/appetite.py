@@ -45,3 +45,27 @@ class AppetiteTheme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RegisterAppetite(models.Model):
+    """A register's own appetite level for one theme (a business group's thematic appetite):
+    its risks of that theme take this level instead of the organisation's, unless a risk has
+    its own (Risk.appetite_level_shown)."""
+
+    register = models.ForeignKey(
+        "risks.Register", on_delete=models.PROTECT, related_name="theme_appetites"
+    )
+    theme = models.ForeignKey(AppetiteTheme, on_delete=models.PROTECT, related_name="+")
+    level = models.ForeignKey(AppetiteLevel, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        app_label = "risks"
+        ordering = ["register", "theme__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["register", "theme"], name="one_appetite_per_theme_per_register"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.register}: {self.theme} – {self.level}"

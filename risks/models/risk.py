@@ -8,7 +8,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from ..scoring import Band, Scale, band_for, position_label, position_words
-from .appetite import HIGHEST_SCORE, AppetiteLevel, AppetiteTheme
+from .appetite import HIGHEST_SCORE, AppetiteLevel, AppetiteTheme, RegisterAppetite
 from .delegation import delegated_to
 from .frozen import both_or_neither, scale_check
 from .registers import Pillar, Post, Register
@@ -118,10 +118,22 @@ class Risk(models.Model):
 
     @property
     def appetite_level_shown(self) -> AppetiteLevel | None:
-        """Its own appetite level, or else its theme's."""
+        """Its own appetite level, or else its register's level for its theme (the register's
+        thematic appetite), or else the organisation's level for its theme."""
         if self.appetite_level_id is not None:
             return self.appetite_level
-        return self.appetite_theme.level if self.appetite_theme_id is not None else None
+        if self.appetite_theme_id is None:
+            return None
+        return self.register_theme_level or self.appetite_theme.level
+
+    @property
+    def register_theme_level(self) -> AppetiteLevel | None:
+        """The register's own level for the risk's theme, if it set one (prefetched by
+        risks_with_definitions; otherwise one query)."""
+        if self.appetite_theme_id is None:
+            return None
+        return next((row.level for row in self.register.theme_appetites.all()
+                     if row.theme_id == self.appetite_theme_id), None)
 
     def ordered_leads(self) -> list[Post]:
         """Leads in the register's order; uses prefetched riskleads when present."""
@@ -223,7 +235,9 @@ def lead_names(packed: str | None) -> list[str]:
 def risks_with_definitions(risks):
     """Risks with what Assessment.copy_definition reads: owner, leads in order, pillars."""
     return risks.select_related(
-        "owner", "appetite_level", "appetite_theme__level"
+        "owner", "appetite_level", "appetite_theme__level", "register"
     ).prefetch_related(
-        models.Prefetch("risklead_set", queryset=RiskLead.objects.select_related("post")), "pillars"
+        models.Prefetch("risklead_set", queryset=RiskLead.objects.select_related("post")), "pillars",
+        models.Prefetch("register__theme_appetites",
+                        queryset=RegisterAppetite.objects.select_related("level")),
     )

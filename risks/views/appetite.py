@@ -1,17 +1,26 @@
 """/manage/appetite/...: the Planning & Risk Team keeps the organisation's appetite criteria,
 levels and themes; everyone else gets 403. The writes are risks.appetite's."""
 
+from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from ..access import require_planner
-from ..appetite import level_digest, save_level, save_theme, theme_digest
-from ..appetite_forms import AppetiteLevelForm, AppetiteThemeForm
-from ..models import AppetiteLevel, AppetiteTheme
-from .manage import _edit
+from ..appetite import (
+    level_digest,
+    register_appetite_digest,
+    save_level,
+    save_register_appetite,
+    save_theme,
+    theme_digest,
+)
+from ..appetite_forms import AppetiteLevelForm, AppetiteThemeForm, RegisterAppetiteForm
+from ..locking import StaleVersion
+from ..models import AppetiteLevel, AppetiteTheme, Register, RegisterAppetite
+from .manage import STALE, _edit
 
 
 @require_http_methods(["GET"])
@@ -73,7 +82,45 @@ def theme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _theme_form(request, get_object_or_404(AppetiteTheme, pk=pk))
 
 
+@require_http_methods(["GET", "POST"])
+def register_appetite(request: HttpRequest, pk: int) -> HttpResponse:
+    """/manage/registers/<pk>/appetite/: a register's thematic appetite, its own level for
+    each theme (a business group's register, as the action plan's item 4 asks)."""
+    require_planner(request)
+    register = get_object_or_404(Register, pk=pk)
+    themes = AppetiteTheme.objects.select_related("level")
+    rows = RegisterAppetite.objects.filter(register=register)
+    status = 200
+    if request.method == "POST":
+        form = RegisterAppetiteForm(request.POST, themes=themes)
+        if form.is_valid():
+            try:
+                n = save_register_appetite(register=register, levels=form.levels(),
+                                           was=form.cleaned_data["was"] or None, by=request.user)
+            except StaleVersion:
+                data = request.POST.copy()
+                data["was"] = register_appetite_digest(register)
+                form = RegisterAppetiteForm(data, themes=themes)
+                form.is_valid()
+                form.add_error(None, STALE.format(what="register's appetite"))
+                status = 409
+            else:
+                messages.success(request, f"{register.name}: thematic appetite saved "
+                                 f"({n} theme{'s' if n != 1 else ''} changed).")
+                return redirect("manage:register-appetite", pk=register.pk)
+        else:
+            status = 400
+    else:
+        initial = {f"theme_{row.theme_id}": row.level_id for row in rows}
+        form = RegisterAppetiteForm(
+            initial={**initial, "was": register_appetite_digest(register)}, themes=themes)
+    return render(request, "risks/manage/register_appetite_form.html",
+                  {"form": form, "register": register, "conflict": status == 409,
+                   "rows": rows.select_related("theme", "level")}, status=status)
+
+
 urlpatterns = [
+    path("registers/<int:pk>/appetite/", register_appetite, name="register-appetite"),
     path("appetite/", appetite_list, name="appetite"),
     path("appetite/levels/new/", level_create, name="appetite-level-new"),
     path("appetite/levels/<int:pk>/", level_edit, name="appetite-level-edit"),

@@ -210,6 +210,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if period and registers:
         context["count_tables"] = dashboard_counts(counted, period, request.user)
         context["breach_rows"] = [r for r in context["count_tables"][0].rows if r.breaches]
+        context["indicator_rows"] = [
+            r for r in context["count_tables"][0].rows if r.indicators_out
+        ]
     if period and register:
         # The quarter's records of its risks: each chart is named as the quarter named it.
         shown = (

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from .. import risk_page, timeline
 from ..access import can_edit_risk, get_risk_for_user, require_planner
 from ..forms import AppetiteForm
+from ..indicator_charts import indicator_charts
 from ..locking import StaleVersion
 from ..models import (
     Assessment,
@@ -87,6 +88,7 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # The history holds drafts and the team's return comments: it is the editors' alone.
     entries = timeline.for_risk(risk) if editor else []
     shown = _shown(quarters.assessments, request.GET.get("period"))
+    charts = indicator_charts(risk, {a.period_id: a.period for a in quarters.assessments})
     return render(
         request,
         "risks/risk_detail.html",
@@ -111,6 +113,8 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 Escalation.objects.filter(Q(risk=risk) | Q(result_risk=risk)).for_page()
                 .order_by("proposed_at", "pk")
             ),
+            "indicator_charts": charts,
+            "editor": editor,
         },
     )
 

@@ -186,3 +186,45 @@ def test_every_risk_is_on_the_heat_map(big_register):
     _, n = big_register
     maps = heat_maps(Register.objects.get(slug="big"), ReportingPeriod.objects.get(slug="q2"))
     assert sum(m.count for m in maps) == n
+
+
+def _breach_in_q3(q3):
+    """2021/22 Q3 carried forward: risk 1 (M v H, score 6) above a tolerance of 4, risk 3
+    (H v H, 9) within 9, risk 5 (M v VH, 8) above 6."""
+    from risks.models import Assessment  # noqa: PLC0415
+
+    for ref, tolerance in ((1, 4), (3, 9), (5, 6)):
+        Assessment.objects.filter(period=q3, risk__ref=ref).update(tolerance=tolerance)
+    return Register.objects.get(slug="corporate")
+
+
+def test_a_risk_in_breach_is_named_in_words_in_its_cell_and_under_the_map(q3, django_assert_num_queries):
+    register = _breach_in_q3(q3)
+    with django_assert_num_queries(1):
+        short, long = heat_maps(register, q3)
+    assert (short.breaches, long.breaches) == ([1], [5])
+    cells = {cell.position: cell for row in short.rows for cell in row.cells}
+    assert cells["M v H"].breaches == [1] and cells["H v H"].breaches == []
+    html = render_to_string("risks/heatmap_table.html", {"heatmap": short})
+    cell = re.search(r'data-position="M v H">(.*?)</td>', html, re.S).group(1)
+    assert "In breach: risk 1" in visible_text(cell)
+    assert "In breach" not in re.search(r'data-position="H v H">(.*?)</td>', html, re.S).group(1)
+    assert "In breach of tolerance (current score above the tolerance recorded for 2021/22 Q3): " \
+        "risk 1." in visible_text(html)
+
+
+def test_a_map_too_large_to_number_counts_its_breaches(q3, monkeypatch):
+    monkeypatch.setattr("risks.heatmaps.DETAIL_LIMIT", 6)
+    _, long = heat_maps(_breach_in_q3(q3), q3)
+    cells = {cell.position: cell for row in long.rows for cell in row.cells}
+    assert cells["M v VH"].breach_count == 1 and cells["M v VH"].breaches == []
+    html = render_to_string("risks/heatmap_table.html", {"heatmap": long})
+    assert "In breach: 1 risk" in visible_text(
+        re.search(r'data-position="M v VH">(.*?)</td>', html, re.S).group(1))
+    assert "recorded for 2021/22 Q3): 1 risk." in visible_text(html)
+
+
+def test_the_october_2021_maps_say_nothing_of_breaches(corporate):
+    for heatmap in heat_maps(*corporate):
+        assert heatmap.breaches == []
+        assert "breach" not in render_to_string("risks/heatmap_table.html", {"heatmap": heatmap})

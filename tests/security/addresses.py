@@ -72,8 +72,8 @@ def _admin_path(key: str, world) -> str | None:
 def _manage_args(key: str, w) -> list | None:
     """The team's pages that keep the register (/manage/): risk 1, the owner's post (which
     owns risk 1, so that deleting it is refused), the first pillar, the second register, the
-    unit, the appetite level Cautious and theme Operational."""
-    from risks.models import AppetiteLevel, AppetiteTheme, Pillar, Post, Register
+    unit, the appetite level Cautious and theme Operational, risk 1's indicator."""
+    from risks.models import AppetiteLevel, AppetiteTheme, Indicator, Pillar, Post, Register
 
     if not key.startswith("manage:"):
         return None
@@ -86,7 +86,7 @@ def _manage_args(key: str, w) -> list | None:
         return [Post.objects.get(name="AC Frontline Policing").pk]
     if page == "pillar-edit":
         return [Pillar.objects.order_by("pk").first().pk]
-    if page == "register-edit":
+    if page in ("register-edit", "register-appetite"):
         return [Register.objects.get(slug=w.other_register).pk]
     if page == "unit-edit":
         return [w.unit]
@@ -94,6 +94,10 @@ def _manage_args(key: str, w) -> list | None:
         return [AppetiteLevel.objects.get(name="Cautious").pk]
     if page == "appetite-theme-edit":
         return [AppetiteTheme.objects.get(name="Operational").pk]
+    if page in ("indicators", "indicator-new"):
+        return [w.risk1]
+    if page == "indicator-edit":
+        return [Indicator.objects.get(risk=w.risk1).pk]
     return []
 
 
@@ -131,7 +135,7 @@ def path_for(key: str, world) -> str:
     """The address the tests open for the URL pattern `key`."""
     w = world
     risk_pages = ("risks:risk", "risks:risk-appetite", "quarterly:update", "quarterly:update-score", "quarterly:update-progress",
-                  "quarterly:update-controls", "quarterly:control-add", "quarterly:update-check",
+                  "quarterly:update-controls", "quarterly:update-indicators", "quarterly:control-add", "quarterly:update-check",
                   "quarterly:controls-unchanged", "quarterly:update-recall")
     if key == "risks:escalate":
         return reverse(key, args=[w.risk1])

@@ -43,6 +43,7 @@ from risks.models import (
     AppetiteLevel,
     AppetiteTheme,
     Assessment,
+    Indicator,
     Opportunity,
     OpportunityAction,
     OpportunityAssessment,
@@ -175,6 +176,9 @@ def build_world() -> World:
     # An appetite level and theme, so that their pages have a row to open.
     cautious = AppetiteLevel.objects.create(name="Cautious", max_score=6, order=3)
     AppetiteTheme.objects.create(name="Operational", level=cautious)
+    # A key risk indicator of risk 1, so that its pages and the update's task have a row.
+    Indicator.objects.create(risk=risk1, name="Knife crime offences", unit="offences",
+                             direction="higher_worse", green_limit=100, amber_limit=120)
     # One row of each axes table, so that each admin page has an object to show.
     AccessAttempt.objects.create(username="someone", ip_address="10.0.0.1", failures_since_start=1)
     AccessLog.objects.create(username="someone", ip_address="10.0.0.1")

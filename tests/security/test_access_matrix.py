@@ -25,6 +25,7 @@ from riskreg.report.forms import FRONT_MATTER, PROSE
 from riskreg.report.models import Report
 from risks.models import (
     Assessment,
+    Indicator,
     Opportunity,
     OpportunityAction,
     OpportunityAssessment,
@@ -102,6 +103,9 @@ EXPECTED = {
     ("quarterly:control-add", "POST"):         (302, 302, 403, 302, 302, 403, 302, 302),
     ("quarterly:controls-unchanged", "GET"):   (302, 405, 405, 405, 405, 405, 405, 302),
     ("quarterly:controls-unchanged", "POST"):  (302, 302, 403, 302, 302, 403, 302, 302),
+    # Key risk indicators' values, a task of the update (issue 18)
+    ("quarterly:update-indicators", "GET"):    (302, 200, 403, 200, 200, 403, 200, 302),
+    ("quarterly:update-indicators", "POST"):   (302, 302, 403, 302, 302, 403, 302, 302),
     ("quarterly:update-check", "GET"):         (302, 200, 403, 200, 200, 403, 200, 302),
     # Submitting with controls not yet updated this quarter: the page lists what is missing
     ("quarterly:update-check", "POST"):        (302, 200, 403, 200, 200, 403, 200, 302),
@@ -249,6 +253,15 @@ EXPECTED = {
     ("manage:pillar-new", "POST"):            (302, 403, 403, 403, 302, 403, 302, 302),
     ("manage:pillar-edit", "GET"):            (302, 403, 403, 403, 200, 403, 200, 302),
     ("manage:pillar-edit", "POST"):           (302, 403, 403, 403, 302, 403, 302, 302),
+    # A risk's key risk indicators: the team's to keep (issue 18)
+    ("manage:indicators", "GET"):             (302, 403, 403, 403, 200, 403, 200, 302),
+    ("manage:indicator-new", "GET"):          (302, 403, 403, 403, 200, 403, 200, 302),
+    ("manage:indicator-new", "POST"):         (302, 403, 403, 403, 302, 403, 302, 302),
+    ("manage:indicator-edit", "GET"):         (302, 403, 403, 403, 200, 403, 200, 302),
+    ("manage:indicator-edit", "POST"):        (302, 403, 403, 403, 302, 403, 302, 302),
+    # A register's thematic appetite: the team's to set (issue 18)
+    ("manage:register-appetite", "GET"):      (302, 403, 403, 403, 200, 403, 200, 302),
+    ("manage:register-appetite", "POST"):     (302, 403, 403, 403, 302, 403, 302, 302),
     ("manage:appetite", "GET"):               (302, 403, 403, 403, 200, 403, 200, 302),
     ("manage:appetite-level-new", "GET"):     (302, 403, 403, 403, 200, 403, 200, 302),
     ("manage:appetite-level-new", "POST"):    (302, 403, 403, 403, 302, 403, 302, 302),
@@ -408,6 +421,8 @@ def post_data(key: str, w) -> dict:
         "quarterly:control-update": {"status": "complete", "note": "Done.", "version": "0"},
         "quarterly:control-add": {"title": "Late-night patrols", "status": "in_progress"},
         "quarterly:controls-unchanged": {},
+        "quarterly:update-indicators": {
+            f"value_{Indicator.objects.get(risk=w.risk1).pk}": "130", "version": a1.version},
         "quarterly:update-check": {"version": a1.version},
         "quarterly:update-recall": {"version": a1.version},
         "risks:levels": {"likelihood_1": "Rare: less than once in ten years."},
@@ -542,9 +557,10 @@ def test_board_secretariat_matrix(w):
 def _manage_post_data(w) -> dict:
     from maturity.manage import unit_digest
     from maturity.models import Unit
-    from risks.appetite import level_digest, theme_digest
+    from risks.appetite import level_digest, register_appetite_digest, theme_digest
+    from risks.indicators import indicator_digest
     from risks.manage import pillar_digest, post_digest, register_digest, risk_digest
-    from risks.models import AppetiteLevel, AppetiteTheme, Pillar, Post, Register
+    from risks.models import AppetiteLevel, AppetiteTheme, Indicator, Pillar, Post, Register
 
     risk1 = Risk.objects.get(pk=w.risk1)
     post = Post.objects.get(name="AC Frontline Policing")
@@ -553,6 +569,10 @@ def _manage_post_data(w) -> dict:
     unit = Unit.objects.get(pk=w.unit)
     level = AppetiteLevel.objects.get(name="Cautious")
     theme = AppetiteTheme.objects.get(name="Operational")
+    knife = Indicator.objects.get(risk=w.risk1)
+    indicator = {"name": knife.name, "unit": "offences", "direction": "higher_worse",
+                 "green_limit": "100", "amber_limit": "120", "source": "", "owner": "",
+                 "order": "0", "is_active": "on"}
     risk = {"ref": "12", "title": "FRAUD", "description": "Fraud rises.", "description_agreed": "yes",
             "horizon": "long", "owner": post.pk, "target_likelihood": "2", "target_impact": "2",
             "pillars": [pillar.pk], "lead_0": "", "lead_1": "", "lead_2": ""}
@@ -576,6 +596,11 @@ def _manage_post_data(w) -> dict:
                              "holders": [w.users["owner"].pk, w.users["lead"].pk]},
         "manage:post-delete": {},
         "manage:pillar-new": {"name": "Value for money", "order": "8"},
+        "manage:indicator-new": {**indicator, "name": "Stabbings"},
+        "manage:indicator-edit": {**indicator, "green_limit": "90",
+                                  "was": indicator_digest(knife)},
+        "manage:register-appetite": {f"theme_{theme.pk}": level.pk,
+                                     "was": register_appetite_digest(register)},
         "manage:appetite-level-new": {"name": "Open", "description": "Willing to consider.",
                                       "max_score": "9", "order": "4"},
         "manage:appetite-level-edit": {"name": "Cautious", "description": "Safe options.",

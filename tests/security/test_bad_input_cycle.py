@@ -9,7 +9,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from controls.models import Control
-from risks.models import Assessment, ReportingPeriod
+from risks.models import Assessment, Indicator, ReportingPeriod
 from risks.services import close_period
 from tests.factories import period_form
 
@@ -45,6 +45,17 @@ def test_progress_form(w):
          "reasons": TEXT, "commentary": TEXT, "version": _version(w.assessment1)},
     )
     assert 302 in report.statuses
+
+
+def test_indicator_values_form(w):
+    knife = Indicator.objects.get(risk=w.risk1)
+    report = check_form(
+        client_for(w, "owner"), reverse("quarterly:update-indicators", args=[w.risk1]),
+        {f"value_{knife.pk}": ["130", "99.5", "1,250", "-3", "", "1.234", "١٢", "1e5",
+                               "9" * 40, "NaN", "Infinity"],
+         f"note_{knife.pk}": TEXT, "version": _version(w.assessment1)},
+    )
+    assert 302 in report.statuses and 400 in report.statuses
 
 
 def test_action_form_approving_an_update(w):

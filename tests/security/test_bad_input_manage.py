@@ -6,8 +6,10 @@ from django.urls import reverse
 
 from maturity.manage import unit_digest
 from maturity.models import Unit
+from risks.appetite import register_appetite_digest
+from risks.indicators import indicator_digest
 from risks.manage import post_digest, risk_digest
-from risks.models import Pillar, Post, Register, Risk
+from risks.models import AppetiteLevel, AppetiteTheme, Indicator, Pillar, Post, Register, Risk
 
 from .badinput import check_form
 from .conftest import client_for
@@ -84,4 +86,29 @@ def test_unit_form(w):
         "new_business_group": [None, "", "Met Operations"], "commander": [unit.commander_id, ""],
         "is_active": ["yes", "no", "maybe"], "was": [unit_digest(unit), ""],
     })
+    assert 302 in report.statuses
+
+
+def test_indicator_and_thematic_appetite_forms(w):
+    client = client_for(w, "planner")
+    knife = Indicator.objects.get(risk=w.risk1)
+    fields = {
+        "name": ["Stabbings", knife.name, "", "x" * 201], "unit": ["offences", "", "x" * 51],
+        "direction": ["higher_worse", "lower_worse", "sideways"],
+        "green_limit": ["100", "120", "", "1.234", "١٢", "NaN"],
+        "amber_limit": ["120", "100", "", "9" * 40], "source": ["CRIS", ""],
+        "owner": ["", Post.objects.order_by("pk").first().pk, 0],
+        "order": [0, -1, "x"], "is_active": ["on", ""],
+    }
+    report = check_form(client, reverse("manage:indicator-new", args=[w.risk1]), fields)
+    assert 302 in report.statuses
+    report = check_form(client, reverse("manage:indicator-edit", args=[knife.pk]), {
+        **fields, "name": [knife.name, "Renamed", ""],
+        "was": [indicator_digest(knife), "", "stale"]})
+    assert 302 in report.statuses
+    north = Register.objects.get(slug=w.other_register)
+    theme = AppetiteTheme.objects.get(name="Operational")
+    report = check_form(client, reverse("manage:register-appetite", args=[north.pk]), {
+        f"theme_{theme.pk}": [AppetiteLevel.objects.get(name="Cautious").pk, "", 0],
+        "was": [register_appetite_digest(north), "", "stale"]})
     assert 302 in report.statuses

@@ -49,6 +49,11 @@ class Command(BaseCommand):
                 # Example data (labelled on every page): never part of the October 2021 paper.
                 call_command("loaddata", "example_opportunities", verbosity=0)
                 self.stdout.write("Loaded the example opportunities.")
+            if not Register.objects.filter(slug="example-north-bcu").exists():
+                # Before the example appetite criteria: it holds the two its risks use.
+                call_command("loaddata", "example_indicators", verbosity=0)
+                self.stdout.write("Loaded the example North BCU register (example data): "
+                                  "appetite, tolerance and key risk indicators in 2021/22 Q2.")
             team, _ = Group.objects.get_or_create(name=PLANNING_TEAM)
             Group.objects.get_or_create(name=AUDIT_PANEL)
             # The team keeps posts, registers, pillars and the plan through the admin too.

@@ -17,7 +17,9 @@ OURS = [
     p for p in TEMPLATES
     if p.name not in {"register_detail.html", "register_compare.html", "register_changes.html",
                       "heatmaps.html", "heatmap_table.html", "dashboard.html",
-                      "alignment_table.html"}
+                      "alignment_table.html",
+                      # Draws its key risk indicators with plotly from static, as the dashboard.
+                      "risk_detail.html"}
 ]
 
 

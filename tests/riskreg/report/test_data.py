@@ -14,7 +14,7 @@ from riskreg.report.data import build
 from riskreg.report.document import render_body
 from riskreg.report.models import Report
 from riskreg.report.words import ScoreChange
-from risks.models import Assessment, ReportingPeriod, Risk
+from risks.models import Assessment, Indicator, IndicatorValue, ReportingPeriod, Risk
 from risks.text import Block
 from tests.factories import (
     make_assessment,
@@ -206,7 +206,7 @@ def test_metadata_dates_are_the_reports_never_now(october):
     assert (doc.created, doc.modified) == ("2021-09-30T17:00:00Z", "2021-10-01T12:00:00Z")
 
 
-def _register_of(n: int, year: int):
+def _register_of(n: int, year: int, *, indicators: bool = False):
     register = make_register(name="Corporate risk register")
     period = make_period(start=datetime.date(year, 1, 1), state="open")
     risks = []
@@ -217,6 +217,14 @@ def _register_of(n: int, year: int):
                         commentary=f"Commentary {ref}.\n\nMore.", state="approved")
         control = make_control(risk, is_key=True)
         make_control_update(control, period)
+        if indicators:  # two a risk, one red, one green
+            for k, value in enumerate((30, 5)):
+                indicator = Indicator.objects.create(
+                    risk=risk, name=f"Indicator {k}", direction="higher_worse", green_limit=10,
+                    amber_limit=20, order=k)
+                v = IndicatorValue(indicator=indicator, period=period, value=value)
+                v.record(indicator)
+                v.save()
         risks.append(risk)
     plan = ActionPlan.objects.create(title="Plan", as_of="Jan 2030", date=datetime.date(2030, 1, 1))
     theme = Theme.objects.create(plan=plan, title="Theme")
@@ -300,3 +308,22 @@ def test_appendix_c_lines_give_each_action_a_row_and_shared_milestones_once():
         1, 2, 0, 1
     ]
     assert action_lines(row()) == [{"text": "", "milestone": "", "span": 1}]
+
+
+@pytest.mark.django_db
+def test_appendix_b_reads_indicators_out_of_threshold_in_one_query_whatever_the_size(
+    django_assert_num_queries
+):
+    _register_of(1, 2029)
+    small = _register_of(10, 2030, indicators=True)
+    with CaptureQueriesContext(connection) as ten:
+        render_body(build(small))
+    big = _register_of(100, 2031, indicators=True)
+    with django_assert_num_queries(len(ten.captured_queries)):
+        doc = build(big)
+        html = render_body(doc)
+    assert [len(r.indicators) for r in doc.road_to_target] == [1] * 100
+    assert html.count("Key risk indicators out of threshold</th>") == 100
+    assert "Indicator 0: 30, red" in html and "Indicator 1: 5" not in html
+    # One query more than a paper without indicators: only where some are out of threshold.
+    assert len(ten.captured_queries) <= 17

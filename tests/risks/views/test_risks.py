@@ -22,7 +22,7 @@ from tests.factories import (
 MY_RISKS_QUERIES = 6 + 5  # open period, its assessments, risks not started, the user's posts, the registers to filter by (issue 17)
 # The risk page: the risk, its quarters with the open period and its working leads, and the
 # history of the risk, its updates, its controls and their updates.
-RISK_PAGE_QUERIES = 6 + 6 + 2 + 1  # and its escalations (issue 17); and its controls in the quarter shown, and its working leads' history (issue 16)
+RISK_PAGE_QUERIES = 6 + 6 + 2 + 1 + 1 + 2  # and its controls in the quarter shown, and its working leads' history (issue 16); its escalations (issue 17); its key risk indicators' values and their history and the indicators' (issue 18)
 
 
 def test_risk_page_offers_the_update_to_editors_only(client, q3, risk1, owner, panel):
@@ -92,12 +92,25 @@ def test_the_risk_page_costs_a_fixed_number_of_queries(
     client, q3, risk1, owner, django_assert_num_queries, extra
 ):
     from controls.services import save_control_update
+    from risks.models import Indicator, IndicatorValue
     from tests.factories import make_control
 
     for i in range(extra):
         control = make_control(risk1, title=f"Extra control {i}")
         save_control_update(control=control, period=q3, by=owner, status="in_progress",
                             note="", version=0)
+        indicator = Indicator.objects.create(risk=risk1, name=f"Indicator {i}",
+                                             direction="higher_worse", green_limit=1,
+                                             amber_limit=2)
+        value = IndicatorValue(indicator=indicator, period=q3, value=i)
+        value.record(indicator)
+        value.save()
     client.force_login(owner)
     with django_assert_num_queries(RISK_PAGE_QUERIES + 1):  # an owner: may they edit it?
-        assert client.get(reverse("risks:risk", args=[risk1.pk])).status_code == 200
+        response = client.get(reverse("risks:risk", args=[risk1.pk]))
+        assert response.status_code == 200
+    assert response.text.count('data-chart-src="chart-indicator-') == extra
+    # Their history is the risk's: each indicator added, and each value entered.
+    values_entered = re.findall(r"Key risk indicator “Indicator \d+” in 2021/22 Q3: added<",
+                                response.text)
+    assert len(values_entered) == extra

@@ -78,7 +78,7 @@ def test_the_october_2021_fixture_holds_no_units():
         assert not [r for r in rows if r["model"] in ("maturity.unit", "maturity.businessgroup")]
 
 
-def test_seed_demo_adds_example_appetite_criteria_that_no_risk_uses(client, demo):
+def test_seed_demo_adds_example_appetite_criteria_that_no_real_risk_uses(client, demo):
     from risks.models import AppetiteLevel, AppetiteTheme, Assessment, Risk
 
     levels = list(AppetiteLevel.objects.values_list("name", "max_score"))
@@ -87,13 +87,12 @@ def test_seed_demo_adds_example_appetite_criteria_that_no_risk_uses(client, demo
         "name", flat=True))
     call_command("seed_demo", verbosity=0)
     assert AppetiteLevel.objects.count() == 5
-    # Never reaching a risk, a quarter's record or the October 2021 paper (the example
-    # organisation's risks have a tolerance of their own, to show a breach flagged).
-    assert not Risk.objects.exclude(register__is_example=True).exclude(
+    # Never reaching a real risk, its quarter's record or the October 2021 paper: only the
+    # example register's risks use them (issue 18's example data).
+    assert not Risk.objects.filter(register__is_example=False).exclude(
         appetite_level=None, appetite_theme=None, tolerance=None)
-    assert not Assessment.objects.exclude(risk__register__is_example=True).exclude(
+    assert not Assessment.objects.filter(risk__register__is_example=False).exclude(
         appetite_level_name="", tolerance=None)
-    assert not Risk.objects.exclude(appetite_level=None, appetite_theme=None)
     client.force_login(get_user_model().objects.get(username="planner"))
     assert "Cautious (example data)" in client.get("/manage/appetite/").text
 
@@ -137,6 +136,8 @@ def test_the_october_2021_fixtures_hold_no_board():
     for name in ("corporate_2021_10.json", "report_2021_10.json"):
         rows = json.loads((Path(settings.BASE_DIR) / "fixtures" / name).read_text())
         assert not [r for r in rows if "board" in r["model"]]
+
+
 def test_seed_demo_loads_the_example_organisation_labelled_as_example_data(client, demo):
     from risks.models import Escalation
 
@@ -153,3 +154,23 @@ def test_seed_demo_loads_the_example_organisation_labelled_as_example_data(clien
     client.force_login(get_user_model().objects.get(username="owner"))
     branch = client.get("/registers/frontline-policing-example/?scope=branch").text
     assert "South BCU (example) is made-up data" in branch
+
+
+def test_seed_demo_loads_the_example_register_with_appetite_tolerance_and_indicators(client, demo):
+    from risks.models import IndicatorValue
+
+    register = Register.objects.get(slug="example-north-bcu")
+    assert register.is_example and register.name.endswith("(example data)")
+    risk = register.risks.get(ref=1)
+    assert (risk.tolerance, risk.appetite_theme.name) == (4, "Operational (example data)")
+    values = IndicatorValue.objects.filter(period__slug="2021-22-q2").order_by("pk")
+    assert [v.rag for v in values] == ["red", "amber", "green"]
+    assert all(v.indicator.risk.register_id == register.pk for v in values)
+    call_command("seed_demo", verbosity=0)  # idempotent, the example data once
+    assert IndicatorValue.objects.count() == 3
+    client.force_login(get_user_model().objects.get(username="panel"))
+    page = client.get(risk.get_absolute_url()).text
+    assert "data-example-data" in page
+    assert "58 offences" in page and 'data-chart-src="chart-indicator-' in page
+    q2 = client.get(register.get_absolute_url() + "?period=2021-22-q2").text
+    assert "data-example-data" in q2 and "In breach" in q2
