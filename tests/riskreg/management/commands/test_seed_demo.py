@@ -159,7 +159,7 @@ def test_seed_demo_loads_the_example_organisation_labelled_as_example_data(clien
 def test_seed_demo_loads_the_example_register_with_appetite_tolerance_and_indicators(client, demo):
     from risks.models import IndicatorValue
 
-    register = Register.objects.get(slug="example-north-bcu")
+    register = Register.objects.get(slug="example-roads-transport")
     assert register.is_example and register.name.endswith("(example data)")
     risk = register.risks.get(ref=1)
     assert (risk.tolerance, risk.appetite_theme.name) == (4, "Operational (example data)")
