@@ -136,7 +136,7 @@ def test_error_pages_reflow_have_no_violations_and_lead_home(chromium, live_serv
         def broken(*args, **kwargs):
             raise RuntimeError("a failure in the page")
 
-        patch.setattr("risks.views.registers.get_register_for_user", broken)
+        patch.setattr("risks.views.registers.get_register_page_for_user", broken)
         look("500", page.goto("/registers/corporate/").status)
     page.goto("/")
     with page.expect_navigation() as sent:

@@ -49,10 +49,10 @@ class Command(BaseCommand):
                 # Example data (labelled on every page): never part of the October 2021 paper.
                 call_command("loaddata", "example_opportunities", verbosity=0)
                 self.stdout.write("Loaded the example opportunities.")
-            if not Register.objects.filter(slug="example-roads-transport").exists():
+            if not Register.objects.filter(slug="example-roads-policing").exists():
                 # Before the example appetite criteria: it holds the two its risks use.
                 call_command("loaddata", "example_indicators", verbosity=0)
-                self.stdout.write("Loaded the example Roads and Transport Policing Command register: "
+                self.stdout.write("Loaded the example Roads Policing Unit register: "
                                   "appetite, tolerance and key risk indicators in 2021/22 Q2.")
             team, _ = Group.objects.get_or_create(name=PLANNING_TEAM)
             Group.objects.get_or_create(name=AUDIT_PANEL)

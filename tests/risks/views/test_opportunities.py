@@ -297,7 +297,7 @@ PAGES = {
     # page: (planner, panel, owner) queries, with the session and the user
     "register": ("/registers/example-opportunities/", 13, 13, None),
     "detail": ("/opportunities/{pk}/", 10, 11, 11),
-    "review": ("/review/", 11, None, None),
+    "review": ("/review/", 12, None, None),
     "mine": ("/my-opportunities/", None, None, 8),
 }
 

@@ -141,12 +141,15 @@ def test_the_october_2021_fixtures_hold_no_board():
 def test_seed_demo_loads_the_example_organisation_labelled_as_example_data(client, demo):
     from risks.models import Escalation
 
-    examples = Register.objects.filter(is_example=True)
+    # The example organisation's registers (the indicators' and opportunities' stand apart)
+    examples = Register.objects.filter(is_example=True, slug__in=[
+        "frontline-policing-example", "north-bcu-example", "south-bcu-example",
+        "risk-assurance-board-example"])
     assert sorted(examples.values_list("kind", flat=True)) == [
         "board", "business_group", "unit", "unit"]
     assert Escalation.objects.get().to_register.slug == "frontline-policing-example"
     call_command("seed_demo", verbosity=0)  # loaded once
-    assert Register.objects.filter(is_example=True).count() == 4
+    assert Register.objects.filter(is_example=True).count() == 6
     client.post("/accounts/login/", {"username": "bcu", "password": "quarterly-review-2021"})
     page = client.get("/registers/north-bcu-example/").text
     assert "North BCU (example) is made-up data" in page
@@ -159,7 +162,7 @@ def test_seed_demo_loads_the_example_organisation_labelled_as_example_data(clien
 def test_seed_demo_loads_the_example_register_with_appetite_tolerance_and_indicators(client, demo):
     from risks.models import IndicatorValue
 
-    register = Register.objects.get(slug="example-roads-transport")
+    register = Register.objects.get(slug="example-roads-policing")
     assert register.is_example and register.name.endswith("(example data)")
     risk = register.risks.get(ref=1)
     assert (risk.tolerance, risk.appetite_theme.name) == (4, "Operational (example data)")
