@@ -21,10 +21,11 @@ from .risk import (
     short_term_first,
 )
 from .roles import AUDIT_PANEL, PLANNING_TEAM, is_panel, is_planner, reads_everything, sees_drafts
+from .versions import DataVersion
 
 __all__ = [
     "AUDIT_PANEL", "PLANNING_TEAM", "RAG_FOR_PROGRESS", "TREND_ARROWS",
-    "HIGHEST_SCORE", "AnswerChange", "AppetiteLevel", "AppetiteTheme", "Assessment", "AssessmentPillar", "AssessmentQuerySet", "FrozenPeriodModel",
+    "HIGHEST_SCORE", "AnswerChange", "AppetiteLevel", "AppetiteTheme", "Assessment", "AssessmentPillar", "DataVersion", "AssessmentQuerySet", "FrozenPeriodModel",
     "FrozenPeriodQuerySet", "Horizon", "LevelDescription", "PeriodClosed", "PeriodQuerySet", "Pillar", "Post",
     "Progress", "Rag", "Register", "RegisterQuerySet", "ReportingPeriod", "Risk", "RiskLead",
     "RiskQuerySet", "ScoreChangeSource", "Trend",

@@ -12,7 +12,8 @@ from ..changes import compare_rows, moves_of
 from ..dashboard import dashboard_counts, last_charted, score_histories
 from ..filters import RegisterFilterForm, group_by_horizon, owner_choices, register_rows
 from ..heatmaps import heat_maps
-from ..models import Assessment, Pillar, Register, ReportingPeriod
+from ..models import Assessment, Pillar, Register
+from ..pagecache import cached_page, compared_quarters, named_quarter, periods_for
 from ..pages import choose_period, is_partial, pagination, previous_period
 from ..pagination import get_page
 
@@ -40,9 +41,10 @@ def _clean_url(request: HttpRequest) -> str:
     return request.path + ("?" + urlencode(query) if query else "")
 
 
+@cached_page(named_quarter)
 def register_detail(request: HttpRequest, slug: str) -> HttpResponse:
     register = get_register_for_user(request, slug)
-    periods = list(ReportingPeriod.objects.all())
+    periods = periods_for(request)
     period = choose_period(periods, request.GET.get("period"), request.user)
     pillars = list(Pillar.objects.all())
     # The quarter as this person may see it: the one rule (AssessmentQuerySet.shown).
@@ -88,10 +90,11 @@ def register_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "risks/register_detail.html", context)
 
 
+@cached_page(named_quarter)
 def heatmaps(request: HttpRequest) -> HttpResponse:
     registers = list(Register.objects.visible_to(request.user))
     register = _choose_register(registers, request.GET.get("register"))
-    periods = list(ReportingPeriod.objects.all())
+    periods = periods_for(request)
     period = choose_period(periods, request.GET.get("period"), request.user)
     context = {"registers": registers, "register": register, "periods": periods, "period": period}
     if register and period:
@@ -104,10 +107,11 @@ def heatmaps(request: HttpRequest) -> HttpResponse:
     return render(request, "risks/heatmaps.html", context)
 
 
+@cached_page(compared_quarters)
 def register_compare(request: HttpRequest, slug: str) -> HttpResponse:
     """Two periods side by side: how each risk moved from one to the other."""
     register = get_register_for_user(request, slug)
-    periods = list(ReportingPeriod.objects.all())
+    periods = periods_for(request)
     after = choose_period(periods, request.GET.get("to"), request.user)
     before = choose_period(periods, request.GET.get("from")) if request.GET.get("from") else (
         previous_period(periods, after) if after else None
@@ -136,9 +140,10 @@ def register_compare(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "risks/register_compare.html", context)
 
 
+@cached_page(named_quarter)
 def dashboard(request: HttpRequest) -> HttpResponse:
     registers = list(Register.objects.visible_to(request.user))
-    periods = list(ReportingPeriod.objects.all())
+    periods = periods_for(request)
     period = choose_period(periods, request.GET.get("period"), request.user)
     register = _choose_register(registers, request.GET.get("register"))
     context = {"registers": registers, "register": register, "periods": periods, "period": period}

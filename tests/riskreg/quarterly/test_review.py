@@ -12,9 +12,9 @@ from tests.factories import UPDATE_STATES, make_risks_of_one_person
 
 from .helpers import HX, snapshot
 
-# Every page: session and user (2), the user's groups (1), and saving the session on every
-# request (savepoint, update, release: 3). Then the page's own:
-REVIEW_QUERIES = 6 + 5  # the periods, the counts by state, the first rows of the three tables
+# Every page: session and user (2), the user's groups (1); the session is written at most once a
+# minute, not on every request. Then the page's own:
+REVIEW_QUERIES = 3 + 5  # the periods, the counts by state, the first rows of the three tables
 #                         of updates, their previous updates, the first of who has not submitted
 # One table of the queue, a page at a time: the periods, the counts, the page (with its count),
 # and for updates their previous updates.
