@@ -18,7 +18,7 @@ REVIEW_QUERIES = 3 + 5  # the periods, the counts by state, the first rows of th
 #                         of updates, their previous updates, the first of who has not submitted
 # One table of the queue, a page at a time: the periods, the counts, the page (with its count),
 # and for updates their previous updates.
-REVIEW_LIST_QUERIES = {"submitted": 6 + 4, "approved": 6 + 4, "not_submitted": 6 + 3}
+REVIEW_LIST_QUERIES = {"submitted": 3 + 4, "approved": 3 + 4, "not_submitted": 3 + 3}
 
 
 def test_review_queue_returns_in_place(client, planner, q3, risk1):
