@@ -173,6 +173,27 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# The cache: this process's memory by default; Redis, shared by every worker and machine, when
+# REDIS_URL is set (redis://127.0.0.1:6379/0). Pages of the registers are kept in it
+# (risks/pagecache.py) under keys that change with the data, so no entry is ever stale.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "riskreg"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            # Pages of about 100 kB: at most some 30 MB per worker.
+            "OPTIONS": {"MAX_ENTRIES": 300},
+        }
+    }
+
 # Sessions end exactly SESSION_IDLE_SECONDS after their last request, and are written at most
 # once every SESSION_REFRESH_SECONDS (riskreg.middleware.IdleSessionMiddleware): the stored row
 # lives idle + refresh seconds from its last write, so it outlasts the deadline the middleware
@@ -183,6 +204,7 @@ if SESSION_REFRESH_SECONDS >= SESSION_IDLE_SECONDS:
     raise ImproperlyConfigured("SESSION_REFRESH_SECONDS must be less than SESSION_IDLE_SECONDS.")
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS + SESSION_REFRESH_SECONDS
 SESSION_SAVE_EVERY_REQUEST = False
+SESSION_ENGINE = "riskreg.sessions"
 SESSION_SEEN_COOKIE_NAME = "riskreg_seen"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
