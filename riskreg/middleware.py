@@ -104,21 +104,23 @@ class IdleSessionMiddleware:
         self.get_response = get_response
         self.idle = settings.SESSION_IDLE_SECONDS
         self.refresh = settings.SESSION_REFRESH_SECONDS
-        self.signer = signing.TimestampSigner(salt=self.COOKIE_SALT)
+        # The exact time in the value: TimestampSigner's would be whole seconds.
+        self.signer = signing.Signer(salt=self.COOKIE_SALT)
 
     def _tag(self, session_key: str) -> str:
         # The cookie names its session by a digest, never the key itself.
         return hashlib.sha256(session_key.encode()).hexdigest()[:16]
 
-    def _recent_request(self, request, session_key: str) -> bool:
+    def _recent_request(self, request, session_key: str, now: float) -> bool:
         value = request.COOKIES.get(settings.SESSION_SEEN_COOKIE_NAME)
         if not value:
             return False
         try:
-            tag = self.signer.unsign(value, max_age=self.idle)
-        except signing.BadSignature:  # SignatureExpired included
+            tag, _, seen = self.signer.unsign(value).partition("@")
+            seen = float(seen)
+        except (signing.BadSignature, ValueError):
             return False
-        return constant_time_compare(tag, self._tag(session_key))
+        return constant_time_compare(tag, self._tag(session_key)) and now <= seen + self.idle
 
     def __call__(self, request):
         session = request.session
@@ -128,7 +130,9 @@ class IdleSessionMiddleware:
             if seen is None:
                 if not session.is_empty():
                     session[self.SEEN_KEY] = now  # a session from before this middleware
-            elif now - seen > self.idle and not self._recent_request(request, session.session_key):
+            elif now > seen + self.idle and not self._recent_request(
+                request, session.session_key, now
+            ):
                 # Idle too long: signed out, and the stored session deleted.
                 session.flush()
             elif now - seen >= self.refresh:
@@ -140,7 +144,7 @@ class IdleSessionMiddleware:
             if session.session_key is not None:
                 response.set_cookie(
                     settings.SESSION_SEEN_COOKIE_NAME,
-                    self.signer.sign(self._tag(session.session_key)),
+                    self.signer.sign(f"{self._tag(session.session_key)}@{now!r}"),
                     path=settings.SESSION_COOKIE_PATH,
                     domain=settings.SESSION_COOKIE_DOMAIN,
                     secure=settings.SESSION_COOKIE_SECURE,

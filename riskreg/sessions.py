@@ -6,9 +6,27 @@ most of the signed-in floor once the session was no longer written on every requ
 (riskreg.middleware.IdleSessionMiddleware). Writes, expiry and everything else are Django's.
 """
 
+from functools import cache
+
 from django.contrib.sessions.backends import db
 from django.db import connections, router
 from django.utils import timezone
+
+
+@cache
+def _get_by_pk_sql(model, alias: str) -> tuple[str, list[str]]:
+    sql, _ = model._default_manager.using(alias).filter(pk=0).query.sql_with_params()
+    return sql, [f.attname for f in model._meta.concrete_fields]
+
+
+def prepared_get(model, pk):
+    """model._default_manager.get(pk=pk), or None, with the SQL compiled once per process."""
+    alias = router.db_for_read(model)
+    sql, names = _get_by_pk_sql(model, alias)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [pk])
+        row = cursor.fetchone()
+    return None if row is None else model.from_db(alias, names, row)
 
 
 class SessionStore(db.SessionStore):

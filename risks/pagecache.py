@@ -22,7 +22,6 @@ import hashlib
 from functools import wraps
 
 from django.core.cache import cache
-from django.db.models import Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.html import escape
@@ -77,20 +76,18 @@ def up_to(periods: list[ReportingPeriod], shown):
 
 
 def _periods_and_numbers() -> tuple[list[ReportingPeriod], dict[str, int] | None]:
-    """Every period (newest first), which every page reads anyway, with both versions on each
-    row: one query, and the numbers read no later than anything the page reads after them."""
-    numbers = {
-        name: Subquery(DataVersion.objects.filter(name=name).values("value")[:1])
-        for name in (DataVersion.QUARTER, DataVersion.REFERENCE)
-    }
-    periods = list(ReportingPeriod.objects.annotate(**{f"version_{k}": v for k, v in numbers.items()}))
-    if not periods:
-        return periods, versions.current()
-    found = {name: getattr(periods[0], f"version_{name}") for name in numbers}
-    if None in found.values():
-        versions.current()  # puts the numbers back for the next request
-        return periods, None
-    return periods, found
+    """Both versions (one small query, first: anything read after them is at least as new as
+    they say), and every period, newest first, which every page reads: kept in the cache under
+    the REFERENCE version, which every write to the periods changes."""
+    numbers = versions.current()
+    if numbers is None:
+        return list(ReportingPeriod.objects.all()), None
+    key = f"rr:periods:{numbers[DataVersion.REFERENCE]}"
+    periods = cache.get(key)
+    if periods is None:
+        periods = list(ReportingPeriod.objects.all())
+        cache.set(key, periods, TIMEOUT)
+    return periods, numbers
 
 
 def periods_for(request) -> list[ReportingPeriod]:
