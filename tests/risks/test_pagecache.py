@@ -163,8 +163,12 @@ def test_every_table_of_the_service_changes_a_version(db):
             "controls_controlupdate", "controls_control", "auth_user_groups",
             "risks_post_holders", "riskreg_report"} <= set(tracked)
     assert "django_session" not in tracked and "axes_accessattempt" not in tracked
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rr_version_%'")
-            with_triggers = {name for (name,) in cursor.fetchall()}
-        assert with_triggers == set(tracked)
+    sql = {
+        "sqlite": "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger'"
+                  " AND name LIKE 'rr_version_%'",
+        "postgresql": "SELECT event_object_table FROM information_schema.triggers"
+                      " WHERE trigger_name LIKE 'rr_version_%'",
+    }[connection.vendor]
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        assert {name for (name,) in cursor.fetchall()} == set(tracked)
