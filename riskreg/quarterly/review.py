@@ -17,6 +17,7 @@ from controls.services import set_key_control
 from risks.access import get_assessment_for_review, require_planner
 from risks.locking import StaleVersion
 from risks.models import Assessment, PeriodClosed, ReportingPeriod, Risk, attach_previous
+from risks.pagecache import cached_page, named_quarter, periods_for
 from risks.pages import choose_period, pagination, url_maker
 from risks.pagination import CountOf, get_page
 from risks.services import InvalidTransition, approve_assessment, last_approved, return_assessment
@@ -140,6 +141,7 @@ def _with_saver_names(risks: list[Risk]) -> list[Risk]:
     return risks
 
 
+@cached_page(named_quarter)
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Updates by state, and who has not submitted; each table shows its first rows and its
     count, and ?show=<table> lists one table a page at a time. A fixed number of queries
@@ -147,7 +149,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     counts, the rows shown (one query for the three tables of updates), their previous
     updates, and who has not submitted."""
     require_planner(request)
-    periods = list(ReportingPeriod.objects.all())
+    periods = periods_for(request)
     period = choose_period(periods, request.GET.get("period"))
     show = request.GET.get("show")
     if show not in QUEUE_LISTS:

@@ -13,12 +13,12 @@ from tests.factories import UPDATE_STATES, make_risks_of_one_person
 from .helpers import HX, snapshot
 
 # Every page: session and user (2), the user's groups (1); the session is written at most once a
-# minute, not on every request. Then the page's own:
-REVIEW_QUERIES = 3 + 5  # the periods, the counts by state, the first rows of the three tables
+# minute, not on every request. The page cache's versions (1). Then the page's own:
+REVIEW_QUERIES = 3 + 1 + 5  # the periods, the counts by state, the first rows of the three tables
 #                         of updates, their previous updates, the first of who has not submitted
 # One table of the queue, a page at a time: the periods, the counts, the page (with its count),
 # and for updates their previous updates.
-REVIEW_LIST_QUERIES = {"submitted": 3 + 4, "approved": 3 + 4, "not_submitted": 3 + 3}
+REVIEW_LIST_QUERIES = {"submitted": 3 + 1 + 4, "approved": 3 + 1 + 4, "not_submitted": 3 + 1 + 3}
 
 
 def test_review_queue_returns_in_place(client, planner, q3, risk1):
