@@ -117,10 +117,13 @@ def cached_page(quarters_of):
                 or _has_messages(request)
             ):
                 return view(request, *args, **kwargs)
-            periods, numbers = _periods_and_numbers()
+            if quarters_of is every_quarter:  # no need of the periods
+                periods, numbers = [], versions.current()
+            else:
+                periods, numbers = _periods_and_numbers()
+                setattr(request, PERIODS_ATTR, periods)
             if numbers is None:
                 return view(request, *args, **kwargs)
-            setattr(request, PERIODS_ATTR, periods)
             shown = quarters_of(request, periods, *args, **kwargs)
             if shown is None:
                 return view(request, *args, **kwargs)
