@@ -1,10 +1,12 @@
 """Measure pages and the report PDF at the scale of a large organisation, in a throw-away database.
 
-    python manage.py bench [--risks 5000] [--runs 15] [--json]
+    python manage.py bench [--risks 5000] [--runs 15] [--json] [--load [--load-seconds 10]]
 
 It builds the organisation twice (at N/10 and at N) so that every page's query count can be
 compared across sizes, then times each page in process after a warm-up, as the median of
-repeated runs taken in rounds with a trivial view (/healthz), the floor.
+repeated runs taken in rounds with a trivial view (/healthz), the floor: each page warm (as
+served from the page cache) and rendered with nothing cached. --load also drives the README's
+production command (gunicorn) with wrk.
 """
 
 import json
