@@ -1,6 +1,11 @@
+import hashlib
+import time
+
 from django.conf import settings
+from django.core import signing
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.utils.cache import add_never_cache_headers
+from django.utils.crypto import constant_time_compare
 
 
 def holds_no_register_data(view):
@@ -77,3 +82,80 @@ class RequestBodyLimitMiddleware:
                     "The request is too large.", status=413, content_type="text/plain"
                 )
         return self.get_response(request)
+
+
+class IdleSessionMiddleware:
+    """Ends a session exactly SESSION_IDLE_SECONDS after its last request, while writing it at
+    most once every SESSION_REFRESH_SECONDS (SESSION_SAVE_EVERY_REQUEST wrote it on every
+    request: an UPDATE, a commit, about 1 ms on SQLite and 3 ms on PostgreSQL).
+
+    The session holds when it was last written (SEEN_KEY); every response also carries a small
+    signed cookie with the time of that request, bound to the session's key, so the deadline is
+    counted from the last request, not from the last write. A browser that drops that cookie, or
+    sends an old one, only brings its deadline forward: it can never be later than the last
+    request's. The stored row lives SESSION_COOKIE_AGE = idle + refresh seconds from its last
+    write, so it outlives every deadline, and the database still ends a session nobody checks.
+    """
+
+    SEEN_KEY = "_riskreg_seen"
+    COOKIE_SALT = "riskreg.middleware.IdleSessionMiddleware"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.idle = settings.SESSION_IDLE_SECONDS
+        self.refresh = settings.SESSION_REFRESH_SECONDS
+        # The exact time in the value: TimestampSigner's would be whole seconds.
+        self.signer = signing.Signer(salt=self.COOKIE_SALT)
+
+    def _tag(self, session_key: str) -> str:
+        # The cookie names its session by a digest, never the key itself.
+        return hashlib.sha256(session_key.encode()).hexdigest()[:16]
+
+    def _recent_request(self, request, session_key: str, now: float) -> bool:
+        value = request.COOKIES.get(settings.SESSION_SEEN_COOKIE_NAME)
+        if not value:
+            return False
+        try:
+            tag, _, seen = self.signer.unsign(value).partition("@")
+            seen = float(seen)
+        except (signing.BadSignature, ValueError):
+            return False
+        return constant_time_compare(tag, self._tag(session_key)) and now <= seen + self.idle
+
+    def __call__(self, request):
+        session = request.session
+        now = time.time()
+        if session.session_key is not None:
+            seen = session.get(self.SEEN_KEY)
+            if seen is None:
+                if not session.is_empty():
+                    session[self.SEEN_KEY] = now  # a session from before this middleware
+            elif now > seen + self.idle and not self._recent_request(
+                request, session.session_key, now
+            ):
+                # Idle too long: signed out, and the stored session deleted.
+                session.flush()
+            elif now - seen >= self.refresh:
+                session[self.SEEN_KEY] = now
+        response = self.get_response(request)
+        if not session.is_empty():
+            if session.get(self.SEEN_KEY) is None:
+                session[self.SEEN_KEY] = now
+            if session.session_key is not None:
+                response.set_cookie(
+                    settings.SESSION_SEEN_COOKIE_NAME,
+                    self.signer.sign(f"{self._tag(session.session_key)}@{now!r}"),
+                    path=settings.SESSION_COOKIE_PATH,
+                    domain=settings.SESSION_COOKIE_DOMAIN,
+                    secure=settings.SESSION_COOKIE_SECURE,
+                    httponly=True,
+                    samesite=settings.SESSION_COOKIE_SAMESITE,
+                )
+        return response
+
+
+def stamp_session_on_sign_in(sender, request, user, **kwargs) -> None:
+    """A new session's write (sign-in saves it) holds its first time seen, so the next request
+    has nothing to write."""
+    if request is not None and hasattr(request, "session"):
+        request.session[IdleSessionMiddleware.SEEN_KEY] = time.time()

@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "riskreg.middleware.AllowedMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before anything reads who is signed in: an idle session ends here.
+    "riskreg.middleware.IdleSessionMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -174,9 +176,39 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions end after SESSION_IDLE_SECONDS without a request.
-SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# The cache: this process's memory by default; Redis, shared by every worker and machine, when
+# REDIS_URL is set (redis://127.0.0.1:6379/0). Pages of the registers are kept in it
+# (risks/pagecache.py) under keys that change with the data, so no entry is ever stale.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "riskreg"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            # Pages of about 100 kB: at most some 30 MB per worker.
+            "OPTIONS": {"MAX_ENTRIES": 300},
+        }
+    }
+
+# Sessions end exactly SESSION_IDLE_SECONDS after their last request, and are written at most
+# once every SESSION_REFRESH_SECONDS (riskreg.middleware.IdleSessionMiddleware): the stored row
+# lives idle + refresh seconds from its last write, so it outlasts the deadline the middleware
+# keeps.
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 60, minimum=0)
+if SESSION_REFRESH_SECONDS >= SESSION_IDLE_SECONDS:
+    raise ImproperlyConfigured("SESSION_REFRESH_SECONDS must be less than SESSION_IDLE_SECONDS.")
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS + SESSION_REFRESH_SECONDS
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_ENGINE = "riskreg.sessions"
+SESSION_SEEN_COOKIE_NAME = "riskreg_seen"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Single sign-on through OpenID Connect: off unless OIDC_ENABLED is set.

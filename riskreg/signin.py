@@ -50,6 +50,7 @@ from django.contrib.auth.hashers import (
     make_password,
     verify_password,
 )
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.dispatch import receiver
@@ -347,6 +348,18 @@ class PasswordBackend(ModelBackend):
         if correct and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        """ModelBackend's, by one prepared statement: every signed-in request asks it, and the
+        queryset's building and compiling cost more than the query (riskreg/sessions.py)."""
+        from riskreg.sessions import prepared_get
+
+        User = get_user_model()
+        try:
+            user = prepared_get(User, User._meta.pk.to_python(user_id))
+        except ValidationError:
+            return None
+        return user if user is not None and self.user_can_authenticate(user) else None
 
 
 # Lockouts --------------------------------------------------------------------------------------

@@ -49,6 +49,15 @@ def fast_password_hashing():
         yield
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with nothing cached: a test's overridden settings (an organisation's
+    name, the bands) change pages without any write that the page cache's key would see."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def seed(db):
     """The October 2021 register as the fixture holds it (2021/22 Q2 closed)."""

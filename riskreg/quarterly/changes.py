@@ -11,6 +11,7 @@ from controls.changes import ControlChange, control_changes
 from risks.access import branch_scope, get_register_for_user
 from risks.changes import RiskChange, arrivals, risk_changes
 from risks.models import Assessment, Escalation, Register, ReportingPeriod, reads_everything
+from risks.pagecache import cached_page, named_quarter, periods_for
 from risks.pages import choose_period, pagination, previous_period
 
 RISKS_PAGE_SIZE = 25  # a table each
@@ -94,11 +95,12 @@ def changes_since_previous(
     )
 
 
+@cached_page(named_quarter)
 def register_changes(request: HttpRequest, slug: str) -> HttpResponse:
     """What changed in a period since the quarter before it."""
     register = get_register_for_user(request, slug)
     branch = branch_scope(request)
-    periods = list(ReportingPeriod.objects.all())
+    periods = periods_for(request)
     period = choose_period(periods, request.GET.get("period"), request.user)
     context = {"register": register, "periods": periods, "period": period, "branch": branch}
     if period:

@@ -26,6 +26,7 @@ from risks.models import (
     Risk,
     attach_previous,
 )
+from risks.pagecache import cached_page, named_quarter, periods_for
 from risks.pages import choose_period, in_scope, pagination, scoped_registers, url_maker
 from risks.pagination import CountOf, get_page
 from risks.services import InvalidTransition, last_approved
@@ -175,6 +176,7 @@ def _with_saver_names(risks: list[Risk]) -> list[Risk]:
     return risks
 
 
+@cached_page(named_quarter)
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Updates by state, and who has not submitted; each table shows its first rows and its
     count, and ?show=<table> lists one table a page at a time. A fixed number of queries
@@ -182,7 +184,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     counts, the rows shown (one query for the three tables of updates), their previous
     updates, and who has not submitted."""
     require_planner(request)
-    periods = list(ReportingPeriod.objects.all())
+    periods = periods_for(request)
     period = choose_period(periods, request.GET.get("period"))
     show = request.GET.get("show")
     if show not in QUEUE_LISTS:

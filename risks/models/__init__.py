@@ -38,10 +38,11 @@ from .risk import (
 )
 from .roles import AUDIT_PANEL, PLANNING_TEAM, is_panel, is_planner, reads_everything, sees_drafts
 from .sharing import RiskShare, SharedCommentary
+from .versions import DataVersion
 
 __all__ = [
     "AUDIT_PANEL", "PLANNING_TEAM", "RAG_FOR_PROGRESS", "TREND_ARROWS",
-    "HIGHEST_SCORE", "AnswerChange", "AppetiteLevel", "AppetiteTheme", "Assessment", "AssessmentPillar", "AssessmentQuerySet", "Board", "BoardQuerySet", "Delegation", "Escalation", "EscalationQuerySet", "FrozenPeriodModel", "RiskShare", "SharedCommentary", "branch_ids", "headed_branches",
+    "HIGHEST_SCORE", "AnswerChange", "AppetiteLevel", "AppetiteTheme", "Assessment", "AssessmentPillar", "AssessmentQuerySet", "Board", "BoardQuerySet", "DataVersion", "Delegation", "Escalation", "EscalationQuerySet", "FrozenPeriodModel", "RiskShare", "SharedCommentary", "branch_ids", "headed_branches",
     "FrozenPeriodQuerySet", "Direction", "Horizon", "Indicator", "IndicatorValue", "LevelDescription", "PeriodClosed", "PeriodQuerySet", "Pillar", "Post",
     "Progress", "Rag", "Register", "RegisterAppetite", "RegisterQuerySet", "ReportingPeriod", "Risk", "RiskLead",
     "RiskQuerySet", "ScoreChangeSource", "Trend",

@@ -1,9 +1,5 @@
 """Who may read what: the roles the service knows by group."""
 
-
-
-
-
 PLANNING_TEAM = "Planning & Risk Team"
 AUDIT_PANEL = "Audit Panel"
 

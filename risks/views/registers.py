@@ -24,6 +24,7 @@ from ..models import (
     SharedCommentary,
 )
 from ..opportunity_heatmap import opportunity_heat_map
+from ..pagecache import cached_page, compared_quarters, named_quarter, periods_for
 from ..pages import choose_period, is_partial, pagination, previous_period
 from ..pagination import get_page
 
@@ -51,10 +52,11 @@ def _clean_url(request: HttpRequest) -> str:
     return request.path + ("?" + urlencode(query) if query else "")
 
 
+@cached_page(named_quarter)
 def register_detail(request: HttpRequest, slug: str) -> HttpResponse:
     register = get_register_page_for_user(request, slug)
     branch = branch_scope(request) and register.has_children
-    periods = list(ReportingPeriod.objects.all())
+    periods = periods_for(request)
     period = choose_period(periods, request.GET.get("period"), request.user)
     pillars = list(Pillar.objects.all())
     # The quarter as this person may see it: the one rule (AssessmentQuerySet.shown).
@@ -137,10 +139,11 @@ def register_opportunities(register: Register, period: ReportingPeriod, user) ->
     return {"opportunities": rows, "opportunity_map": opportunity_heat_map(rows, period)}
 
 
+@cached_page(named_quarter)
 def heatmaps(request: HttpRequest) -> HttpResponse:
     registers = list(Register.objects.visible_to(request.user))
     register = _choose_register(registers, request.GET.get("register"))
-    periods = list(ReportingPeriod.objects.all())
+    periods = periods_for(request)
     period = choose_period(periods, request.GET.get("period"), request.user)
     context = {"registers": registers, "register": register, "periods": periods, "period": period}
     if register and period:
@@ -153,10 +156,11 @@ def heatmaps(request: HttpRequest) -> HttpResponse:
     return render(request, "risks/heatmaps.html", context)
 
 
+@cached_page(compared_quarters)
 def register_compare(request: HttpRequest, slug: str) -> HttpResponse:
     """Two periods side by side: how each risk moved from one to the other."""
     register = get_register_for_user(request, slug)
-    periods = list(ReportingPeriod.objects.all())
+    periods = periods_for(request)
     after = choose_period(periods, request.GET.get("to"), request.user)
     before = choose_period(periods, request.GET.get("from")) if request.GET.get("from") else (
         previous_period(periods, after) if after else None
@@ -197,9 +201,10 @@ def _branch_of(registers: list[Register], root: Register) -> list[Register]:
     return [r for r in registers if r.pk in found]
 
 
+@cached_page(named_quarter)
 def dashboard(request: HttpRequest) -> HttpResponse:
     registers = list(Register.objects.visible_to(request.user))
-    periods = list(ReportingPeriod.objects.all())
+    periods = periods_for(request)
     period = choose_period(periods, request.GET.get("period"), request.user)
     register = _choose_register(registers, request.GET.get("register"))
     # ?scope=branch: the counts of the register and those beneath it, and their charts.

@@ -28,6 +28,7 @@ from ..models import (
     pillar_names,
     pillar_names_subquery,
 )
+from ..pagecache import cached_page, every_quarter
 from ..pages import in_scope, scoped_registers
 from ..services import risk_appetite_digest, set_appetite
 
@@ -80,6 +81,7 @@ def _quarters(risk: Risk, *, approved_only: bool) -> Quarters:
     return quarters
 
 
+@cached_page(every_quarter)
 def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
     risk = get_risk_for_user(request, pk)
     editor = can_edit_risk(request.user, risk)

@@ -1,10 +1,12 @@
 """Measure pages and the report PDF at the scale of a large organisation, in a throw-away database.
 
-    python manage.py bench [--risks 5000] [--runs 15] [--json]
+    python manage.py bench [--risks 5000] [--runs 15] [--json] [--load [--load-seconds 10]]
 
 It builds the organisation twice (at N/10 and at N) so that every page's query count can be
 compared across sizes, then times each page in process after a warm-up, as the median of
-repeated runs taken in rounds with a trivial view (/healthz), the floor.
+repeated runs taken in rounds with a trivial view (/healthz), the floor: each page warm (as
+served from the page cache) and rendered with nothing cached. --load also drives the README's
+production command (gunicorn) with wrk.
 """
 
 import json
@@ -15,6 +17,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
@@ -43,6 +46,10 @@ class Command(BaseCommand):
                             help="Risks in the corporate register, which the large report covers.")
         parser.add_argument("--json", action="store_true", help="Print one JSON object.")
         parser.add_argument("--skip-pdf", action="store_true", help="Time the pages only.")
+        parser.add_argument("--load", action="store_true",
+                            help="Also drive the production server (gunicorn) with wrk.")
+        parser.add_argument("--load-seconds", type=int, default=10,
+                            help="How long wrk drives each address.")
 
     def handle(self, *args, **opts):
         if opts["risks"] < 10 or opts["registers"] < 3:
@@ -71,13 +78,23 @@ class Command(BaseCommand):
 
     def pages(self, org) -> dict[str, str]:
         register, risk, period = org["register"], org["risk"], org["periods"][-1]
+        closed, before = org["periods"][-2], org["periods"][-3]
+        slug = register.slug
         return {
-            "register": f"/registers/{register.slug}/?period={period.slug}",
+            "register": f"/registers/{slug}/?period={period.slug}",
             "risk": f"/risks/{risk.pk}/",
             "review": "/review/",
-            "heatmaps": f"/heatmaps/?register={register.slug}&period={period.slug}",
-            "dashboard": f"/dashboard/?register={register.slug}",
-            "changes": f"/registers/{register.slug}/changes/?period={period.slug}",
+            "heatmaps": f"/heatmaps/?register={slug}&period={period.slug}",
+            "dashboard": f"/dashboard/?register={slug}",
+            "changes": f"/registers/{slug}/changes/?period={period.slug}",
+            "compare": f"/registers/{slug}/compare/?from={closed.slug}&to={period.slug}",
+            # The latest closed quarter (the heat maps page holds the alignment table).
+            "register_closed": f"/registers/{slug}/?period={closed.slug}",
+            "risk_closed": f"/risks/{risk.pk}/?period={closed.slug}",
+            "heatmaps_closed": f"/heatmaps/?register={slug}&period={closed.slug}",
+            "dashboard_closed": f"/dashboard/?register={slug}&period={closed.slug}",
+            "changes_closed": f"/registers/{slug}/changes/?period={closed.slug}",
+            "compare_closed": f"/registers/{slug}/compare/?from={before.slug}&to={closed.slug}",
             # A business group's whole branch: its own risks and its units' (issue 17).
             "branch": f"/registers/{org['group'].slug}/?scope=branch&period={period.slug}",
             # The API's lists of the register, as a script with a token reads them (the
@@ -161,18 +178,34 @@ class Command(BaseCommand):
                     start = time.perf_counter()
                     get(url)
                     times[name].append((time.perf_counter() - start) * 1000)
+        # The same pages with nothing cached (the first reader after a write), fewer rounds.
+        cold: dict[str, list[float]] = {name: [] for name in pages}
+        cold_counts = {}
+        for _ in range(max(3, runs // 3)):
+            for name, url in pages.items():
+                cache.clear()
+                with CaptureQueriesContext(connection) as ctx:
+                    start = time.perf_counter()
+                    client.get(url)
+                    cold[name].append((time.perf_counter() - start) * 1000)
+                cold_counts[name] = len(ctx.captured_queries)
         floor = statistics.median(times["floor"])
         result_pages = {}
         for name in pages:
-            ms = statistics.median(times[name])
+            ms, cold_ms = statistics.median(times[name]), statistics.median(cold[name])
             result_pages[name] = {
                 "median_ms": round(ms, 2),
                 "ratio": round(ms / floor, 1),
                 "queries": counts[name],
                 "queries_at_tenth": counts_tenth[name],
+                "uncached_ms": round(cold_ms, 2),
+                "uncached_ratio": round(cold_ms / floor, 1),
+                "uncached_queries": cold_counts[name],
             }
         pdf = {} if self.opts["skip_pdf"] else self.measure_pdf(org)
+        load = self.measure_load(org) if self.opts["load"] else None
         return {
+            **({"load": load} if load is not None else {}),
             "scale": {**scale.as_dict(), "database": connection.vendor, "build_s": round(build_s, 1)},
             "floor_ms": round(floor, 3),
             "floor_without_session_ms": round(statistics.median(times["anonymous"]), 3),
@@ -249,9 +282,127 @@ class Command(BaseCommand):
         w(f"Scale: {r['scale']}")
         w(f"Floor (trivial view, signed in): {r['floor_ms']:.3f} ms; "
           f"without a session: {r['floor_without_session_ms']:.3f} ms")
-        w(f"{'page':<12}{'median ms':>10}{'ratio':>8}{'queries':>9}{'at N/10':>9}")
+        w(f"{'page':<18}{'median ms':>10}{'ratio':>8}{'queries':>9}{'at N/10':>9}"
+          f"{'uncached':>10}{'ratio':>8}{'queries':>9}")
         for name, p in r["pages"].items():
-            w(f"{name:<12}{p['median_ms']:>10.2f}{p['ratio']:>8.1f}{p['queries']:>9}"
-              f"{p['queries_at_tenth']:>9}")
+            w(f"{name:<18}{p['median_ms']:>10.2f}{p['ratio']:>8.1f}{p['queries']:>9}"
+              f"{p['queries_at_tenth']:>9}{p['uncached_ms']:>10.2f}{p['uncached_ratio']:>8.1f}"
+              f"{p['uncached_queries']:>9}")
+        if "load" in r:
+            w(f"Under load: {r['load']}")
         w(f"PDF: {r['pdf']}")
         w(f"Peak RSS: {r['peak_rss_mb']} MB")
+
+    # -- under load ----------------------------------------------------------------------------
+
+    def measure_load(self, org) -> dict:
+        """The README's production command (gunicorn, gthread, 2 workers of 16 threads) on a
+        free port of 127.0.0.1, over this throw-away database, driven by wrk signed in as the
+        planner: the trivial view, the closed quarter's register and the open quarter's."""
+        import os
+        import shutil
+        import socket
+        import subprocess
+        import sys
+        import urllib.request
+
+        wrk = shutil.which("wrk")
+        if wrk is None:
+            raise CommandError("--load needs wrk (Debian: apt-get install wrk).")
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        client = Client()
+        client.force_login(org["planner"])
+        cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        db = settings.DATABASES["default"]
+        env = {
+            **os.environ, "DEBUG": "false", "SECRET_KEY": settings.SECRET_KEY,
+            "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false",
+            "STATIC_MANIFEST": "false", "LOG_LEVEL": "ERROR",
+        }
+        if db["ENGINE"].endswith("sqlite3"):
+            env["SQLITE_PATH"] = str(db["NAME"])
+        else:
+            env["DATABASE_URL"] = (
+                f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+            )
+        # Release SQLite's hold on the file before other processes write to it.
+        connection.close()
+        server = subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
+            [sys.executable, "-m", "gunicorn", "riskreg.wsgi", "--worker-class", "gthread",
+             "--workers", "2", "--threads", "16", "--timeout", "30",
+             "--limit-request-line", "4094", "--limit-request-field_size", "8190",
+             "--bind", f"127.0.0.1:{port}"],
+            cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    urllib.request.urlopen(f"{base}/healthz", timeout=2).read()  # noqa: S310
+                    break
+                except OSError:
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        raise CommandError(
+                            "gunicorn did not start: " + server.stderr.read().decode()[-2000:]
+                        ) from None
+                    time.sleep(0.3)
+            register, closed = org["register"], org["periods"][-2]
+            urls = {
+                "healthz": "/healthz",
+                "register_closed": f"/registers/{register.slug}/?period={closed.slug}",
+                "register_open": f"/registers/{register.slug}/?period={org['periods'][-1].slug}",
+            }
+            result = {}
+            for name, path in urls.items():
+                request = urllib.request.Request(  # noqa: S310 - http://127.0.0.1 only
+                    base + path, headers={"Cookie": cookie}
+                )
+                for _ in range(4):  # each worker's cache warmed, as in a running service
+                    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                        if response.status != 200 or response.url != base + path:
+                            raise CommandError(f"{path} answered {response.status}")
+                result[name] = self.wrk(wrk, base + path, cookie)
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        return {
+            "healthz_rps": result["healthz"]["rps"],
+            "register_closed_rps": result["register_closed"]["rps"],
+            "register_open_rps": result["register_open"]["rps"],
+            "p50_ms": {name: r["p50_ms"] for name, r in result.items()},
+            "p99_ms": {name: r["p99_ms"] for name, r in result.items()},
+            "non_2xx": {name: r["non_2xx"] for name, r in result.items()},
+            "closed_over_healthz": round(
+                result["register_closed"]["rps"] / result["healthz"]["rps"], 2
+            ),
+            "wrk": f"-t2 -c16 -d{self.opts['load_seconds']}s --latency",
+        }
+
+    def wrk(self, wrk: str, url: str, cookie: str) -> dict:
+        import re
+        import subprocess
+
+        out = subprocess.run(  # noqa: S603 - wrk, with fixed arguments
+            [wrk, "-t2", "-c16", f"-d{self.opts['load_seconds']}s", "--latency",
+             "-H", f"Cookie: {cookie}", url],
+            capture_output=True, text=True, check=True,
+        ).stdout
+        units = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+        def latency(percent: str) -> float:
+            value, unit = re.search(rf"^\s*{percent}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
+            return round(float(value) * units[unit], 2)
+
+        bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        return {
+            "rps": round(float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), 1),
+            "p50_ms": latency("50"),
+            "p99_ms": latency("99"),
+            "non_2xx": int(bad.group(1)) if bad else 0,
+        }

@@ -27,5 +27,9 @@ class Command(flush.Command):
                     cursor.execute(f'DROP TRIGGER "{name}"')
             super().handle(**options)
             with connection.cursor() as cursor:
-                for _, sql in triggers:
-                    cursor.execute(sql)
+                # The flush's post_migrate may have put some back already (risks.versions).
+                cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+                present = {name for (name,) in cursor.fetchall()}
+                for name, sql in triggers:
+                    if name not in present:
+                        cursor.execute(sql)

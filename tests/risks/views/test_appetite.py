@@ -105,5 +105,5 @@ def test_the_list_costs_a_fixed_number_of_queries(client, planner, cautious, the
     for n in range(themes):
         save_theme(theme=None, name=f"Theme {n}", level=cautious, by=planner)
     client.force_login(planner)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         assert client.get(reverse("manage:appetite")).status_code == 200

@@ -17,12 +17,13 @@ from tests.factories import (
     make_risks_of_one_person,
 )
 
-# Every page: session and user (2), the user's groups (1), and saving the session on every
-# request (savepoint, update, release: 3). Then the page's own:
-MY_RISKS_QUERIES = 6 + 5  # open period, its assessments, risks not started, the user's posts, the registers to filter by (issue 17)
+# Every page: session and user (2), the user's groups (1); the session is written at most once a
+# minute, not on every request. Then the page's own:
+MY_RISKS_QUERIES = 3 + 5  # open period, its assessments, risks not started, the user's posts, the registers to filter by (issue 17)
 # The risk page: the risk, its quarters with the open period and its working leads, and the
 # history of the risk, its updates, its controls and their updates.
-RISK_PAGE_QUERIES = 6 + 6 + 2 + 1 + 1 + 2  # and its controls in the quarter shown, and its working leads' history (issue 16); its escalations (issue 17); its key risk indicators' values and their history and the indicators' (issue 18)
+# The page cache's versions (1): the page shows every quarter of the risk.
+RISK_PAGE_QUERIES = 3 + 1 + 6 + 2 + 1 + 2  # and its controls in the quarter shown, and its working leads' history (issue 16); its escalations (issue 17); its key risk indicators' values and their history and the indicators' (issue 18)
 
 
 def test_risk_page_offers_the_update_to_editors_only(client, q3, risk1, owner, panel):

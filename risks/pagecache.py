@@ -1,0 +1,192 @@
+"""Pages of the registers served from the cache, never stale.
+
+A page is cached whole, as the view rendered it, under a key made of everything its output
+depends on:
+- the view, the address (path and query) and whether htmx asked for a fragment;
+- who asks, as far as it changes what they see: the Planning & Risk Team see every record alike
+  (one entry for the team), anyone else has their own (what they own or lead decides what they
+  see); and the header's flags (staff, superuser);
+- the data: DataVersion's REFERENCE number (registers, risks, posts and who holds them, groups,
+  periods, pillars... every table but the quarterly records), and, unless every quarter the
+  page shows and those before them are closed, its QUARTER number too. A closed quarter's
+  records never change, so its pages survive the open quarter's writes.
+The database itself changes those numbers on every write (risks/versions.py), and they are
+read before anything of the page, so a page is never kept under a number older than its data.
+
+What differs from one person to the next within an entry is put in as the page is served: the
+CSRF token and the signed-in name are rendered as placeholders (riskreg.context_processors)
+and replaced. A request with messages to show is not served from the cache (nor kept).
+"""
+
+import hashlib
+from functools import wraps
+
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.html import escape
+
+from . import versions
+from .models import DataVersion, ReportingPeriod, is_planner
+from .pages import choose_period, is_partial
+
+# Other apps' per-person parts of the page (placeholder -> its HTML for the request), put in as
+# the page is served like the CSRF token and the name: see personal_part().
+_PERSONAL_PARTS: dict[str, object] = {}
+CSRF_PLACEHOLDER = "rr-cached-csrf-7d1e2c"
+NAME_PLACEHOLDER = "rr-cached-name-4b9a60"
+# Marks a request whose page is being rendered for the cache (read by the context processor).
+RENDERING_ATTR = "_riskreg_rendering_for_cache"
+PERIODS_ATTR = "_riskreg_periods"
+# An entry unused for a day goes; a version change makes entries unreachable at once.
+TIMEOUT = 24 * 60 * 60
+ALL_QUARTERS = object()
+
+
+def rendering_for_cache(request) -> bool:
+    return getattr(request, RENDERING_ATTR, False)
+
+
+def _has_messages(request: HttpRequest) -> bool:
+    storage = getattr(request, "_messages", None)
+    return bool(
+        request.session.get("_messages") or (storage is not None and storage._queued_messages)
+    )
+
+
+def _key(request, view_name: str, quarters, numbers: dict[str, int]) -> str:
+    user = request.user
+    who = "team" if is_planner(user) else f"user{user.pk}"
+    data = f"r{numbers[DataVersion.REFERENCE]}"
+    if quarters is ALL_QUARTERS or any(p.is_open for p in quarters):
+        data += f"q{numbers[DataVersion.QUARTER]}"
+    else:
+        data += "closed" + ",".join(str(p.pk) for p in quarters)
+    htmx = "p" if is_partial(request) else "h" if request.htmx else "f"
+    address = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    return f"rr:page:{view_name}:{who}:{int(user.is_staff)}{int(user.is_superuser)}:{htmx}:{data}:{address}"
+
+
+def up_to(periods: list[ReportingPeriod], shown):
+    """The shown quarters and every quarter before the latest of them: what a page of them
+    may read (histories run up to the quarter shown)."""
+    if shown is ALL_QUARTERS:
+        return shown
+    if not shown:
+        return []
+    latest = max(p.start for p in shown)
+    return [p for p in periods if p.start <= latest]
+
+
+def _periods_and_numbers() -> tuple[list[ReportingPeriod], dict[str, int] | None]:
+    """Both versions (one small query, first: anything read after them is at least as new as
+    they say), and every period, newest first, which every page reads: kept in the cache under
+    the REFERENCE version, which every write to the periods changes."""
+    numbers = versions.current()
+    if numbers is None:
+        return list(ReportingPeriod.objects.all()), None
+    key = f"rr:periods:{numbers[DataVersion.REFERENCE]}"
+    periods = cache.get(key)
+    if periods is None:
+        periods = list(ReportingPeriod.objects.all())
+        cache.set(key, periods, TIMEOUT)
+    return periods, numbers
+
+
+def periods_for(request) -> list[ReportingPeriod]:
+    """Every period, newest first: the list the page cache read, or a query of them."""
+    periods = getattr(request, PERIODS_ATTR, None)
+    return list(ReportingPeriod.objects.all()) if periods is None else periods
+
+
+def personal_part(placeholder: str, html_for) -> None:
+    """Register a part of the page that differs from one person to the next (the header's
+    unread count): a page rendered for the cache holds `placeholder`, and each person is
+    served `html_for(request)` (HTML, already escaped) in its place."""
+    _PERSONAL_PARTS[placeholder] = html_for
+
+
+def _personal(request, content: bytes) -> bytes:
+    for placeholder, html_for in _PERSONAL_PARTS.items():
+        if placeholder.encode() in content:
+            content = content.replace(placeholder.encode(), str(html_for(request)).encode())
+    content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+    return content.replace(NAME_PLACEHOLDER.encode(), escape(request.user.get_username()).encode())
+
+
+def cached_page(quarters_of):
+    """Serve the view's page from the cache. `quarters_of(request, periods, *args, **kwargs)`
+    names the quarters the page shows (from the list of all, newest first), ALL_QUARTERS, or
+    None to leave the request to the view (an address the view will refuse)."""
+
+    def decorator(view):
+        view_name = f"{view.__module__}.{view.__name__}"
+
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if (
+                request.method != "GET"
+                or not request.user.is_authenticated
+                or _has_messages(request)
+            ):
+                return view(request, *args, **kwargs)
+            if quarters_of is every_quarter:  # no need of the periods
+                periods, numbers = [], versions.current()
+            else:
+                periods, numbers = _periods_and_numbers()
+                setattr(request, PERIODS_ATTR, periods)
+            if numbers is None:
+                return view(request, *args, **kwargs)
+            shown = quarters_of(request, periods, *args, **kwargs)
+            if shown is None:
+                return view(request, *args, **kwargs)
+            key = _key(request, view_name, up_to(periods, shown), numbers)
+            entry = cache.get(key)
+            if entry is not None:
+                content, headers = entry
+                response = HttpResponse(_personal(request, content))
+                for name, value in headers.items():
+                    response[name] = value
+                return response
+            setattr(request, RENDERING_ATTR, True)
+            try:
+                response = view(request, *args, **kwargs)
+            finally:
+                setattr(request, RENDERING_ATTR, False)
+            if response.streaming:
+                return response
+            if response.status_code == 200 and not _has_messages(request):
+                headers = dict(response.items())
+                cache.set(key, (response.content, headers), TIMEOUT)
+            response.content = _personal(request, response.content)
+            return response
+
+        return wrapped
+
+    return decorator
+
+
+# What quarters a page shows, as its view will choose them ------------------------------------
+
+
+def named_quarter(request, periods, *args, **kwargs):
+    """?period=, else the person's default quarter (choose_period)."""
+    try:
+        period = choose_period(periods, request.GET.get("period"), request.user)
+    except Http404:
+        return None
+    return [period] if period else []
+
+
+def compared_quarters(request, periods, *args, **kwargs):
+    """?from= and ?to= (the quarter before `to` by default, which up_to() includes)."""
+    try:
+        after = choose_period(periods, request.GET.get("to"), request.user)
+        before = choose_period(periods, request.GET["from"]) if request.GET.get("from") else None
+    except Http404:
+        return None
+    return [p for p in (before, after) if p is not None]
+
+
+def every_quarter(request, periods, *args, **kwargs):
+    return ALL_QUARTERS

@@ -1,0 +1,121 @@
+"""Sessions are written at most once every SESSION_REFRESH_SECONDS, and still end exactly
+SESSION_IDLE_SECONDS after the last request (riskreg.middleware.IdleSessionMiddleware)."""
+
+import time
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
+
+from riskreg.middleware import IdleSessionMiddleware
+from tests.factories import make_user
+
+IDLE, REFRESH = settings.SESSION_IDLE_SECONDS, settings.SESSION_REFRESH_SECONDS
+
+
+class Clock:
+    """time.time() for the middleware and the signed cookie, moved by the test."""
+
+    def __init__(self):
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(time, "time", clock)
+    return clock
+
+
+@pytest.fixture
+def signed_in(client, db, clock):
+    client.force_login(make_user("alice"))
+    return client
+
+
+def signed_in_now(client) -> bool:
+    """A page that needs a session: 200 signed in, a redirect to the sign-in page if not."""
+    return client.get("/account/").status_code == 200
+
+
+def stored(client) -> Session:
+    return Session.objects.get(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value)
+
+
+def test_the_settings_write_the_session_at_most_once_a_refresh():
+    assert settings.SESSION_SAVE_EVERY_REQUEST is False
+    assert 0 < REFRESH < IDLE <= 60 * 60
+    # The stored row outlives the deadline the middleware keeps.
+    assert settings.SESSION_COOKIE_AGE == IDLE + REFRESH
+
+
+def test_a_signed_in_request_reads_the_session_and_writes_nothing(
+    signed_in, clock, django_assert_num_queries
+):
+    signed_in.get("/healthz")
+    clock.now += REFRESH - 1
+    with django_assert_num_queries(1):  # the session; no savepoint, update or release
+        signed_in.get("/healthz")
+
+
+def test_the_session_is_written_once_the_refresh_has_passed(signed_in, clock):
+    before = stored(signed_in).session_data
+    clock.now += REFRESH
+    assert signed_in_now(signed_in)
+    row = stored(signed_in)
+    assert row.session_data != before
+    assert row.get_decoded()[IdleSessionMiddleware.SEEN_KEY] == clock.now
+
+
+def test_the_session_ends_exactly_idle_seconds_after_the_last_request(signed_in, clock):
+    login = clock.now
+    clock.now = login + REFRESH - 1  # a request that writes nothing
+    assert signed_in_now(signed_in)
+    last = clock.now
+    # The session holds `login`, but the deadline runs from the last request.
+    clock.now = last + IDLE
+    assert signed_in_now(signed_in)
+    clock.now += IDLE + 1
+    assert not signed_in_now(signed_in)
+    # Signed out for good: the stored session is gone.
+    assert not Session.objects.exists()
+
+
+def test_idle_one_second_too_long_ends_the_session(signed_in, clock):
+    clock.now += IDLE + 1
+    assert not signed_in_now(signed_in)
+
+
+def test_without_the_last_request_cookie_the_deadline_only_comes_sooner(signed_in, clock):
+    clock.now += REFRESH - 1
+    assert signed_in_now(signed_in)
+    del signed_in.cookies[settings.SESSION_SEEN_COOKIE_NAME]
+    # Counted from the session's last write (the sign-in), never later than exact.
+    clock.now += IDLE - REFRESH + 2
+    assert not signed_in_now(signed_in)
+
+
+def test_another_sessions_cookie_does_not_keep_this_one(client, db, clock):
+    other = type(client)()
+    other.force_login(make_user("bob"))
+    other.get("/healthz")
+    client.force_login(make_user("alice"))
+    client.cookies[settings.SESSION_SEEN_COOKIE_NAME] = other.cookies[
+        settings.SESSION_SEEN_COOKIE_NAME
+    ].value
+    clock.now += IDLE + 1
+    assert not signed_in_now(client)
+
+
+def test_a_forged_cookie_does_not_keep_the_session(signed_in, clock):
+    clock.now += IDLE + 1
+    signed_in.cookies[settings.SESSION_SEEN_COOKIE_NAME] = "forged:1abc:xyz"
+    assert not signed_in_now(signed_in)
+
+
+def test_signing_out_ends_the_session_at_once(signed_in, clock):
+    signed_in.post("/accounts/logout/")
+    assert not signed_in_now(signed_in)
