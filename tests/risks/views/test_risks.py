@@ -23,7 +23,7 @@ MY_RISKS_QUERIES = 3 + 5  # open period, its assessments, risks not started, the
 # The risk page: the risk, its quarters with the open period and its working leads, and the
 # history of the risk, its updates, its controls and their updates.
 # The page cache's versions (1): the page shows every quarter of the risk.
-RISK_PAGE_QUERIES = 3 + 1 + 6 + 2 + 1 + 2  # and its controls in the quarter shown, and its working leads' history (issue 16); its escalations (issue 17); its key risk indicators' values and their history and the indicators' (issue 18)
+RISK_PAGE_QUERIES = 3 + 1 + 6 + 2 + 1 + 1 + 2  # and its working leads, and its controls in the quarter shown, and its working leads' history (issue 16); its escalations (issue 17); its key risk indicators' values and their history and the indicators' (issue 18)
 
 
 def test_risk_page_offers_the_update_to_editors_only(client, q3, risk1, owner, panel):
