@@ -30,7 +30,11 @@ def test_it_times_a_signed_in_page_idle_and_under_sign_in_loops():
     assert result["server"].startswith("gunicorn riskreg.wsgi --worker-class gthread")
     assert result["loops"] == 2 and result["spread"] is False
     assert result["idle_median_ms"] > 0 and result["loaded_median_ms"] > 0
-    assert abs(result["ratio"] - result["loaded_median_ms"] / result["idle_median_ms"]) < 0.01
+    # The medians are printed to 0.1 ms and the ratio to 0.01: allow for both roundings (a
+    # page served from the cache takes about a millisecond, where 0.05 ms is 5%).
+    idle, loaded = result["idle_median_ms"], result["loaded_median_ms"]
+    rounding = loaded / idle * (0.05 / idle + 0.05 / loaded) + 0.005
+    assert abs(result["ratio"] - loaded / idle) <= rounding
     assert result["cycles"] == 2 and result["idle_samples"] >= 2 and result["loaded_samples"] >= 1
     assert 1 <= result["attempts"] <= 8
     assert set(result["statuses"]) <= {"200", "429"}
