@@ -1,4 +1,5 @@
 import hashlib
+import math
 import time
 
 from django.conf import settings
@@ -85,12 +86,12 @@ class RequestBodyLimitMiddleware:
 
 
 class IdleSessionMiddleware:
-    """Ends a session exactly SESSION_IDLE_SECONDS after its last request, while writing it at
-    most once every SESSION_REFRESH_SECONDS (SESSION_SAVE_EVERY_REQUEST wrote it on every
-    request: an UPDATE, a commit, about 1 ms on SQLite and 3 ms on PostgreSQL).
+    """Ends a session SESSION_IDLE_SECONDS after its last request (to the second), while
+    writing it at most once every SESSION_REFRESH_SECONDS (SESSION_SAVE_EVERY_REQUEST wrote it
+    on every request: an UPDATE, a commit, about 1 ms on SQLite and 3 ms on PostgreSQL).
 
-    The session holds when it was last written (SEEN_KEY); every response also carries a small
-    signed cookie with the time of that request, bound to the session's key, so the deadline is
+    The session holds when it was last written (SEEN_KEY); the browser also holds a small
+    signed cookie with the time of its last request, bound to the session's key, so the deadline is
     counted from the last request, not from the last write. A browser that drops that cookie, or
     sends an old one, only brings its deadline forward: it can never be later than the last
     request's. The stored row lives SESSION_COOKIE_AGE = idle + refresh seconds from its last
@@ -104,7 +105,7 @@ class IdleSessionMiddleware:
         self.get_response = get_response
         self.idle = settings.SESSION_IDLE_SECONDS
         self.refresh = settings.SESSION_REFRESH_SECONDS
-        # The exact time in the value: TimestampSigner's would be whole seconds.
+        # The time rounded up to the second (TimestampSigner's rounds down: a deadline early).
         self.signer = signing.Signer(salt=self.COOKIE_SALT)
 
     def _tag(self, session_key: str) -> str:
@@ -141,10 +142,18 @@ class IdleSessionMiddleware:
         if not session.is_empty():
             if session.get(self.SEEN_KEY) is None:
                 session[self.SEEN_KEY] = now
-            if session.session_key is not None:
+            key = session.session_key
+            # The request's time rounded up to the second: a browser's burst of requests (a page
+            # and its fragments) sends the cookie it already holds, which is not signed and sent
+            # again. The deadline is at most a second later than the exact one.
+            seen = f"{self._tag(key)}@{math.ceil(now)}" if key is not None else None
+            held = request.COOKIES.get(settings.SESSION_SEEN_COOKIE_NAME, "")
+            # A forged copy of the value is not renewed here, and fails its check on the way
+            # in: it can only bring its own deadline forward.
+            if seen is not None and held.rpartition(self.signer.sep)[0] != seen:
                 response.set_cookie(
                     settings.SESSION_SEEN_COOKIE_NAME,
-                    self.signer.sign(f"{self._tag(session.session_key)}@{now!r}"),
+                    self.signer.sign(seen),
                     path=settings.SESSION_COOKIE_PATH,
                     domain=settings.SESSION_COOKIE_DOMAIN,
                     secure=settings.SESSION_COOKIE_SECURE,

@@ -19,6 +19,8 @@ and replaced. A request with messages to show is not served from the cache (nor 
 """
 
 import hashlib
+import re
+from functools import cache as memoize
 from functools import wraps
 
 from django.core.cache import cache
@@ -64,7 +66,7 @@ def _key(request, view_name: str, quarters, numbers: dict[str, int]) -> str:
         data += "closed" + ",".join(str(p.pk) for p in quarters)
     htmx = "p" if is_partial(request) else "h" if request.htmx else "f"
     address = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"rr:page:{view_name}:{who}:{int(user.is_staff)}{int(user.is_superuser)}:{htmx}:{data}:{address}"
+    return f"rr:page:v2:{view_name}:{who}:{int(user.is_staff)}{int(user.is_superuser)}:{htmx}:{data}:{address}"
 
 
 def up_to(periods: list[ReportingPeriod], shown):
@@ -78,18 +80,29 @@ def up_to(periods: list[ReportingPeriod], shown):
     return [p for p in periods if p.start <= latest]
 
 
+# The periods under the REFERENCE version they were read at, in this process: unpickling them
+# from the cache on every request cost more than the rest of serving a page. One entry.
+_periods_memo: dict[int, list[ReportingPeriod]] = {}
+
+
 def _periods_and_numbers() -> tuple[list[ReportingPeriod], dict[str, int] | None]:
     """Both versions (one small query, first: anything read after them is at least as new as
-    they say), and every period, newest first, which every page reads: kept in the cache under
-    the REFERENCE version, which every write to the periods changes."""
+    they say), and every period, newest first, which every page reads: kept under the
+    REFERENCE version, which every write to the periods changes, in this process and in the
+    cache (for the other workers)."""
     numbers = versions.current()
     if numbers is None:
         return list(ReportingPeriod.objects.all()), None
-    key = f"rr:periods:{numbers[DataVersion.REFERENCE]}"
-    periods = cache.get(key)
+    reference = numbers[DataVersion.REFERENCE]
+    periods = _periods_memo.get(reference)
     if periods is None:
-        periods = list(ReportingPeriod.objects.all())
-        cache.set(key, periods, TIMEOUT)
+        key = f"rr:periods:{reference}"
+        periods = cache.get(key)
+        if periods is None:
+            periods = list(ReportingPeriod.objects.all())
+            cache.set(key, periods, TIMEOUT)
+        _periods_memo.clear()
+        _periods_memo[reference] = periods
     return periods, numbers
 
 
@@ -104,14 +117,43 @@ def personal_part(placeholder: str, html_for) -> None:
     unread count): a page rendered for the cache holds `placeholder`, and each person is
     served `html_for(request)` (HTML, already escaped) in its place."""
     _PERSONAL_PARTS[placeholder] = html_for
+    _personal_pattern.cache_clear()
 
 
-def _personal(request, content: bytes) -> bytes:
-    for placeholder, html_for in _PERSONAL_PARTS.items():
-        if placeholder.encode() in content:
-            content = content.replace(placeholder.encode(), str(html_for(request)).encode())
-    content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
-    return content.replace(NAME_PLACEHOLDER.encode(), escape(request.user.get_username()).encode())
+@memoize
+def _personal_pattern() -> re.Pattern:
+    names = [CSRF_PLACEHOLDER, NAME_PLACEHOLDER, *_PERSONAL_PARTS]
+    return re.compile("|".join(re.escape(name) for name in names).encode())
+
+
+def _split(content: bytes) -> tuple[bytes | str, ...]:
+    """The page as kept: its text in pieces between the per-person placeholders, each
+    placeholder as a str (split once, as it is kept, so that serving it is one join)."""
+    pieces: list[bytes | str] = []
+    at = 0
+    for match in _personal_pattern().finditer(content):
+        pieces += [content[at:match.start()], match.group().decode()]
+        at = match.end()
+    pieces.append(content[at:])
+    return tuple(pieces)
+
+
+def _personal(request, pieces: tuple[bytes | str, ...]) -> bytes:
+    """The page with each person's own parts put in its placeholders."""
+    parts: dict[str, bytes] = {}
+
+    def part(placeholder: str) -> bytes:
+        if placeholder not in parts:
+            if placeholder == CSRF_PLACEHOLDER:
+                html = get_token(request)
+            elif placeholder == NAME_PLACEHOLDER:
+                html = escape(request.user.get_username())
+            else:
+                html = str(_PERSONAL_PARTS[placeholder](request))
+            parts[placeholder] = html.encode()
+        return parts[placeholder]
+
+    return b"".join(piece if isinstance(piece, bytes) else part(piece) for piece in pieces)
 
 
 def cached_page(quarters_of):
@@ -143,8 +185,8 @@ def cached_page(quarters_of):
             key = _key(request, view_name, up_to(periods, shown), numbers)
             entry = cache.get(key)
             if entry is not None:
-                content, headers = entry
-                response = HttpResponse(_personal(request, content))
+                pieces, headers = entry
+                response = HttpResponse(_personal(request, pieces))
                 for name, value in headers.items():
                     response[name] = value
                 return response
@@ -155,10 +197,10 @@ def cached_page(quarters_of):
                 setattr(request, RENDERING_ATTR, False)
             if response.streaming:
                 return response
+            pieces = _split(response.content)
             if response.status_code == 200 and not _has_messages(request):
-                headers = dict(response.items())
-                cache.set(key, (response.content, headers), TIMEOUT)
-            response.content = _personal(request, response.content)
+                cache.set(key, (pieces, dict(response.items())), TIMEOUT)
+            response.content = _personal(request, pieces)
             return response
 
         return wrapped

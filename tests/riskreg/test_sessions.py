@@ -119,3 +119,77 @@ def test_a_forged_cookie_does_not_keep_the_session(signed_in, clock):
 def test_signing_out_ends_the_session_at_once(signed_in, clock):
     signed_in.post("/accounts/logout/")
     assert not signed_in_now(signed_in)
+
+
+def test_a_burst_of_requests_in_one_second_is_not_sent_the_cookie_again(signed_in, clock):
+    first = signed_in.get("/healthz")
+    assert settings.SESSION_SEEN_COOKIE_NAME in first.cookies
+    clock.now = float(int(clock.now)) + 0.25  # within the second the cookie holds
+    signed_in.get("/healthz")
+    again = signed_in.get("/healthz")
+    assert settings.SESSION_SEEN_COOKIE_NAME not in again.cookies
+    clock.now += 1
+    later = signed_in.get("/healthz")
+    assert settings.SESSION_SEEN_COOKIE_NAME in later.cookies
+    assert later.cookies[settings.SESSION_SEEN_COOKIE_NAME].value != first.cookies[
+        settings.SESSION_SEEN_COOKIE_NAME
+    ].value
+
+
+def test_the_deadline_is_at_most_a_second_late(signed_in, clock):
+    clock.now = float(int(clock.now)) + 0.5
+    assert signed_in_now(signed_in)
+    last = clock.now
+    clock.now = last + IDLE + 0.5  # within the second the last request was rounded up to
+    assert signed_in_now(signed_in)
+    # (a whole second late is refused: test_the_session_ends_exactly_idle_seconds_after_...)
+
+
+def test_a_copied_cookie_value_without_its_signature_is_not_taken(signed_in, clock):
+    signed_in.get("/healthz")
+    value = signed_in.cookies[settings.SESSION_SEEN_COOKIE_NAME].value
+    payload = value.rpartition(":")[0]
+    signed_in.cookies[settings.SESSION_SEEN_COOKIE_NAME] = f"{payload}:forged"
+    clock.now += IDLE + 1
+    assert not signed_in_now(signed_in)
+
+
+# The session store's read (riskreg/sessions.py) --------------------------------------------
+
+
+def test_decoded_sessions_are_each_requests_own_copy(db):
+    from riskreg.sessions import SessionStore
+
+    store = SessionStore()
+    store["list"] = [1, 2]
+    store.save()
+    first = SessionStore(store.session_key)
+    first["list"].append(3)  # changed in place by one request, not saved
+    second = SessionStore(store.session_key)
+    assert second["list"] == [1, 2]
+
+
+def test_corrupt_session_data_is_an_empty_session_every_time(db):
+    from django.contrib.sessions.models import Session
+
+    from riskreg.sessions import SessionStore
+
+    store = SessionStore()
+    store["a"] = 1
+    store.save()
+    Session.objects.filter(session_key=store.session_key).update(session_data="not:signed")
+    for _ in range(2):
+        assert SessionStore(store.session_key).load() == {}
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_the_sessions_read_is_the_same_whether_or_not_queries_are_logged(db, settings, debug):
+    """fetch_one goes straight to the driver unless queries are logged (DEBUG, tests)."""
+    from riskreg.sessions import SessionStore
+
+    settings.DEBUG = debug
+    store = SessionStore()
+    store["who"] = "alice"
+    store.save()
+    assert SessionStore(store.session_key).load()["who"] == "alice"
+    assert SessionStore("no-such-key-000000000000000000000").load() == {}
