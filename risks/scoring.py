@@ -3,10 +3,13 @@
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
 
 
 class Scale(models.IntegerChoices):
@@ -35,8 +38,20 @@ class Band:
     tag: str
 
 
+@cache
+def _bands() -> tuple[Band, ...]:
+    return tuple(Band(**row) for row in settings.RISK_BANDS)
+
+
 def bands() -> list[Band]:
-    return [Band(**row) for row in settings.RISK_BANDS]
+    """settings.RISK_BANDS as Bands, made once (every score on a page asks for its band)."""
+    return list(_bands())
+
+
+@receiver(setting_changed, dispatch_uid="risks.scoring.bands_changed")
+def _bands_changed(setting, **kwargs) -> None:
+    if setting == "RISK_BANDS":
+        _bands.cache_clear()
 
 
 def band_for(score: int | None) -> Band | None:
