@@ -147,6 +147,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "var" / "riskreg.sqlite3")),
+            # Each thread keeps its connection (a minute): opening the file and running the
+            # PRAGMAs again cost every request of the production server.
+            "CONN_MAX_AGE": 60,
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
