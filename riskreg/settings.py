@@ -181,9 +181,11 @@ LOGOUT_REDIRECT_URL = "login"
 
 # The cache: this process's memory by default; Redis, shared by every worker and machine, when
 # REDIS_URL is set (redis://127.0.0.1:6379/0). Pages of the registers are kept in it
-# (risks/pagecache.py) under keys that change with the data, so no entry is ever stale.
+# (risks/pagecache.py) under keys that change with the data, so no entry is ever stale, and
+# the header's unread count (riskreg/notify/unread.py). Tests keep their own memory cache:
+# they clear it before each test, which on Redis would empty the whole database.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
-if REDIS_URL:
+if REDIS_URL and not env_bool("TESTING"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -294,7 +296,6 @@ SPECTACULAR_SETTINGS = {
 # (`make run` starts one beside the server). TASKS_BACKEND=redis (or a REDIS_URL without
 # TASKS_BACKEND) queues them in Redis through RQ instead, run by `manage.py rqworker`. Tests
 # run tasks as they are enqueued unless a test says otherwise.
-REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "redis" if REDIS_URL else "database").strip()
 if TASKS_BACKEND not in {"database", "redis", "immediate"}:
     raise ImproperlyConfigured(
@@ -312,12 +313,6 @@ else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # A failed task is tried again this many times in all, waiting longer each time.
 TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 5, minimum=1)
-
-# The cache: each process's own memory by default; with REDIS_URL, Redis, shared by every
-# worker and machine (the header's unread count is kept there, see riskreg/notify/unread.py).
-if REDIS_URL and not env_bool("TESTING"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
 
 # Email (riskreg/notify/), as Django 6.1's MAILERS: SMTP when EMAIL_HOST is set, otherwise
 # the console (development; tests get Django's locmem backend). Production sets EMAIL_HOST.

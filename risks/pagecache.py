@@ -115,7 +115,9 @@ def periods_for(request) -> list[ReportingPeriod]:
 def personal_part(placeholder: str, html_for) -> None:
     """Register a part of the page that differs from one person to the next (the header's
     unread count): a page rendered for the cache holds `placeholder`, and each person is
-    served `html_for(request)` (HTML, already escaped) in its place."""
+    served `html_for(request)` (HTML, already escaped) in its place. Register it as the
+    process starts (an AppConfig.ready()): with a shared cache, a process may serve a page
+    before it renders one."""
     _PERSONAL_PARTS[placeholder] = html_for
     _personal_pattern.cache_clear()
 
@@ -148,8 +150,10 @@ def _personal(request, pieces: tuple[bytes | str, ...]) -> bytes:
                 html = get_token(request)
             elif placeholder == NAME_PLACEHOLDER:
                 html = escape(request.user.get_username())
-            else:
+            elif placeholder in _PERSONAL_PARTS:
                 html = str(_PERSONAL_PARTS[placeholder](request))
+            else:  # split by a process that knew a part this one does not: leave it out
+                html = ""
             parts[placeholder] = html.encode()
         return parts[placeholder]
 

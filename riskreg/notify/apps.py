@@ -9,6 +9,10 @@ class NotifyConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        # Registers the header's count as a per-person part of cached pages (risks.pagecache)
+        # in every process at start: a worker may serve a page another process rendered into
+        # a shared cache (Redis) before it has rendered a template of its own.
+        from . import context_processors  # noqa: F401
         from .unread import prime_on_sign_in
 
         # Not business logic: it only fills the header's cache, so that pages need no query.

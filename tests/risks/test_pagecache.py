@@ -172,3 +172,21 @@ def test_every_table_of_the_service_changes_a_version(db):
     with connection.cursor() as cursor:
         cursor.execute(sql)
         assert {name for (name,) in cursor.fetchall()} == set(tracked)
+
+
+def test_the_headers_unread_count_is_a_personal_part_from_the_start():
+    """Registered by the app's ready(), not by the first template rendered: with Redis a
+    worker may serve a page another process rendered before rendering any itself."""
+    from riskreg.notify.context_processors import UNREAD_PLACEHOLDER
+    from risks import pagecache
+
+    assert UNREAD_PLACEHOLDER in pagecache._PERSONAL_PARTS
+
+
+def test_a_placeholder_this_process_does_not_know_is_left_out(rf, planner):
+    from risks.pagecache import _personal
+
+    request = rf.get("/")
+    request.user = planner
+    page = _personal(request, (b"<p>", "rr-cached-unknown-000000", b"</p>", NAME_PLACEHOLDER, b"."))
+    assert page == b"<p></p>planner."

@@ -67,6 +67,13 @@ class Command(BaseCommand):
         try:
             result = self.measure()
         finally:
+            if connection.vendor == "postgresql":
+                # The load test's server is gone, but PostgreSQL may not have noticed yet.
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
             teardown_databases(old, verbosity=0)
             tmp.cleanup()
         if opts["json"]:
@@ -315,8 +322,10 @@ class Command(BaseCommand):
         """The README's production command (gunicorn, gthread, 2 workers of 16 threads) on a
         free port of 127.0.0.1, over this throw-away database, driven by wrk signed in as the
         planner: the trivial view, the closed quarter's register and the open quarter's."""
+        import contextlib
         import os
         import shutil
+        import signal
         import socket
         import subprocess
         import sys
@@ -345,12 +354,20 @@ class Command(BaseCommand):
             )
         # Release SQLite's hold on the file before other processes write to it.
         connection.close()
+        log = tempfile.TemporaryFile()  # noqa: SIM115 - read after the load, then closed
+
+        def log_text() -> str:
+            log.seek(0)
+            return log.read().decode(errors="replace")[-3000:]
+
         server = subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
             [sys.executable, "-m", "gunicorn", "riskreg.wsgi", "--worker-class", "gthread",
-             "--workers", "2", "--threads", "16", "--timeout", "30",
+             "--workers", "2", "--threads", "16", "--timeout", "30", "--graceful-timeout", "5",
              "--limit-request-line", "4094", "--limit-request-field_size", "8190",
              "--bind", f"127.0.0.1:{port}"],
-            cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            # Its log in a file: a pipe nobody reads stops the server once it is full.
+            cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=log,
+            start_new_session=True,  # its workers stop with it (killpg below)
         )
         base = f"http://127.0.0.1:{port}"
         try:
@@ -362,7 +379,7 @@ class Command(BaseCommand):
                 except OSError:
                     if server.poll() is not None or time.monotonic() > deadline:
                         raise CommandError(
-                            "gunicorn did not start: " + server.stderr.read().decode()[-2000:]
+                            "gunicorn did not start: " + log_text()
                         ) from None
                     time.sleep(0.3)
             register, closed = org["register"], org["periods"][-2]
@@ -384,11 +401,16 @@ class Command(BaseCommand):
                 self.wrk(wrk, base + path, cookie, seconds=1)
                 result[name] = self.wrk(wrk, base + path, cookie)
         finally:
-            server.terminate()
-            try:
+            os.killpg(server.pid, signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            # The workers too, whatever the master managed: their connections must be gone
+            # before the throw-away database can be dropped.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(server.pid, signal.SIGKILL)
+        if any(r["non_2xx"] for r in result.values()):
+            self.stderr.write("Some requests failed under load; the server's log ends:\n" + log_text())
+        log.close()
         return {
             "healthz_rps": result["healthz"]["rps"],
             "register_closed_rps": result["register_closed"]["rps"],
