@@ -15,38 +15,13 @@ from django.contrib.sessions.backends import db
 from django.db import connections, router
 from django.utils import timezone
 
+from risks.rawsql import fetch_one
+
 
 @cache
 def _get_by_pk_sql(model, alias: str) -> tuple[str, list[str]]:
     sql, _ = model._default_manager.using(alias).filter(pk=0).query.sql_with_params()
     return sql, [f.attname for f in model._meta.concrete_fields]
-
-
-def fetch_one(alias: str, sql: str, params: list) -> tuple | None:
-    """One row of `sql` (with %s placeholders). Straight on the driver's connection while
-    nobody logs queries (DEBUG off, no test counting them): Django's cursor wrapper, its
-    placeholder rewriting for SQLite and its execute wrappers cost more than such a query.
-    Errors still mark the connection as Django's own wrapper would (wrap_database_errors),
-    so that a broken connection is closed at the end of the request."""
-    connection = connections[alias]
-    if connection.queries_logged or connection.execute_wrappers or connection.vendor not in (
-        "sqlite", "postgresql"
-    ):
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchone()
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        if connection.vendor == "sqlite":
-            return connection.connection.execute(_sqlite_placeholders(sql), params).fetchone()
-        with connection.connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchone()
-
-
-@cache
-def _sqlite_placeholders(sql: str) -> str:
-    return sql.replace("%s", "?")
 
 
 def prepared_get(model, pk):

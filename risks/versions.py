@@ -12,6 +12,7 @@ from django.db import connection as default_connection
 from django.db.models.signals import post_migrate
 
 from .models.versions import DataVersion, new_version
+from .rawsql import fetch_all
 
 # The quarterly records: their rows of a closed quarter are frozen.
 QUARTER_TABLES = frozenset({
@@ -87,9 +88,7 @@ def current() -> dict[str, int] | None:
     this puts right for the next request."""
     # A plain statement: on a page served from the cache, the queryset's compiling cost more
     # than the rest of the request.
-    with connection.cursor() as cursor:
-        cursor.execute(CURRENT_SQL)
-        found = dict(cursor.fetchall())
+    found = dict(fetch_all(connection.alias, CURRENT_SQL, ()))
     if len(found) == 2:
         return found
     bump_all()

@@ -2,7 +2,9 @@
 
 from functools import cache
 
-from django.db import connections, router
+from django.db import router
+
+from ..rawsql import fetch_all
 
 PLANNING_TEAM = "Planning & Risk Team"
 AUDIT_PANEL = "Audit Panel"
@@ -72,9 +74,7 @@ def _load_roles(user) -> None:
     params = list(params)
     for i in user_at:
         params[i] = user.pk
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows = fetch_all(alias, sql, params)
     user._riskreg_groups = {name for role, name in rows if role == "group"}
     user._riskreg_heads = frozenset(int(key) for role, key in rows if role == "register")
 
