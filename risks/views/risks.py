@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from .. import risk_page, timeline
 from ..access import can_edit_risk, get_risk_for_user, require_planner
 from ..forms import AppetiteForm
-from ..indicator_charts import indicator_charts
+from ..indicator_charts import charts_of, indicator_values
 from ..locking import StaleVersion
 from ..models import (
     Assessment,
@@ -31,6 +31,7 @@ from ..models import (
 from ..pagecache import cached_page, every_quarter
 from ..pages import in_scope, scoped_registers
 from ..services import risk_appetite_digest, set_appetite
+from ..together import read_together
 
 
 @dataclass
@@ -83,14 +84,19 @@ def _quarters(risk: Risk, *, approved_only: bool) -> Quarters:
 
 @cached_page(every_quarter)
 def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    risk = get_risk_for_user(request, pk)
+    risk = get_risk_for_user(request, pk, with_editable=True)
     editor = can_edit_risk(request.user, risk)
     # Readers (the Audit Panel, other owners) see what was approved, not work in progress.
     quarters = _quarters(risk, approved_only=not editor)
-    # The history holds drafts and the team's return comments: it is the editors' alone.
-    entries = timeline.for_risk(risk) if editor else []
     shown = _shown(quarters.assessments, request.GET.get("period"))
-    charts = indicator_charts(risk, {a.period_id: a.period for a in quarters.assessments})
+    periods = {a.period_id: a.period for a in quarters.assessments}
+    # The history holds drafts and the team's return comments: it is the editors' alone.
+    history = timeline.plan(risk) if editor else None
+    # Where it was escalated to, and where it came from: both risks show the record.
+    escalations = Escalation.objects.filter(Q(risk=risk) | Q(result_risk=risk)).for_page()
+    # Read in one statement: the indicators' values, the escalations and the history.
+    values, escalated, *records = read_together(
+        [indicator_values(risk, periods), escalations, *(history.querysets if history else [])])
     return render(
         request,
         "risks/risk_detail.html",
@@ -103,19 +109,15 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "open_period": quarters.open_period,
             "can_update": quarters.open_period is not None and editor,
-            "timeline": entries,
+            "timeline": history.entries(records) if history else [],
             "shows_history": editor,
             "pillar_names": quarters.pillar_names,
             "shown": shown,
             "shown_periods": [a.period for a in quarters.assessments],
             "sections": risk_page.sections(request, risk, shown),
             "shares": _shares(risk, shown),
-            # Where it was escalated to, and where it came from: both risks show the record.
-            "escalations": list(
-                Escalation.objects.filter(Q(risk=risk) | Q(result_risk=risk)).for_page()
-                .order_by("proposed_at", "pk")
-            ),
-            "indicator_charts": charts,
+            "escalations": sorted(escalated, key=lambda e: (e.proposed_at, e.pk)),
+            "indicator_charts": charts_of(values, periods),
             "editor": editor,
         },
     )
