@@ -15,83 +15,80 @@ a compound statement on SQLite).
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from weakref import ref as weak_ref
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import F, Model, QuerySet
-
-
-@dataclass
-class _Node:
-    """A model read in a row: its concrete fields' columns, then each selected relation's."""
-
-    model: type[Model]
-    fields: list  # concrete fields, in the model's order
-    relations: list[tuple[object, "_Node"]] = field(default_factory=list)  # (the foreign key, its node)
-
-    def __post_init__(self) -> None:
-        self.names = [f.attname for f in self.fields]
-        self.pk_at = self.fields.index(self.model._meta.pk)
-
-    def columns(self, prefix: str = "") -> list[tuple[str, object]]:
-        cols = [(prefix + f.attname, f) for f in self.fields]
-        for fk, node in self.relations:
-            cols += node.columns(f"{prefix}{fk.name}__")
-        return cols
-
-    def build(self, db: str, values: list, at: int = 0) -> tuple[Model | None, int]:
-        """The instance from values[at:], and where the next node's values start."""
-        end = at + len(self.fields)
-        own = values[at:end]
-        obj = None if own[self.pk_at] is None else self.model.from_db(db, self.names, own)
-        at = end
-        for fk, node in self.relations:
-            related, at = node.build(db, values, at)
-            if obj is not None:
-                # As select_related sets them (a missing row read as None).
-                fk.set_cached_value(obj, related)
-                if related is not None and fk.unique:
-                    fk.remote_field.set_cached_value(related, obj)
-        return obj, at
-
-
-def _node(model: type[Model], tree: dict) -> _Node:
-    node = _Node(model, list(model._meta.concrete_fields))
-    for name, sub in tree.items():
-        fk = model._meta.get_field(name)
-        node.relations.append((fk, _node(fk.related_model, sub)))
-    return node
+from django.db.models import Model, QuerySet
+from django.db.models.query import _get_from_db, get_related_populators
 
 
 @dataclass
 class _Part:
-    node: _Node
+    """A queryset compiled as its own iteration would compile it, its columns aliased."""
+
+    queryset: QuerySet
     sql: str
     params: tuple
-    converters: dict
-    expressions: list
+    compiler: object
+    aliases: list[str]  # each column's name in the part's SQL
     types: list[str]  # each column's database type
+    converters: dict
+
+
+_types: dict = {}
+
+
+def _type(expression, connection) -> str:
+    field = expression.output_field
+    key = (connection.vendor, field)
+    if key not in _types:
+        _types[key] = field.cast_db_type(connection)
+    return _types[key]
 
 
 def _part(queryset: QuerySet, using: str) -> _Part | None:
     """The queryset compiled, or None where it can match nothing (an empty __in)."""
-    tree = queryset.query.select_related
-    if tree is True:
+    if queryset.query.select_related is True:
         raise ValueError("read_together: name the relations to select (select_related(...)).")
-    node = _node(queryset.model, tree or {})
-    columns = node.columns()
-    aliases = {f"rr_c{i}": F(path) for i, (path, _) in enumerate(columns)}
-    rows = queryset.order_by().annotate(**aliases).values_list(*aliases)
-    compiler = rows.query.get_compiler(using)
+    queryset = queryset.order_by()
+    compiler = queryset.query.get_compiler(using)
     try:
-        sql, params = compiler.as_sql()
+        sql, params = compiler.as_sql(with_col_aliases=True)
     except EmptyResultSet:
         return None
-    expressions = [col for col, _, _ in compiler.select]
     connection = connections[using]
-    return _Part(node, sql, tuple(params), compiler.get_converters(expressions), expressions,
-                 [f.cast_db_type(connection) for _, f in columns])
+    expressions = [col for col, _, _ in compiler.select]
+    return _Part(queryset, sql, tuple(params), compiler,
+                 [alias for _, _, alias in compiler.select],
+                 [_type(e, connection) for e in expressions],
+                 compiler.get_converters(expressions))
+
+
+def _instances(part: _Part, rows: list[list], db: str) -> list[Model]:
+    """The part's rows as its queryset's iteration makes them (ModelIterable): the model, its
+    select_related rows, its annotations."""
+    compiler = part.compiler
+    select, klass_info, annotation_col_map = (
+        compiler.select, compiler.klass_info, compiler.annotation_col_map)
+    fetch_mode = part.queryset._fetch_mode
+    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+    init_list = [f[0].target.attname for f in select[start:end]]
+    from_db = _get_from_db(klass_info["model"], fetch_mode)
+    related_populators = get_related_populators(klass_info, select, db, fetch_mode)
+    objects, peers = [], []
+    for row in rows:
+        obj = from_db(db, init_list, row[start:end])
+        if fetch_mode.track_peers:
+            peers.append(weak_ref(obj))
+            obj._state.peers = peers
+        for populator in related_populators:
+            populator.populate(row, obj)
+        for name, at in (annotation_col_map or {}).items():
+            setattr(obj, name, row[at])
+        objects.append(obj)
+    return objects
 
 
 def read_together(querysets: Sequence[QuerySet], using: str = "default") -> list[list[Model]]:
@@ -102,7 +99,6 @@ def read_together(querysets: Sequence[QuerySet], using: str = "default") -> list
     qn = connection.ops.quote_name
     compiled = [_part(qs, using) for qs in querysets]
     parts = [part for part in compiled if part is not None]
-    results: list[list[Model]] = [[] for _ in parts]
     if not parts:
         return [[] for _ in compiled]
     # Where each part's columns go: the n-th column of a type in the n-th place of that type.
@@ -125,7 +121,7 @@ def read_together(querysets: Sequence[QuerySet], using: str = "default") -> list
     for k, (part, mine) in enumerate(zip(parts, where, strict=True)):
         owner = {place: i for i, place in enumerate(mine)}
         cells = [f"{k} AS {qn('rr_part')}"] + [
-            f"{qn(f'rr_p{k}')}.{qn(f'rr_c{owner[p]}')}" if p in owner else f"CAST(NULL AS {t})"
+            f"{qn(f'rr_p{k}')}.{qn(part.aliases[owner[p]])}" if p in owner else f"CAST(NULL AS {t})"
             for p, t in enumerate(places)
         ]
         # The ORM's SQL, names and types: every value is a parameter.
@@ -134,6 +130,7 @@ def read_together(querysets: Sequence[QuerySet], using: str = "default") -> list
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(selects), params)
         rows = cursor.fetchall()
+    mine_rows: list[list[list]] = [[] for _ in parts]
     for row in rows:
         k = row[0]
         part = parts[k]
@@ -143,7 +140,6 @@ def read_together(querysets: Sequence[QuerySet], using: str = "default") -> list
             for convert in converters:
                 value = convert(value, expression, connection)
             values[i] = value
-        obj, _ = part.node.build(using, values)
-        results[k].append(obj)
-    read = iter(results)
+        mine_rows[k].append(values)
+    read = iter(_instances(part, mine, using) for part, mine in zip(parts, mine_rows, strict=True))
     return [[] if part is None else next(read) for part in compiled]
