@@ -44,7 +44,9 @@ def _type(expression, connection) -> str:
     field = expression.output_field
     key = (connection.vendor, field)
     if key not in _types:
-        _types[key] = field.cast_db_type(connection)
+        # Its column's type, not cast_db_type: SQLite casts dates and datetimes alike to TEXT,
+        # and its driver converts a union's column by the type of the first part's column.
+        _types[key] = field.db_type(connection)
     return _types[key]
 
 

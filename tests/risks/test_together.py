@@ -2,7 +2,7 @@
 
 from django.db.models import Model
 
-from risks.models import Escalation, IndicatorValue, Risk
+from risks.models import Escalation, IndicatorValue, ReportingPeriod, Risk
 from risks.together import read_together
 
 
@@ -37,6 +37,9 @@ def test_each_querysets_rows_as_it_reads_them_in_one_query(
     value.record(indicator)
     value.save()
     querysets = {
+        # Dates before datetimes: SQLite's driver converts a union's column as the first
+        # part's column is declared, and casts both to TEXT; each type must have its own place.
+        "periods": (ReportingPeriod.objects.all(), []),
         "risks": (Risk.objects.filter(register=risk1.register)
                   .select_related("owner", "appetite_theme__level"),
                   ["owner", "appetite_theme", "appetite_theme__level"]),
@@ -55,7 +58,7 @@ def test_each_querysets_rows_as_it_reads_them_in_one_query(
         assert len(got) == len(expected)
         for x, y in zip(got, expected, strict=True):
             _same(x, y, related)
-    assert rows[0] and rows[1] and rows[2] and rows[3] == [] and rows[4] == []
+    assert all(rows[:4]) and rows[4] == [] and rows[5] == []
 
 
 def test_nothing_to_read_reads_nothing(db, django_assert_num_queries):
