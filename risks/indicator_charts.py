@@ -38,10 +38,10 @@ class IndicatorChart:
         return json_script(self.element_id, indicator_figure(self))
 
 
-def indicator_values(risk: Risk, periods: dict[int, object]) -> QuerySet:
-    """The values indicator_charts() draws (unordered, with their indicators): to read with
-    the page's other rows (risks.together)."""
-    return (IndicatorValue.objects.filter(indicator__risk=risk, period_id__in=list(periods))
+def indicator_values(risk: Risk, periods) -> QuerySet:
+    """The values indicator_charts() draws (unordered, with their indicators) in `periods`
+    (ids, or a query of them): to read with the page's other rows (risks.together)."""
+    return (IndicatorValue.objects.filter(indicator__risk=risk, period_id__in=periods)
             .select_related("indicator"))
 
 
@@ -62,7 +62,7 @@ def charts_of(values: list[IndicatorValue], periods: dict[int, object]) -> list[
 def indicator_charts(risk: Risk, periods: dict[int, object]) -> list[IndicatorChart]:
     """The risk's indicators with their values in `periods` (id to period: the quarters the
     page shows the person, so readers get approved quarters only), oldest quarter first."""
-    return charts_of(list(indicator_values(risk, periods)), periods)
+    return charts_of(list(indicator_values(risk, list(periods))), periods)
 
 
 def indicator_figure(chart: IndicatorChart) -> dict:

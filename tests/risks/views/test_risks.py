@@ -21,14 +21,15 @@ from tests.factories import (
 # Every page: session and user (2), the user's groups (1); the session is written at most once a
 # minute, not on every request. Then the page's own:
 MY_RISKS_QUERIES = 3 + 5  # open period, its assessments, risks not started, the user's posts, the registers to filter by (issue 17)
-# The risk page: the risk (with whether the person may edit it), its quarters with the open
-# period, its working leads and pillars; then one statement (risks.together) for its key risk
-# indicators' values, its escalations and its whole history (the risk and its pillars, leads,
-# updates, indicators and their values, controls and their updates); its controls in the
-# quarter shown. The page cache's versions (1): the page shows every quarter of the risk.
+# The risk page: the risk (with whether the person may edit it); then one statement
+# (risks.together) for its quarters (its updates with their periods, the open period), its
+# working leads and pillars, its key risk indicators' values, its escalations and its whole
+# history (the risk and its pillars, leads, updates, indicators and their values, controls and
+# their updates); its controls in the quarter shown. The page cache's versions (1): the page
+# shows every quarter of the risk.
 # Issue 21: was 3 + 1 + 12, and one more for an owner (may they edit it?) and one more for a
 # risk whose details were ever changed (its pillars' snapshots).
-RISK_PAGE_QUERIES = 3 + 1 + 2 + 1 + 1
+RISK_PAGE_QUERIES = 3 + 1 + 1 + 1 + 1
 # Nothing cached: the header's unread count too (riskreg/notify/unread.py).
 RISK_PAGE_COLD = RISK_PAGE_QUERIES + 1
 
