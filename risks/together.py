@@ -93,44 +93,64 @@ def _instances(part: _Part, rows: list[list], db: str) -> list[Model]:
     return objects
 
 
+_layouts: dict = {}
+
+
+def _layout(connection, shapes: tuple) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[int, ...], ...]]:
+    """For parts of these shapes (each a tuple of (alias, type) of its columns): each part's
+    SELECT around its SQL (before, after), and where each of its columns is in the union's rows.
+    The n-th column of a type goes to the n-th place of that type. Kept: a page's parts have
+    the same shapes from one request to the next."""
+    key = (connection.vendor, shapes)
+    if key in _layouts:
+        return _layouts[key]
+    if len(_layouts) > 100:  # a bound, should readers' and editors' pages vary more than thought
+        _layouts.clear()
+    qn = connection.ops.quote_name
+    places: list[str] = []  # each place's type
+    of_type: dict[str, list[int]] = {}
+    where: list[tuple[int, ...]] = []
+    for shape in shapes:
+        taken: dict[str, int] = {}
+        mine = []
+        for _, db_type in shape:
+            n = taken.get(db_type, 0)
+            taken[db_type] = n + 1
+            indexes = of_type.setdefault(db_type, [])
+            if n == len(indexes):
+                places.append(db_type)
+                indexes.append(len(places) - 1)
+            mine.append(indexes[n])
+        where.append(tuple(mine))
+    wrappers = []
+    for k, (shape, mine) in enumerate(zip(shapes, where, strict=True)):
+        owner = {place: i for i, place in enumerate(mine)}
+        cells = [f"{k} AS {qn('rr_part')}"] + [
+            f"{qn(f'rr_p{k}')}.{qn(shape[owner[p]][0])}" if p in owner else f"CAST(NULL AS {t})"
+            for p, t in enumerate(places)
+        ]
+        # Names and types from the ORM: every value is a parameter of the part's SQL.
+        wrappers.append((f"SELECT {', '.join(cells)} FROM (", f") {qn(f'rr_p{k}')}"))  # noqa: S608
+    _layouts[key] = tuple(wrappers), tuple(where)
+    return _layouts[key]
+
+
 def read_together(querysets: Sequence[QuerySet], using: str = "default") -> list[list[Model]]:
     """Each queryset's rows (unordered), in one statement."""
     if not querysets:
         return []
     connection = connections[using]
-    qn = connection.ops.quote_name
     compiled = [_part(qs, using) for qs in querysets]
     parts = [part for part in compiled if part is not None]
     if not parts:
         return [[] for _ in compiled]
-    # Where each part's columns go: the n-th column of a type in the n-th place of that type.
-    places: list[str] = []  # each place's type
-    where: list[list[int]] = []
-    for part in parts:
-        taken: dict[str, int] = {}
-        mine = []
-        for db_type in part.types:
-            n = taken.get(db_type, 0)
-            taken[db_type] = n + 1
-            indexes = [i for i, t in enumerate(places) if t == db_type]
-            if n < len(indexes):
-                mine.append(indexes[n])
-            else:
-                places.append(db_type)
-                mine.append(len(places) - 1)
-        where.append(mine)
-    selects, params = [], []
-    for k, (part, mine) in enumerate(zip(parts, where, strict=True)):
-        owner = {place: i for i, place in enumerate(mine)}
-        cells = [f"{k} AS {qn('rr_part')}"] + [
-            f"{qn(f'rr_p{k}')}.{qn(part.aliases[owner[p]])}" if p in owner else f"CAST(NULL AS {t})"
-            for p, t in enumerate(places)
-        ]
-        # The ORM's SQL, names and types: every value is a parameter.
-        selects.append(f"SELECT {', '.join(cells)} FROM ({part.sql}) {qn(f'rr_p{k}')}")  # noqa: S608
-        params.extend(part.params)
+    wrappers, where = _layout(connection, tuple(
+        tuple(zip(part.aliases, part.types, strict=True)) for part in parts))
+    sql = " UNION ALL ".join(
+        before + part.sql + after for (before, after), part in zip(wrappers, parts, strict=True))
+    params = [param for part in parts for param in part.params]
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(selects), params)
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     mine_rows: list[list[list]] = [[] for _ in parts]
     for row in rows:
