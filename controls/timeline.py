@@ -1,7 +1,7 @@
 """Controls' entries on the risk page's timeline (risks.timeline calls in; risks never imports us)."""
 
 from risks import timeline
-from risks.history import HistoryEntry, Tracked, timeline_entries
+from risks.history import Tracked, timeline_entries
 from risks.models import Risk
 
 from .models import Control, ControlUpdate
@@ -23,25 +23,20 @@ UPDATE_FIELDS = [
 
 
 @timeline.register
-def control_entries(risk: Risk) -> list[HistoryEntry]:
-    controls = (
-        Control.history.filter(risk_id=risk.pk)
-        .select_related("history_user", "owner")  # the owner is named: not fetched per change
-        .order_by("history_date", "history_id")
-    )
-    updates = (
-        ControlUpdate.history.filter(control__risk_id=risk.pk)
-        .select_related("history_user", "period", "control")
-        .order_by("history_date", "history_id")
-    )
+def control_entries(risk: Risk) -> list[timeline.Reading]:
+    controls = Control.history.filter(risk_id=risk.pk).select_related(
+        "history_user", "owner")  # the owner is named: not fetched per change
+    updates = ControlUpdate.history.filter(control__risk_id=risk.pk).select_related(
+        "history_user", "period", "control")
     return [
-        *timeline_entries(
-            controls, fields=CONTROL_FIELDS, title=lambda r: f"Control “{r.title}”",
-        ),
-        *timeline_entries(
-            updates, fields=UPDATE_FIELDS,
+        timeline.Reading([controls], lambda records: timeline_entries(
+            timeline.oldest_first(records), fields=CONTROL_FIELDS,
+            title=lambda r: f"Control “{r.title}”",
+        )),
+        timeline.Reading([updates], lambda records: timeline_entries(
+            timeline.oldest_first(records), fields=UPDATE_FIELDS,
             title=lambda r: f"Control “{r.control.title}” in {r.period.name}",
             show_created_values=True,
             in_open_period=lambda r: r.period.is_open,
-        ),
+        )),
     ]

@@ -56,16 +56,23 @@ def branch_scope(request: HttpRequest) -> bool:
     return request.GET.get("scope") == "branch"
 
 
-def get_risk_for_user(request: HttpRequest, pk: int, *, edit: bool = False) -> Risk:
-    from django.db.models import Exists, OuterRef
+def get_risk_for_user(
+    request: HttpRequest, pk: int, *, edit: bool = False, with_editable: bool = False
+) -> Risk:
+    """`with_editable`: whether the person may edit it (can_edit_risk) is read with the risk,
+    in the same query."""
+    from django.db.models import BooleanField, Exists, OuterRef, Value
 
     from .models import RiskShare
 
-    risk = get_object_or_404(
-        Risk.objects.visible_to(request.user).select_related(
-            "register", "owner", "appetite_level", "appetite_theme__level"
-        ).annotate(is_shared=Exists(RiskShare.objects.filter(risk=OuterRef("pk")))), pk=pk
-    )
+    risks = Risk.objects.visible_to(request.user).select_related(
+        "register", "owner", "appetite_level", "appetite_theme__level"
+    ).annotate(is_shared=Exists(RiskShare.objects.filter(risk=OuterRef("pk"))))
+    if with_editable and not is_planner(request.user):
+        mine = Risk.objects.owned_or_led_by(request.user)
+        risks = risks.annotate(editable=Value(False, output_field=BooleanField())
+                               if mine.query.is_empty() else Exists(mine.filter(pk=OuterRef("pk"))))
+    risk = get_object_or_404(risks, pk=pk)
     if edit and not can_edit_risk(request.user, risk):
         raise PermissionDenied("You can read this risk but not update it.")
     return risk
@@ -75,6 +82,9 @@ def can_edit_risk(user, risk: Risk) -> bool:
     """Owners and working leads update their own risks; the team may update any."""
     if is_planner(user):
         return True
+    editable = getattr(risk, "editable", None)  # read with the risk (get_risk_for_user)
+    if editable is not None:
+        return editable
     return Risk.objects.owned_or_led_by(user).filter(pk=risk.pk).exists()
 
 

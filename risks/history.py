@@ -159,23 +159,54 @@ def display(record, tracked: Tracked, names: dict[str, dict] | None = None) -> s
 M2MSnapshots = dict[int, dict[str, set[str]]]
 
 
-def _m2m_snapshots(historical: type[Model], names: list[str], history_ids) -> M2MSnapshots:
-    """For each historical record, the names of the related rows each m2m field held."""
+def _m2m_through(historical: type[Model], m2m) -> tuple[type[Model], str, str]:
+    """The snapshots' table of a tracked m2m field, the field naming the related row in it, and
+    the related row's field that names it: its name, a person (a post's holders) their
+    username."""
+    through = getattr(historical, m2m.name).model
+    target = get_m2m_reverse_field_name(m2m)
+    related = m2m.related_model
+    label = "name" if any(f.name == "name" for f in related._meta.fields) else getattr(
+        related, "USERNAME_FIELD", "pk")
+    return through, target, label
+
+
+def m2m_snapshot_rows(historical: type[Model], names: list[str], **history) -> dict[str, QuerySet]:
+    """For each of `names` that the history tracks, its snapshots of the records `history`
+    filters (history__id=...), with the related rows: to read with other rows
+    (risks.together) and give to entries() as `snapshot_rows`."""
+    querysets = {}
+    for m2m in historical._history_m2m_fields:
+        if m2m.name in names:
+            through, target, _ = _m2m_through(historical, m2m)
+            querysets[m2m.name] = through.objects.filter(
+                **{f"history__{k}": v for k, v in history.items()}).select_related(target)
+    return querysets
+
+
+def _m2m_snapshots(
+    historical: type[Model], names: list[str], history_ids, rows: dict[str, list] | None = None
+) -> M2MSnapshots:
+    """For each historical record, the names of the related rows each m2m field held: read,
+    or from `rows` (m2m_snapshot_rows' rows, already read)."""
     snapshots: M2MSnapshots = defaultdict(dict)
     for m2m in historical._history_m2m_fields:
         if m2m.name not in names:
             continue
         for hid in history_ids:
             snapshots[hid][m2m.name] = set()
-        through = getattr(historical, m2m.name).model
-        target = get_m2m_reverse_field_name(m2m)
-        # Rows are named by their name, people (a post's holders) by their username.
-        related = m2m.related_model
-        label = "name" if any(f.name == "name" for f in related._meta.fields) else getattr(
-            related, "USERNAME_FIELD", "pk")
-        for hid, name in through.objects.filter(history_id__in=history_ids).values_list(
-            "history_id", f"{target}__{label}"
-        ):
+        through, target, label = _m2m_through(historical, m2m)
+        if rows is None:
+            pairs = through.objects.filter(history_id__in=history_ids).values_list(
+                "history_id", f"{target}__{label}"
+            )
+        else:
+            pairs = [
+                (row.history_id, None if (related := getattr(row, target)) is None
+                 else getattr(related, label))
+                for row in rows[m2m.name] if row.history_id in history_ids
+            ]
+        for hid, name in pairs:
             snapshots[hid][m2m.name].add(name)
     return snapshots
 
@@ -227,10 +258,12 @@ def entries(
     in_open_period: Callable[[object], bool] | None = None,
     url: Callable[[object], str] | None = None,
     names: dict[str, dict] | None = None,
+    snapshot_rows: dict[str, list] | None = None,
 ) -> list[HistoryEntry]:
     """An entry for each (record, the record before it or None) worth showing.
 
-    Reads nothing from the database but the snapshots of tracked many-to-many fields.
+    Reads nothing from the database but the snapshots of tracked many-to-many fields, unless
+    given as `snapshot_rows` (m2m_snapshot_rows' rows).
     """
     snapshots, m2m = None, set()
     if pairs:
@@ -238,7 +271,7 @@ def entries(
         m2m = {f.name for f in historical._history_m2m_fields}
         if wanted := [f.name for f in fields if f.name in m2m]:
             ids = {r.history_id for pair in pairs for r in pair if r is not None}
-            snapshots = _m2m_snapshots(historical, wanted, ids)
+            snapshots = _m2m_snapshots(historical, wanted, ids, snapshot_rows)
     result = []
     for record, before in pairs:
         if record.history_type == "+" and show_created_values:

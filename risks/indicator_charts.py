@@ -1,9 +1,11 @@
 """The risk page's key risk indicators: each indicator's values over the quarters the page
 shows, as a plotly chart (drawn from a static file, as the dashboard's) beside a table that
-gives the same figures in words. One query."""
+gives the same figures in words. One query (none of its own on the risk page, which reads
+the values with its other rows)."""
 
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
 from django.utils.safestring import SafeString
 
 from .fast_html import json_script
@@ -36,14 +38,18 @@ class IndicatorChart:
         return json_script(self.element_id, indicator_figure(self))
 
 
-def indicator_charts(risk: Risk, periods: dict[int, object]) -> list[IndicatorChart]:
-    """The risk's indicators with their values in `periods` (id to period: the quarters the
-    page shows the person, so readers get approved quarters only), oldest quarter first."""
+def indicator_values(risk: Risk, periods) -> QuerySet:
+    """The values indicator_charts() draws (unordered, with their indicators) in `periods`
+    (ids, or a query of them): to read with the page's other rows (risks.together)."""
+    return (IndicatorValue.objects.filter(indicator__risk=risk, period_id__in=periods)
+            .select_related("indicator"))
+
+
+def charts_of(values: list[IndicatorValue], periods: dict[int, object]) -> list[IndicatorChart]:
+    """The charts of indicator_values()' rows: by the indicators' order, oldest quarter first."""
     charts: dict[int, IndicatorChart] = {}
-    rows = (IndicatorValue.objects.filter(indicator__risk=risk, period_id__in=list(periods))
-            .select_related("indicator")
-            .order_by("indicator__order", "indicator_id", "period__start"))
-    for v in rows:
+    for v in sorted(values, key=lambda v: (v.indicator.order, v.indicator_id,
+                                           periods[v.period_id].start)):
         v.period = periods[v.period_id]
         chart = charts.get(v.indicator_id)
         if chart is None:
@@ -51,6 +57,12 @@ def indicator_charts(risk: Risk, periods: dict[int, object]) -> list[IndicatorCh
         chart.values.append(v)
         chart.name, chart.unit, chart.thresholds = v.name, v.unit, v.thresholds
     return list(charts.values())
+
+
+def indicator_charts(risk: Risk, periods: dict[int, object]) -> list[IndicatorChart]:
+    """The risk's indicators with their values in `periods` (id to period: the quarters the
+    page shows the person, so readers get approved quarters only), oldest quarter first."""
+    return charts_of(list(indicator_values(risk, list(periods))), periods)
 
 
 def indicator_figure(chart: IndicatorChart) -> dict:

@@ -4,7 +4,7 @@ signed-in person's own risks."""
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,24 +13,22 @@ from django.views.decorators.http import require_http_methods
 from .. import risk_page, timeline
 from ..access import can_edit_risk, get_risk_for_user, require_planner
 from ..forms import AppetiteForm
-from ..indicator_charts import indicator_charts
+from ..indicator_charts import charts_of, indicator_values
 from ..locking import StaleVersion
 from ..models import (
     Assessment,
     Escalation,
+    Pillar,
     ReportingPeriod,
     Risk,
     RiskLead,
     RiskShare,
     SharedCommentary,
-    lead_names,
-    lead_names_subquery,
-    pillar_names,
-    pillar_names_subquery,
 )
 from ..pagecache import cached_page, every_quarter
 from ..pages import in_scope, scoped_registers
 from ..services import risk_appetite_digest, set_appetite
+from ..together import read_together
 
 
 @dataclass
@@ -41,56 +39,63 @@ class Quarters:
     pillar_names: list[str]
 
 
+def _quarter_reads(risk: Risk) -> list[QuerySet]:
+    """What _quarters_of() needs, to read with the page's other rows (risks.together): the
+    risk's updates with their periods, the open period, the risk's working leads and pillars."""
+    return [
+        Assessment.objects.filter(risk=risk).select_related("period"),
+        ReportingPeriod.objects.filter(state=ReportingPeriod.State.OPEN),
+        RiskLead.objects.filter(risk=risk).select_related("post"),
+        Pillar.objects.filter(risks=risk),
+    ]
+
+
+def _quarters_of(rows: list[list], *, approved_only: bool) -> Quarters:
+    """The risk's updates newest first, each with its period, the open period, and the risk's
+    working leads and pillars in their order, from _quarter_reads()' rows."""
+    assessments, open_periods, leads, pillars = rows
+    open_periods.sort(key=lambda p: p.start, reverse=True)
+    assessments.sort(key=lambda a: a.period.start, reverse=True)
+    return Quarters(
+        assessments=[a for a in assessments
+                     if not approved_only or a.state == Assessment.State.APPROVED],
+        # The oldest open period, were there two.
+        open_period=open_periods[-1] if open_periods else None,
+        lead_names=[link.post.name for link in sorted(leads, key=lambda lk: (lk.order, lk.pk))],
+        pillar_names=[p.name for p in sorted(pillars, key=lambda p: (p.order, p.name))],
+    )
+
+
 def _quarters(risk: Risk, *, approved_only: bool) -> Quarters:
     """The risk's updates, each with its period, the open period, and the risk's working
-    leads and pillars, in one query: the periods that are open or hold an update of the risk,
-    with that update's columns beside them and the leads and pillars (uncorrelated
-    subqueries) on every row."""
-    names = [f.attname for f in Assessment._meta.concrete_fields]
-    rows = list(
-        ReportingPeriod.objects.annotate(
-            mine=FilteredRelation("assessments", condition=Q(assessments__risk=risk))
-        )
-        .filter(Q(state=ReportingPeriod.State.OPEN) | Q(mine__isnull=False))
-        .annotate(
-            **{f"mine_{name}": F(f"mine__{name}") for name in names},
-            risk_leads=lead_names_subquery(risk),
-            risk_pillars=pillar_names_subquery(risk),
-        )
-        .order_by("-start")
-    )
-    # Never assessed and no period open (no rows): the leads on their own.
-    leads = lead_names(rows[0].risk_leads) if rows else [
-        link.post.name for link in RiskLead.objects.filter(risk=risk).select_related("post")
-    ]
-    pillars = pillar_names(rows[0].risk_pillars) if rows else [
-        pillar.name for pillar in risk.pillars.all()
-    ]
-    quarters = Quarters(assessments=[], open_period=None, lead_names=leads, pillar_names=pillars)
-    for period in rows:
-        if period.is_open:
-            quarters.open_period = period
-        values = [getattr(period, f"mine_{name}") for name in names]
-        if values[0] is None:  # the open period, with no update of this risk yet
-            continue
-        a = Assessment.from_db(Assessment.objects.db, names, values)
-        if approved_only and a.state != Assessment.State.APPROVED:
-            continue
-        a.period = period
-        quarters.assessments.append(a)
-    return quarters
+    leads and pillars, in one query."""
+    return _quarters_of(read_together(_quarter_reads(risk)), approved_only=approved_only)
 
 
 @cached_page(every_quarter)
 def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    risk = get_risk_for_user(request, pk)
+    risk = get_risk_for_user(request, pk, with_editable=True)
     editor = can_edit_risk(request.user, risk)
-    # Readers (the Audit Panel, other owners) see what was approved, not work in progress.
-    quarters = _quarters(risk, approved_only=not editor)
     # The history holds drafts and the team's return comments: it is the editors' alone.
-    entries = timeline.for_risk(risk) if editor else []
+    history = timeline.plan(risk) if editor else None
+    # Readers (the Audit Panel, other owners) see what was approved, not work in progress:
+    # their quarters, and the indicators' values of those quarters.
+    seen = Assessment.objects.filter(risk=risk)
+    if not editor:
+        seen = seen.filter(state=Assessment.State.APPROVED)
+    # Where it was escalated to, and where it came from: both risks show the record.
+    escalations = Escalation.objects.filter(Q(risk=risk) | Q(result_risk=risk)).for_page()
+    # Read in one statement: the quarters, the indicators' values, the escalations and the
+    # history.
+    reads = _quarter_reads(risk)
+    rows = read_together([
+        *reads, indicator_values(risk, seen.values("period")), escalations,
+        *(history.querysets if history else []),
+    ])
+    quarters = _quarters_of(rows[:len(reads)], approved_only=not editor)
+    values, escalated, *records = rows[len(reads):]
     shown = _shown(quarters.assessments, request.GET.get("period"))
-    charts = indicator_charts(risk, {a.period_id: a.period for a in quarters.assessments})
+    periods = {a.period_id: a.period for a in quarters.assessments}
     return render(
         request,
         "risks/risk_detail.html",
@@ -103,19 +108,15 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "open_period": quarters.open_period,
             "can_update": quarters.open_period is not None and editor,
-            "timeline": entries,
+            "timeline": history.entries(records) if history else [],
             "shows_history": editor,
             "pillar_names": quarters.pillar_names,
             "shown": shown,
             "shown_periods": [a.period for a in quarters.assessments],
             "sections": risk_page.sections(request, risk, shown),
             "shares": _shares(risk, shown),
-            # Where it was escalated to, and where it came from: both risks show the record.
-            "escalations": list(
-                Escalation.objects.filter(Q(risk=risk) | Q(result_risk=risk)).for_page()
-                .order_by("proposed_at", "pk")
-            ),
-            "indicator_charts": charts,
+            "escalations": sorted(escalated, key=lambda e: (e.proposed_at, e.pk)),
+            "indicator_charts": charts_of(values, periods),
             "editor": editor,
         },
     )

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from risks.models import Assessment
 from risks.services import save_assessment
@@ -20,10 +21,17 @@ from tests.factories import (
 # Every page: session and user (2), the user's groups (1); the session is written at most once a
 # minute, not on every request. Then the page's own:
 MY_RISKS_QUERIES = 3 + 5  # open period, its assessments, risks not started, the user's posts, the registers to filter by (issue 17)
-# The risk page: the risk, its quarters with the open period and its working leads, and the
-# history of the risk, its updates, its controls and their updates.
-# The page cache's versions (1): the page shows every quarter of the risk.
-RISK_PAGE_QUERIES = 3 + 1 + 6 + 2 + 1 + 1 + 2  # and its working leads, and its controls in the quarter shown, and its working leads' history (issue 16); its escalations (issue 17); its key risk indicators' values and their history and the indicators' (issue 18)
+# The risk page: the risk (with whether the person may edit it); then one statement
+# (risks.together) for its quarters (its updates with their periods, the open period), its
+# working leads and pillars, its key risk indicators' values, its escalations and its whole
+# history (the risk and its pillars, leads, updates, indicators and their values, controls and
+# their updates); its controls in the quarter shown. The page cache's versions (1): the page
+# shows every quarter of the risk.
+# Issue 21: was 3 + 1 + 12, and one more for an owner (may they edit it?) and one more for a
+# risk whose details were ever changed (its pillars' snapshots).
+RISK_PAGE_QUERIES = 3 + 1 + 1 + 1 + 1
+# Nothing cached: the header's unread count too (riskreg/notify/unread.py).
+RISK_PAGE_COLD = RISK_PAGE_QUERIES + 1
 
 
 def test_risk_page_offers_the_update_to_editors_only(client, q3, risk1, owner, panel):
@@ -107,7 +115,7 @@ def test_the_risk_page_costs_a_fixed_number_of_queries(
         value.record(indicator)
         value.save()
     client.force_login(owner)
-    with django_assert_num_queries(RISK_PAGE_QUERIES + 1):  # an owner: may they edit it?
+    with django_assert_num_queries(RISK_PAGE_QUERIES):  # an owner: may they edit it? read with the risk
         response = client.get(reverse("risks:risk", args=[risk1.pk]))
         assert response.status_code == 200
     assert response.text.count('data-chart-src="chart-indicator-') == extra
@@ -115,3 +123,60 @@ def test_the_risk_page_costs_a_fixed_number_of_queries(
     values_entered = re.findall(r"Key risk indicator “Indicator \d+” in 2021/22 Q3: added<",
                                 response.text)
     assert len(values_entered) == extra
+
+
+def _busy(risk, period, by, n: int) -> None:
+    """n of everything the risk page reads a row of: changes of the risk's details and pillars,
+    of its update, its leads; controls and their updates; indicators and their values; and an
+    escalation proposed and decided (issue 21: no query a row)."""
+    from controls.services import save_control_update
+    from risks.models import Escalation, Indicator, IndicatorValue, Pillar, Register, Risk, RiskLead
+    from tests.factories import make_control
+
+    for i in range(n):
+        risk = Risk.objects.get(pk=risk.pk)
+        risk.title = f"{risk.title} {i}"
+        risk._history_user = by  # as a request's user is recorded
+        risk.save()
+        risk.pillars.add(Pillar.objects.create(name=f"Pillar {i}", order=i))
+        a = Assessment.objects.get(risk=risk, period=period)
+        save_assessment(assessment=a, version=a.version, by=by, changes={"commentary": f"Note {i}."})
+        RiskLead.objects.create(risk=risk, post=make_post(f"Lead {i}"), order=10 + i)
+        control = make_control(risk, title=f"Extra control {i}")
+        save_control_update(control=control, period=period, by=by, status="in_progress",
+                            note="", version=0)
+        indicator = Indicator.objects.create(risk=risk, name=f"Indicator {i}",
+                                             direction="higher_worse", green_limit=1,
+                                             amber_limit=2)
+        value = IndicatorValue(indicator=indicator, period=period, value=i)
+        value.record(indicator)
+        value.save()
+        other = Register.objects.exclude(pk=risk.register_id).first() or make_register(f"r{i}")
+        Escalation.objects.create(
+            risk=risk, from_register=risk.register, to_register=other, direction="up",
+            period=period, reason=f"Reason {i}", proposed_by=by, proposed_at=timezone.now(),
+            state="declined", decided_by=by, decided_at=timezone.now(), decision_reason="No.",
+        )
+
+
+@pytest.mark.parametrize("n", [1, 12])
+@pytest.mark.parametrize("who", ["planner", "owner"])
+def test_the_risk_page_cold_costs_the_same_for_one_row_or_many(
+    client, q3, risk1, owner, planner, django_assert_num_queries, who, n
+):
+    """Rendered with nothing cached, for the team and for the risk's owner, a risk with n of
+    each of its rows: the same count, at most 10 (issue 21)."""
+    from django.core.cache import cache
+
+    _busy(risk1, q3, owner, n)
+    client.force_login(planner if who == "planner" else owner)
+    cache.clear()
+    with django_assert_num_queries(RISK_PAGE_COLD):
+        response = client.get(reverse("risks:risk", args=[risk1.pk]))
+    assert response.status_code == 200
+    assert RISK_PAGE_COLD <= 10
+    page = response.text
+    assert page.count('data-chart-src="chart-indicator-') == n
+    assert page.count("the decision<span") == n  # each escalation
+    assert f"Extra control {n - 1}" in page and f"Note {n - 1}." in page
+    assert "Pillars added" in page  # the pillars' history (their snapshots) read too
