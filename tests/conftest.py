@@ -223,7 +223,22 @@ def _transactional(item) -> bool:
     return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
 
 
+# The longest modules (property tests of every form, the task worker's processes, the access
+# matrix) first: pytest-xdist hands out whole modules in this order, and one started last keeps
+# a single worker busy while the other waits.
+_LONG_MODULES = (
+    "tests/security/test_bad_input", "tests/riskreg/notify/test_worker.py",
+    "tests/security/test_access_matrix.py", "tests/security/test_csrf_and_safe_methods.py",
+)
+
+
+def _long_first(item) -> int:
+    return 0 if item.nodeid.startswith(_LONG_MODULES) else 1
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-django's own sort, which keeps this order
 def pytest_collection_modifyitems(config, items):
+    items.sort(key=_long_first)
     kinds: dict[str, set[bool]] = {}
     for item in items:
         if item.get_closest_marker("django_db") or {"db", "transactional_db", "live_server"} & set(
