@@ -81,7 +81,8 @@ def up_to(periods: list[ReportingPeriod], shown):
 
 
 # The periods under the REFERENCE version they were read at, in this process: unpickling them
-# from the cache on every request cost more than the rest of serving a page. One entry.
+# from the cache on every request cost more than the rest of serving a page. One entry. The
+# instances are shared by this process's requests: read them, never change them.
 _periods_memo: dict[int, list[ReportingPeriod]] = {}
 
 

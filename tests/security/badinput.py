@@ -24,9 +24,9 @@ from .conftest import digest, rolled_back
 
 EXAMPLES = settings(
     # Per form and run: new ones each run, so over a few runs far more than a fixed 200 (which
-    # is how the paginator's 500 was found on a laptop and never in CI). 50 keeps each of CI's
+    # is how the paginator's 500 was found on a laptop and never in CI). 30 keeps each of CI's
     # two passes within its time; HYPOTHESIS_MAX_EXAMPLES explores further locally.
-    max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "50")),
+    max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "30")),
     derandomize=False,
     deadline=None,
     print_blob=True,
