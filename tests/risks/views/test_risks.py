@@ -100,20 +100,9 @@ def test_my_risks_costs_the_same_whatever_the_number_of_risks(
 def test_the_risk_page_costs_a_fixed_number_of_queries(
     client, q3, risk1, owner, django_assert_num_queries, extra
 ):
-    from controls.services import save_control_update
-    from risks.models import Indicator, IndicatorValue
-    from tests.factories import make_control
 
     for i in range(extra):
-        control = make_control(risk1, title=f"Extra control {i}")
-        save_control_update(control=control, period=q3, by=owner, status="in_progress",
-                            note="", version=0)
-        indicator = Indicator.objects.create(risk=risk1, name=f"Indicator {i}",
-                                             direction="higher_worse", green_limit=1,
-                                             amber_limit=2)
-        value = IndicatorValue(indicator=indicator, period=q3, value=i)
-        value.record(indicator)
-        value.save()
+        _control_and_indicator(risk1, q3, owner, i)
     client.force_login(owner)
     with django_assert_num_queries(RISK_PAGE_QUERIES):  # an owner: may they edit it? read with the risk
         response = client.get(reverse("risks:risk", args=[risk1.pk]))
@@ -125,13 +114,27 @@ def test_the_risk_page_costs_a_fixed_number_of_queries(
     assert len(values_entered) == extra
 
 
+def _control_and_indicator(risk, period, by, i: int) -> None:
+    """A control with its update, and an indicator with its value, in `period`."""
+    from controls.services import save_control_update
+    from risks.models import Indicator, IndicatorValue
+    from tests.factories import make_control
+
+    control = make_control(risk, title=f"Extra control {i}")
+    save_control_update(control=control, period=period, by=by, status="in_progress",
+                        note="", version=0)
+    indicator = Indicator.objects.create(risk=risk, name=f"Indicator {i}",
+                                         direction="higher_worse", green_limit=1, amber_limit=2)
+    value = IndicatorValue(indicator=indicator, period=period, value=i)
+    value.record(indicator)
+    value.save()
+
+
 def _busy(risk, period, by, n: int) -> None:
     """n of everything the risk page reads a row of: changes of the risk's details and pillars,
     of its update, its leads; controls and their updates; indicators and their values; and an
     escalation proposed and decided (issue 21: no query a row)."""
-    from controls.services import save_control_update
-    from risks.models import Escalation, Indicator, IndicatorValue, Pillar, Register, Risk, RiskLead
-    from tests.factories import make_control
+    from risks.models import Escalation, Pillar, Register, Risk, RiskLead
 
     for i in range(n):
         risk = Risk.objects.get(pk=risk.pk)
@@ -142,15 +145,7 @@ def _busy(risk, period, by, n: int) -> None:
         a = Assessment.objects.get(risk=risk, period=period)
         save_assessment(assessment=a, version=a.version, by=by, changes={"commentary": f"Note {i}."})
         RiskLead.objects.create(risk=risk, post=make_post(f"Lead {i}"), order=10 + i)
-        control = make_control(risk, title=f"Extra control {i}")
-        save_control_update(control=control, period=period, by=by, status="in_progress",
-                            note="", version=0)
-        indicator = Indicator.objects.create(risk=risk, name=f"Indicator {i}",
-                                             direction="higher_worse", green_limit=1,
-                                             amber_limit=2)
-        value = IndicatorValue(indicator=indicator, period=period, value=i)
-        value.record(indicator)
-        value.save()
+        _control_and_indicator(risk, period, by, i)
         other = Register.objects.exclude(pk=risk.register_id).first() or make_register(f"r{i}")
         Escalation.objects.create(
             risk=risk, from_register=risk.register, to_register=other, direction="up",
