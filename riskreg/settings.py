@@ -141,6 +141,11 @@ FORM_RENDERER = "risks.govuk_forms.GovukFormRenderer"
 DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # The statements every signed-in request runs (risks/rawsql.py) are prepared once per
+        # connection; Django's own queries are bound on the client and never prepared. Behind
+        # PgBouncer in transaction mode, it needs max_prepared_statements (1.21 and later).
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
 else:
     (BASE_DIR / "var").mkdir(exist_ok=True)
     DATABASES = {
@@ -188,7 +193,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL and not env_bool("TESTING"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "riskreg.rediscache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "riskreg"),
         }

@@ -20,6 +20,8 @@ and replaced. A request with messages to show is not served from the cache (nor 
 
 import hashlib
 import re
+import threading
+from collections import OrderedDict
 from functools import cache as memoize
 from functools import wraps
 
@@ -43,6 +45,46 @@ PERIODS_ATTR = "_riskreg_periods"
 # An entry unused for a day goes; a version change makes entries unreachable at once.
 TIMEOUT = 24 * 60 * 60
 ALL_QUARTERS = object()
+# The pages this process served or kept most recently, in front of the cache: a key's page never
+# changes, and reading a large page from Redis (or unpickling it from the local memory cache)
+# cost more than the rest of serving it. Bounded by the bytes of the pages held.
+LOCAL_BYTES = 32 * 1024 * 1024
+_local: OrderedDict[str, tuple] = OrderedDict()
+_local_sizes: dict[str, int] = {}
+_local_total = 0
+_local_lock = threading.Lock()  # gunicorn's threads share it
+
+
+def _remember(key: str, entry: tuple) -> None:
+    global _local_total
+    size = sum(len(piece) for piece in entry[0])
+    if size > LOCAL_BYTES // 4:
+        return
+    with _local_lock:
+        if key in _local:
+            return
+        _local[key], _local_sizes[key] = entry, size
+        _local_total += size
+        while _local_total > LOCAL_BYTES:
+            gone, _ = _local.popitem(last=False)
+            _local_total -= _local_sizes.pop(gone)
+
+
+def _recall(key: str) -> tuple | None:
+    with _local_lock:
+        entry = _local.get(key)
+        if entry is not None:
+            _local.move_to_end(key)
+    return entry
+
+
+def forget_local() -> None:
+    """Empty this process's pages (with cache.clear(), so that a page is rendered again)."""
+    global _local_total
+    with _local_lock:
+        _local.clear()
+        _local_sizes.clear()
+        _local_total = 0
 
 
 def rendering_for_cache(request) -> bool:
@@ -86,12 +128,12 @@ def up_to(periods: list[ReportingPeriod], shown):
 _periods_memo: dict[int, list[ReportingPeriod]] = {}
 
 
-def _periods_and_numbers() -> tuple[list[ReportingPeriod], dict[str, int] | None]:
+def _periods_and_numbers(user) -> tuple[list[ReportingPeriod], dict[str, int] | None]:
     """Both versions (one small query, first: anything read after them is at least as new as
     they say), and every period, newest first, which every page reads: kept under the
     REFERENCE version, which every write to the periods changes, in this process and in the
     cache (for the other workers)."""
-    numbers = versions.current()
+    numbers = versions.current(user)
     if numbers is None:
         return list(ReportingPeriod.objects.all()), None
     reference = numbers[DataVersion.REFERENCE]
@@ -178,9 +220,9 @@ def cached_page(quarters_of):
             ):
                 return view(request, *args, **kwargs)
             if quarters_of is every_quarter:  # no need of the periods
-                periods, numbers = [], versions.current()
+                periods, numbers = [], versions.current(request.user)
             else:
-                periods, numbers = _periods_and_numbers()
+                periods, numbers = _periods_and_numbers(request.user)
                 setattr(request, PERIODS_ATTR, periods)
             if numbers is None:
                 return view(request, *args, **kwargs)
@@ -188,7 +230,11 @@ def cached_page(quarters_of):
             if shown is None:
                 return view(request, *args, **kwargs)
             key = _key(request, view_name, up_to(periods, shown), numbers)
-            entry = cache.get(key)
+            entry = _recall(key)
+            if entry is None:
+                entry = cache.get(key)
+                if entry is not None:
+                    _remember(key, entry)
             if entry is not None:
                 pieces, headers = entry
                 response = HttpResponse(_personal(request, pieces))
@@ -204,7 +250,9 @@ def cached_page(quarters_of):
                 return response
             pieces = _split(response.content)
             if response.status_code == 200 and not _has_messages(request):
-                cache.set(key, (pieces, dict(response.items())), TIMEOUT)
+                entry = (pieces, dict(response.items()))
+                cache.set(key, entry, TIMEOUT)
+                _remember(key, entry)
             response.content = _personal(request, pieces)
             return response
 

@@ -12,6 +12,11 @@ from functools import cache
 
 from django.db import connections
 
+try:
+    import psycopg
+except ImportError:  # SQLite only
+    psycopg = None
+
 
 def _direct(connection) -> bool:
     return not (
@@ -36,8 +41,12 @@ def fetch_all(alias: str, sql: str, params) -> list[tuple]:
     with connection.wrap_database_errors:
         if connection.vendor == "sqlite":
             return connection.connection.execute(_sqlite_placeholders(sql), params).fetchall()
-        with connection.connection.cursor() as cursor:
-            cursor.execute(sql, params)
+        # Bound on the server and prepared there once per connection: Django's cursors bind
+        # on the client, so PostgreSQL would parse and plan the statement on every request
+        # (most of its cost: the roles' union took 0.3 ms a request over loopback, 0.07 ms
+        # prepared).
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, params, prepare=True)
             return cursor.fetchall()
 
 

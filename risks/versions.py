@@ -83,12 +83,17 @@ def bump_all(using: str = "default") -> None:
 CURRENT_SQL = f'SELECT name, value FROM "{DataVersion._meta.db_table}"'  # noqa: S608
 
 
-def current() -> dict[str, int] | None:
+def current(user=None) -> dict[str, int] | None:
     """Both numbers, in one query; None (cache nothing) if a flush has emptied the table, which
-    this puts right for the next request."""
-    # A plain statement: on a page served from the cache, the queryset's compiling cost more
-    # than the rest of the request.
-    found = dict(fetch_all(connection.alias, CURRENT_SQL, ()))
+    this puts right for the next request. Given the signed-in user whose roles are not loaded
+    yet, the same statement loads them (risks.models.roles): the page cache needs both."""
+    from .models.roles import roles_and_versions
+
+    found = None if user is None else roles_and_versions(user)
+    if found is None:
+        # A plain statement: on a page served from the cache, the queryset's compiling cost
+        # more than the rest of the request.
+        found = dict(fetch_all(connection.alias, CURRENT_SQL, ()))
     if len(found) == 2:
         return found
     bump_all()

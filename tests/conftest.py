@@ -55,7 +55,10 @@ def empty_cache():
     name, the bands) change pages without any write that the page cache's key would see."""
     from django.core.cache import cache
 
+    from risks.pagecache import forget_local
+
     cache.clear()
+    forget_local()
 
 
 @pytest.fixture

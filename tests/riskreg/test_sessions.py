@@ -6,6 +6,7 @@ import time
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db import connection
 
 from riskreg.middleware import IdleSessionMiddleware
 from tests.factories import make_user
@@ -193,3 +194,20 @@ def test_the_sessions_read_is_the_same_whether_or_not_queries_are_logged(db, set
     store.save()
     assert SessionStore(store.session_key).load()["who"] == "alice"
     assert SessionStore("no-such-key-000000000000000000000").load() == {}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements")
+def test_on_postgresql_every_requests_statements_are_prepared_once(client, q3, settings, planner):
+    """Bound on the server and prepared once per connection (risks/rawsql.py): PostgreSQL then
+    neither parses nor plans them again. Django's own queries stay bound on the client."""
+    settings.DEBUG = False
+    client.force_login(planner)
+    url = "/registers/corporate/"
+    for _ in range(3):
+        assert client.get(url).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert any("FROM \"django_session\"" in s for s in prepared)
+    assert any("auth_group" in s and "risks_dataversion" in s for s in prepared)
+    assert not any("risks_register\" WHERE \"risks_register\".\"slug\"" in s for s in prepared)

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from risks import versions
+from risks.models import PLANNING_TEAM as PLANNING_TEAM_NAME
 from risks.models import Assessment, DataVersion, PeriodClosed, Register
 from risks.pagecache import CSRF_PLACEHOLDER, NAME_PLACEHOLDER
 from tests.factories import make_planner
@@ -15,9 +16,10 @@ from tests.factories import make_planner
 Q2, Q3 = "2021-22-q2", "2021-22-q3"
 CLOSED = f"/registers/corporate/?period={Q2}"
 OPEN = f"/registers/corporate/?period={Q3}"
-# Served from the cache: the session, the user, their groups (who they are, in the key) and the
-# two versions. The periods are cached too, under the REFERENCE version.
-FROM_CACHE = 4
+# Served from the cache: the session, the user, and their groups (who they are, in the key) with
+# the two versions and the header's unread count. The periods are cached too, under the
+# REFERENCE version.
+FROM_CACHE = 3
 CLOSED_PAGES = [
     CLOSED,
     f"/heatmaps/?register=corporate&period={Q2}",
@@ -190,3 +192,49 @@ def test_a_placeholder_this_process_does_not_know_is_left_out(rf, planner):
     request.user = planner
     page = _personal(request, (b"<p>", "rr-cached-unknown-000000", b"</p>", NAME_PLACEHOLDER, b"."))
     assert page == b"<p></p>planner."
+
+
+def test_a_page_is_served_from_the_process_own_memory_before_the_cache(
+    client, q3, planner, django_assert_num_queries
+):
+    """A key's page never changes, so the worker keeps the pages it served in front of the
+    shared cache: served the same, with the same queries, though the cache was emptied."""
+    client.force_login(planner)
+    first = page(client, CLOSED)
+    cache.clear()
+    with django_assert_num_queries(FROM_CACHE):
+        again = page(client, CLOSED)
+    assert without_tokens(again) == without_tokens(first)
+    assert CSRF_PLACEHOLDER not in again and "signed in as planner" in again
+
+
+def test_the_process_own_pages_are_bounded_by_their_bytes(monkeypatch):
+    from risks import pagecache
+
+    monkeypatch.setattr(pagecache, "LOCAL_BYTES", 1000)
+    pagecache.forget_local()
+    for i in range(4):  # 240 bytes each
+        pagecache._remember(f"k{i}", ((b"x" * 200, b"y" * 40), {}))
+    assert all(pagecache._recall(f"k{i}") is not None for i in range(4))
+    pagecache._recall("k0")  # the oldest, used again: the next to go is k1
+    pagecache._remember("k4", ((b"z" * 240,), {}))
+    assert pagecache._recall("k1") is None
+    assert all(pagecache._recall(k) is not None for k in ("k0", "k2", "k3", "k4"))
+    assert pagecache._local_total == sum(pagecache._local_sizes.values()) == 960
+    pagecache._remember("huge", ((b"h" * 300,), {}))  # more than a quarter of the whole
+    assert pagecache._recall("huge") is None
+    pagecache.forget_local()
+    assert pagecache._recall("k0") is None and pagecache._local_total == 0
+
+
+def test_the_versions_read_with_the_roles_are_the_versions(q3, planner, django_assert_num_queries):
+    from risks.models.roles import _groups
+
+    with django_assert_num_queries(1):
+        numbers = versions.current(planner)
+    assert numbers == versions.current() and set(numbers) == {DataVersion.QUARTER, DataVersion.REFERENCE}
+    with django_assert_num_queries(0):
+        assert PLANNING_TEAM_NAME in _groups(planner)  # the roles came with them
+    Register.objects.filter(slug="corporate").update(name="Renamed")
+    with django_assert_num_queries(1):  # roles known: the versions alone, read afresh
+        assert versions.current(planner)[DataVersion.REFERENCE] != numbers[DataVersion.REFERENCE]

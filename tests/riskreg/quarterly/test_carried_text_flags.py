@@ -24,6 +24,7 @@ from tests.factories import (
     make_risk,
     make_user,
 )
+from tests.riskreg.quarterly.test_review import REVIEW_QUERIES
 
 SAME = "the same as 2021/22 Q2"
 
@@ -167,8 +168,8 @@ def test_the_flags_cost_the_queue_no_query(client, db, planner, n):
         html = client.get(reverse("quarterly:review")).text
     # The periods, the counts, the rows shown (flags included), their previous updates, and
     # who has not submitted, and the registers to filter by (issue 17): as
-    # tests/riskreg/quarterly/test_review.py pins it (3 + 1 + 6).
-    assert len(captured) == 3 + 1 + 6
+    # tests/riskreg/quarterly/test_review.py pins it.
+    assert len(captured) == REVIEW_QUERIES
     shown = min(n, 25)
     assert html.count("commentary the same as last") == shown
     assert html.count("1 control note the same as last quarter") == shown

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 # session (3). Then the branch page's own: the register (with whether registers sit beneath
 # it and its waiting proposals), the periods, the pillars, the branch's registers, the page of
 # rows with its count (2), the heat maps and alignment (1).
-BRANCH_PAGE_QUERIES = 3 + 1 + 7  # the session written once a minute; the page cache reads the data version
+BRANCH_PAGE_QUERIES = 3 + 7  # the session written once a minute; the page cache's versions read with the groups
 
 
 def build(units_per_group: int, groups: int, depth: int, risks_per_register: int):

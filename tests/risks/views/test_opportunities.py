@@ -295,10 +295,11 @@ def add_opportunities(n: int, planner) -> None:
 
 PAGES = {
     # page: (planner, panel, owner) queries, with the session and the user
-    # (the session written at most once a minute: 3 fewer; cached pages read the data version)
-    "register": ("/registers/example-opportunities/", 11, 10, None),
+    # (the session written at most once a minute: 3 fewer; cached pages read the data version
+    # with the user's groups)
+    "register": ("/registers/example-opportunities/", 10, 9, None),
     "detail": ("/opportunities/{pk}/", 7, 8, 8),
-    "review": ("/review/", 10, None, None),
+    "review": ("/review/", 9, None, None),
     "mine": ("/my-opportunities/", None, None, 5),
 }
 

@@ -25,13 +25,15 @@ MY_RISKS_QUERIES = 3 + 5  # open period, its assessments, risks not started, the
 # (risks.together) for its quarters (its updates with their periods, the open period), its
 # working leads and pillars, its key risk indicators' values, its escalations and its whole
 # history (the risk and its pillars, leads, updates, indicators and their values, controls and
-# their updates); its controls in the quarter shown. The page cache's versions (1): the page
-# shows every quarter of the risk.
+# their updates); its controls in the quarter shown. The page cache's versions and the header's
+# unread count are read with the user's groups.
 # Issue 21: was 3 + 1 + 12, and one more for an owner (may they edit it?) and one more for a
-# risk whose details were ever changed (its pillars' snapshots).
-RISK_PAGE_QUERIES = 3 + 1 + 1 + 1 + 1
-# Nothing cached: the header's unread count too (riskreg/notify/unread.py).
-RISK_PAGE_COLD = RISK_PAGE_QUERIES + 1
+# risk whose details were ever changed (its pillars' snapshots); then 3 + 1 + 1 + 1 + 1, and one
+# more with nothing cached (the unread count), before the versions and the count were read with
+# the groups.
+RISK_PAGE_QUERIES = 3 + 1 + 1 + 1
+# Nothing cached: the same.
+RISK_PAGE_COLD = RISK_PAGE_QUERIES
 
 
 def test_risk_page_offers_the_update_to_editors_only(client, q3, risk1, owner, panel):
