@@ -8,6 +8,8 @@ from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAll
 from django.utils.cache import add_never_cache_headers
 from django.utils.crypto import constant_time_compare
 
+from riskreg.sessions import forget_prefetched_user
+
 
 def holds_no_register_data(view):
     """Marks a view whose responses hold no register data, so they keep their own caching."""
@@ -124,6 +126,12 @@ class IdleSessionMiddleware:
         return constant_time_compare(tag, self._tag(session_key)) and now <= seen + self.idle
 
     def __call__(self, request):
+        try:
+            return self._respond(request)
+        finally:
+            forget_prefetched_user()  # the user read with the session: this request's only
+
+    def _respond(self, request):
         session = request.session
         now = time.time()
         if session.session_key is not None:

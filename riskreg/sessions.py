@@ -1,17 +1,27 @@
-"""Django's database sessions, read by one statement compiled once, decoded once.
+"""Django's database sessions, read by one statement compiled once, decoded once, with the
+signed-in user's row when this process knows whose session it is.
 
 Every signed-in request reads its session. Through the ORM that read cost about 0.4 ms of
 building and compiling a queryset for one row by its primary key, more than the query itself:
 most of the signed-in floor once the session was no longer written on every request
 (riskreg.middleware.IdleSessionMiddleware). Writes, expiry and everything else are Django's.
+
+The user's row is read in the same statement as the session (one round trip to the database
+instead of two: on PostgreSQL each is about 0.1 ms), joined on the user this process last saw
+the session hold. It is only a guess until checked: the authentication backend takes the row
+(riskreg.signin) only if the session's own data names that user, and only in the request that
+read it; otherwise it reads the user as before.
 """
 
 import json
 import threading
 from collections import OrderedDict
+from contextvars import ContextVar
 from functools import cache
 
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.backends import db
+from django.core.exceptions import ValidationError
 from django.db import connections, router
 from django.utils import timezone
 
@@ -32,6 +42,64 @@ def prepared_get(model, pk):
     return None if row is None else model.from_db(alias, names, row)
 
 
+# The user each session last held, as this process saw it (saved or read), by session key.
+_USER_OF: OrderedDict[str, str] = OrderedDict()
+_USER_OF_MAX = 4096
+# The user's row read with this request's session: (user id, the instance's field names, row).
+_prefetched: ContextVar[tuple | None] = ContextVar("riskreg_prefetched_user", default=None)
+
+
+def _guess_user(session_key: str, user_id) -> None:
+    with _DECODED_LOCK:
+        if user_id is None:
+            _USER_OF.pop(session_key, None)
+            return
+        _USER_OF[session_key] = str(user_id)
+        _USER_OF.move_to_end(session_key)
+        if len(_USER_OF) > _USER_OF_MAX:
+            _USER_OF.popitem(last=False)
+
+
+def take_prefetched_user(user_id):
+    """The user read with this request's session, if it is `user_id` (the session's own),
+    once; else None."""
+    found = _prefetched.get()
+    if found is None:
+        return None
+    _prefetched.set(None)
+    guessed, alias, names, row = found
+    if str(user_id) != guessed:
+        return None
+    return get_user_model().from_db(alias, names, row)
+
+
+def forget_prefetched_user() -> None:
+    """At the end of a request: nothing read for it is taken by the next one."""
+    _prefetched.set(None)
+
+
+@cache
+def _session_sql(alias: str, model) -> str:
+    connection = connections[alias]
+    table = connection.ops.quote_name(model._meta.db_table)
+    return f"SELECT session_data FROM {table} WHERE session_key = %s AND expire_date > %s"  # noqa: S608 - the model's own table
+
+
+@cache
+def _session_and_user_sql(alias: str, model) -> tuple[str, list[str]]:
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    User = get_user_model()
+    fields = User._meta.concrete_fields
+    columns = ", ".join(f"u.{quote(f.column)}" for f in fields)
+    sql = (
+        f"SELECT s.session_data, {columns} FROM {quote(model._meta.db_table)} s"  # noqa: S608 - the models' own tables
+        f" LEFT JOIN {quote(User._meta.db_table)} u ON u.{quote(User._meta.pk.column)} = %s"
+        " WHERE s.session_key = %s AND s.expire_date > %s"
+    )
+    return sql, [f.attname for f in fields]
+
+
 # The JSON of session data already checked and unpacked, by the stored text (which holds its
 # signature): the same text always decodes to the same data, so signature, base64 and zlib
 # are done once per text. JSON, not the dict, so that each request gets its own copy.
@@ -47,14 +115,22 @@ class SessionStore(db.SessionStore):
             return None
         model = self.model
         alias = router.db_for_read(model)
-        connection = connections[alias]
-        table = connection.ops.quote_name(model._meta.db_table)
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        row = fetch_one(
-            alias,
-            f"SELECT session_data FROM {table} WHERE session_key = %s AND expire_date > %s",  # noqa: S608 - the model's own table
-            [key, now],
-        )
+        now = connections[alias].ops.adapt_datetimefield_value(timezone.now())
+        _prefetched.set(None)
+        with _DECODED_LOCK:
+            guessed = _USER_OF.get(key)
+        if guessed is None:
+            row = fetch_one(alias, _session_sql(alias, model), [key, now])
+        else:
+            sql, names = _session_and_user_sql(alias, model)
+            User = get_user_model()
+            try:
+                user_pk = User._meta.pk.to_python(guessed)
+            except ValidationError:
+                user_pk = None
+            row = fetch_one(alias, sql, [user_pk, key, now])
+            if row is not None and row[1] is not None:
+                _prefetched.set((guessed, alias, names, row[1:]))
         if row is None:
             self._session_key = None
             return None
@@ -66,7 +142,16 @@ class SessionStore(db.SessionStore):
 
     def load(self):
         data = self._session_data()
-        return {} if data is None else self.decode(data)
+        if data is None:
+            return {}
+        decoded = self.decode(data)
+        if self.session_key is not None:
+            _guess_user(self.session_key, decoded.get(SESSION_KEY))
+        return decoded
+
+    def create_model_instance(self, data):
+        _guess_user(self.session_key, data.get(SESSION_KEY))
+        return super().create_model_instance(data)
 
     def decode(self, session_data):
         with _DECODED_LOCK:

@@ -351,14 +351,17 @@ class PasswordBackend(ModelBackend):
 
     def get_user(self, user_id):
         """ModelBackend's, by one prepared statement: every signed-in request asks it, and the
-        queryset's building and compiling cost more than the query (riskreg/sessions.py)."""
-        from riskreg.sessions import prepared_get
+        queryset's building and compiling cost more than the query (riskreg/sessions.py); or
+        none, when the session's statement read this user's row too."""
+        from riskreg.sessions import prepared_get, take_prefetched_user
 
         User = get_user_model()
-        try:
-            user = prepared_get(User, User._meta.pk.to_python(user_id))
-        except ValidationError:
-            return None
+        user = take_prefetched_user(user_id)  # read with the session, if it is this user
+        if user is None:
+            try:
+                user = prepared_get(User, User._meta.pk.to_python(user_id))
+            except ValidationError:
+                return None
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

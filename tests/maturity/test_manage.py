@@ -6,6 +6,7 @@ from maturity.manage import unit_digest
 from maturity.models import BusinessGroup, Unit
 from risks.models import Post
 from tests.factories import make_post
+from tests.queries import SIGNED_IN
 
 
 def url(name, *args):
@@ -80,5 +81,5 @@ def test_the_units_list_costs_one_query(client, planner, django_assert_num_queri
     for i in range(5):
         Unit.objects.create(name=f"Unit {i}", business_group=group, commander=make_post(f"C {i}"))
     client.force_login(planner)
-    with django_assert_num_queries(3 + 1):
+    with django_assert_num_queries(SIGNED_IN + 1):
         assert client.get(url("units")).status_code == 200

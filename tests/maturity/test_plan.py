@@ -216,12 +216,12 @@ def test_plan_pages_query_count_does_not_grow_with_the_plan(
 
 
 def test_plan_page_query_budget(client, plan, planner, django_assert_num_queries):
-    """Session and user; the plan; the open period's end (the day that decides Overdue);
-    themes, items, sources, actions, log; groups, editable items; benchmark years; the
-    session is not written (at most once a minute). Counted, so that a new query on this page
-    is a decision."""
+    """The session with the user; the plan; the open period's end (the day that decides
+    Overdue); themes, items, sources, actions, log; groups, editable items; benchmark years;
+    the session is not written (at most once a minute). Counted, so that a new query on this
+    page is a decision."""
     client.force_login(planner)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         client.get("/maturity/")
 
 

@@ -211,3 +211,69 @@ def test_on_postgresql_every_requests_statements_are_prepared_once(client, q3, s
     assert any("FROM \"django_session\"" in s for s in prepared)
     assert any("auth_group" in s and "risks_dataversion" in s for s in prepared)
     assert not any("risks_register\" WHERE \"risks_register\".\"slug\"" in s for s in prepared)
+
+
+# The user's row read with the session (riskreg/sessions.py) -------------------------------------
+
+
+def whoami(client) -> str | None:
+    """The signed-in username as the account page shows it, or None if signed out."""
+    response = client.get("/account/")
+    if response.status_code != 200:
+        return None
+    return response.context["user"].get_username()
+
+
+def test_the_session_and_its_user_are_read_in_one_statement(signed_in):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert whoami(signed_in) == "alice"
+    reads = [q["sql"] for q in queries if '"auth_user"' in q["sql"] and "django_session" in q["sql"]]
+    assert len(reads) == 1 and "JOIN" in reads[0]
+    assert not [q for q in queries if 'FROM "auth_user" WHERE' in q["sql"]]
+
+
+def test_a_wrong_guess_of_the_user_is_never_taken(client, db, django_assert_num_queries):
+    """The process guesses the user from what it saw of the session; the session's own data
+    decides: a wrong guess costs the user's own query, and is the session's user."""
+    from riskreg import sessions
+
+    alice, bob = make_user("alice"), make_user("bob")
+    client.force_login(alice)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    sessions._guess_user(key, bob.pk)
+    with django_assert_num_queries(2):
+        request = client.get("/healthz").wsgi_request
+        assert request.user == alice
+    assert whoami(client) == "alice"
+
+
+def test_a_user_read_with_the_session_is_only_that_requests(db):
+    from riskreg import sessions
+
+    alice = make_user("alice")
+    store = sessions.SessionStore()
+    store["_auth_user_id"] = str(alice.pk)
+    store.save()
+    sessions.SessionStore(store.session_key).load()
+    assert sessions.take_prefetched_user(alice.pk + 1) is None  # not the session's user
+    assert sessions.take_prefetched_user(alice.pk) is None  # and taken, or not, once
+    sessions.SessionStore(store.session_key).load()
+    sessions.forget_prefetched_user()  # the request ended
+    assert sessions.take_prefetched_user(alice.pk) is None
+    sessions.SessionStore(store.session_key).load()
+    assert sessions.take_prefetched_user(str(alice.pk)) == alice
+
+
+def test_a_deactivated_or_deleted_user_is_signed_out_at_their_next_request(client, db):
+    from django.contrib.auth import get_user_model
+
+    for change in ("deactivate", "delete"):
+        user = make_user(f"carol-{change}")
+        client.force_login(user)
+        assert whoami(client) == user.username
+        users = get_user_model().objects.filter(pk=user.pk)
+        users.update(is_active=False) if change == "deactivate" else users.delete()
+        assert whoami(client) is None

@@ -12,14 +12,15 @@ from risks.models import PLANNING_TEAM as PLANNING_TEAM_NAME
 from risks.models import Assessment, DataVersion, PeriodClosed, Register
 from risks.pagecache import CSRF_PLACEHOLDER, NAME_PLACEHOLDER
 from tests.factories import make_planner
+from tests.queries import SIGNED_IN
 
 Q2, Q3 = "2021-22-q2", "2021-22-q3"
 CLOSED = f"/registers/corporate/?period={Q2}"
 OPEN = f"/registers/corporate/?period={Q3}"
-# Served from the cache: the session, the user, and their groups (who they are, in the key) with
-# the two versions and the header's unread count. The periods are cached too, under the
+# Served from the cache: the session with the user, and their groups (who they are, in the key)
+# with the two versions and the header's unread count. The periods are cached too, under the
 # REFERENCE version.
-FROM_CACHE = 3
+FROM_CACHE = SIGNED_IN
 CLOSED_PAGES = [
     CLOSED,
     f"/heatmaps/?register=corporate&period={Q2}",

@@ -23,6 +23,7 @@ from tests.factories import (
     make_register,
     make_risk,
 )
+from tests.queries import SIGNED_IN
 
 
 def url(summary, suffix=""):
@@ -254,6 +255,6 @@ def test_pages_cost_the_same_queries_whatever_the_number_of_risks(db, client, n)
     assert counts == EXPECTED_QUERIES
 
 
-# Signed in as the team: session, user, groups; the board or summary; its registers, choices,
-# significant updates and the count of those not approved; the form's choices and periods.
-EXPECTED_QUERIES = {"board": 10, "summary": 9, "edit": 11}  # the session written once a minute
+# Signed in as the team (SIGNED_IN); the board or summary; its registers, choices, significant
+# updates and the count of those not approved; the form's choices and periods.
+EXPECTED_QUERIES = {"board": SIGNED_IN + 7, "summary": SIGNED_IN + 6, "edit": SIGNED_IN + 8}

@@ -9,17 +9,16 @@ from controls.services import add_control, save_control_update
 from risks.models import Assessment
 from risks.services import close_period, save_assessment, submit_assessment
 from tests.factories import UPDATE_STATES, make_risks_of_one_person
+from tests.queries import SIGNED_IN
 
 from .helpers import HX, snapshot
 
-# Every page: session and user (2), the user's groups (1), with the page cache's versions and the
-# header's unread count; the session is written at most once a minute, not on every request.
-# Then the page's own:
-REVIEW_QUERIES = 3 + 6  # the periods, the counts by state, the first rows of the three tables, the registers to filter by (issue 17)
+# Every page: SIGNED_IN. Then the page's own:
+REVIEW_QUERIES = SIGNED_IN + 6  # the periods, the counts by state, the first rows of the three tables, the registers to filter by (issue 17)
 #                         of updates, their previous updates, the first of who has not submitted
 # One table of the queue, a page at a time: the periods, the counts, the page (with its count),
 # and for updates their previous updates, and the registers to filter by (issue 17).
-REVIEW_LIST_QUERIES = {"submitted": 3 + 5, "approved": 3 + 5, "not_submitted": 3 + 4}
+REVIEW_LIST_QUERIES = {"submitted": SIGNED_IN + 5, "approved": SIGNED_IN + 5, "not_submitted": SIGNED_IN + 4}
 
 
 def test_review_queue_returns_in_place(client, planner, q3, risk1):

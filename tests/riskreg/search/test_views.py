@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from controls.models import ControlUpdate
 from risks.models import Assessment
+from tests.queries import SIGNED_IN
 
 pytestmark = pytest.mark.django_db
 
@@ -95,10 +96,9 @@ def test_the_same_queries_whatever_is_found(client, seed, panel):
         with CaptureQueriesContext(connection) as queries:
             assert client.get(URL, {"q": q}).status_code == 200
         counts.append(len(queries))
-    # The session, the person and their groups; a page of each of the five kinds (each with
-    # its count); the open quarter, twice (for updates, and for control records). The session
-    # is written at most once a minute, not on every request.
-    assert counts == [10, 10, 10]
+    # Signed in (SIGNED_IN); a page of each of the five kinds (each with its count); the open
+    # quarter, twice (for updates, and for control records).
+    assert counts == [SIGNED_IN + 7] * 3
 
 
 def test_a_quarter_after_the_seed_is_found_once_closed(client, q3, owner, panel, planner):

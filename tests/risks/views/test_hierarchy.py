@@ -16,14 +16,14 @@ from tests.factories import (
     make_risk,
     make_user,
 )
+from tests.queries import SIGNED_IN
 
 pytestmark = pytest.mark.django_db
 
-# Every page: session and user (2), the user's groups and headed registers (1), and saving the
-# session (3). Then the branch page's own: the register (with whether registers sit beneath
+# Every page: SIGNED_IN. Then the branch page's own: the register (with whether registers sit beneath
 # it and its waiting proposals), the periods, the pillars, the branch's registers, the page of
 # rows with its count (2), the heat maps and alignment (1).
-BRANCH_PAGE_QUERIES = 3 + 7  # the session written once a minute; the page cache's versions read with the groups
+BRANCH_PAGE_QUERIES = SIGNED_IN + 7
 
 
 def build(units_per_group: int, groups: int, depth: int, risks_per_register: int):

@@ -11,10 +11,9 @@ from risks.manage import pillar_digest, post_digest, register_digest, risk_diges
 from risks.models import Assessment, Pillar, Post, Register, ReportingPeriod, Risk, RiskLead
 from risks.services import close_period, open_period
 from tests.factories import make_post, make_register, make_risk, make_user
+from tests.queries import SIGNED_IN
 
-# Every page: session and user (2), the user's groups (1); the session is written at most once a
-# minute, not on every request.
-AROUND = 3
+AROUND = SIGNED_IN
 
 Q4 = {
     "name": "2021/22 Q4", "slug": "2021-22-q4", "start": datetime.date(2022, 1, 1),

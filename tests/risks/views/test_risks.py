@@ -17,10 +17,10 @@ from tests.factories import (
     make_risk,
     make_risks_of_one_person,
 )
+from tests.queries import SIGNED_IN
 
-# Every page: session and user (2), the user's groups (1); the session is written at most once a
-# minute, not on every request. Then the page's own:
-MY_RISKS_QUERIES = 3 + 5  # open period, its assessments, risks not started, the user's posts, the registers to filter by (issue 17)
+# Every page: SIGNED_IN. Then the page's own:
+MY_RISKS_QUERIES = SIGNED_IN + 5  # open period, its assessments, risks not started, the user's posts, the registers to filter by (issue 17)
 # The risk page: the risk (with whether the person may edit it); then one statement
 # (risks.together) for its quarters (its updates with their periods, the open period), its
 # working leads and pillars, its key risk indicators' values, its escalations and its whole
@@ -31,7 +31,7 @@ MY_RISKS_QUERIES = 3 + 5  # open period, its assessments, risks not started, the
 # risk whose details were ever changed (its pillars' snapshots); then 3 + 1 + 1 + 1 + 1, and one
 # more with nothing cached (the unread count), before the versions and the count were read with
 # the groups.
-RISK_PAGE_QUERIES = 3 + 1 + 1 + 1
+RISK_PAGE_QUERIES = SIGNED_IN + 1 + 1 + 1
 # Nothing cached: the same.
 RISK_PAGE_COLD = RISK_PAGE_QUERIES
 
