@@ -336,6 +336,8 @@ class Command(BaseCommand):
         import socket
         import subprocess
         import sys
+        import urllib.error
+        import urllib.parse
         import urllib.request
 
         wrk = shutil.which("wrk")
@@ -356,9 +358,9 @@ class Command(BaseCommand):
         if db["ENGINE"].endswith("sqlite3"):
             env["SQLITE_PATH"] = str(db["NAME"])
         else:
-            env["DATABASE_URL"] = (
-                f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-            )
+            # A Unix socket's directory as the host, quoted (postgres://user@%2Fvar%2Frun...).
+            host = urllib.parse.quote(db["HOST"] or "127.0.0.1", safe="")
+            env["DATABASE_URL"] = f"postgres://{db['USER']}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
         # Release SQLite's hold on the file before other processes write to it.
         connection.close()
         log = tempfile.TemporaryFile()  # noqa: SIM115 - read after the load, then closed
@@ -400,9 +402,12 @@ class Command(BaseCommand):
                 request = urllib.request.Request(  # noqa: S310 - http://127.0.0.1 only
                     base + path, headers={"Cookie": cookie}
                 )
-                with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-                    if response.status != 200 or response.url != base + path:
-                        raise CommandError(f"{path} answered {response.status}")
+                try:
+                    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                        if response.status != 200 or response.url != base + path:
+                            raise CommandError(f"{path} answered {response.status}")
+                except urllib.error.HTTPError as e:
+                    raise CommandError(f"{path} answered {e.code}: {log_text()}") from None
                 # Every worker's cache warmed, as in a running service: a second of load, not
                 # counted (a few requests in turn may all reach the same worker).
                 self.wrk(wrk, base + path, cookie, seconds=1)
