@@ -50,7 +50,7 @@ _prefetched: ContextVar[tuple | None] = ContextVar("riskreg_prefetched_user", de
 
 
 def _guess_user(session_key: str, user_id) -> None:
-    with _DECODED_LOCK:
+    with _LOCK:
         if user_id is None:
             _USER_OF.pop(session_key, None)
             return
@@ -105,7 +105,7 @@ def _session_and_user_sql(alias: str, model) -> tuple[str, list[str]]:
 # are done once per text. JSON, not the dict, so that each request gets its own copy.
 _DECODED: OrderedDict[str, str] = OrderedDict()
 _DECODED_MAX = 4096
-_DECODED_LOCK = threading.Lock()  # gunicorn's threads share it
+_LOCK = threading.Lock()  # gunicorn's threads share it (both memos above)
 
 
 class SessionStore(db.SessionStore):
@@ -117,7 +117,7 @@ class SessionStore(db.SessionStore):
         alias = router.db_for_read(model)
         now = connections[alias].ops.adapt_datetimefield_value(timezone.now())
         _prefetched.set(None)
-        with _DECODED_LOCK:
+        with _LOCK:
             guessed = _USER_OF.get(key)
         if guessed is None:
             row = fetch_one(alias, _session_sql(alias, model), [key, now])
@@ -154,7 +154,7 @@ class SessionStore(db.SessionStore):
         return super().create_model_instance(data)
 
     def decode(self, session_data):
-        with _DECODED_LOCK:
+        with _LOCK:
             known = _DECODED.get(session_data)
             if known is not None:
                 _DECODED.move_to_end(session_data)
@@ -162,7 +162,7 @@ class SessionStore(db.SessionStore):
             return json.loads(known)
         decoded = super().decode(session_data)
         if decoded:  # not a corrupt or unreadable one, which Django logs each time
-            with _DECODED_LOCK:
+            with _LOCK:
                 _DECODED[session_data] = json.dumps(decoded)
                 if len(_DECODED) > _DECODED_MAX:
                     _DECODED.popitem(last=False)

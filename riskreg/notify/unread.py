@@ -28,7 +28,7 @@ def count_unread(user_id: int) -> int:
 
 
 def unread_rows(user):
-    """The count as a row ("unread", count) beside the roles; no row when it is 0."""
+    """The count as one row ("unread", count), 0 included, beside the roles."""
     from django.db.models import CharField, Count, Value
     from django.db.models.functions import Cast
 

@@ -41,17 +41,17 @@ def _roles_query(user, *, with_versions: bool = False):
         .annotate(role=Value("register"), key=Cast("pk", output_field=CharField()))
         .values_list("role", "key")
     )
-    also = [rows_for(user) for rows_for in _ALSO.values()]
-    if not with_versions:
-        return groups.union(heads, *also, all=True)
-    # The page cache's versions (risks/versions.py) as rows "version:<name>", "<value>".
-    versions = (
-        DataVersion.objects.order_by()
-        .annotate(role=Concat(Value(VERSION_PREFIX), "name", output_field=CharField()),
-                  key=Cast("value", output_field=CharField()))
-        .values_list("role", "key")
-    )
-    return groups.union(heads, versions, *also, all=True)
+    parts = [heads]
+    if with_versions:
+        # The page cache's versions (risks/versions.py) as rows "version:<name>", "<value>".
+        parts.append(
+            DataVersion.objects.order_by()
+            .annotate(role=Concat(Value(VERSION_PREFIX), "name", output_field=CharField()),
+                      key=Cast("value", output_field=CharField()))
+            .values_list("role", "key")
+        )
+    parts += [rows_for(user) for rows_for in _ALSO.values()]
+    return groups.union(*parts, all=True)
 
 
 class _Sentinel:
