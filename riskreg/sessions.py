@@ -11,6 +11,10 @@ instead of two: on PostgreSQL each is about 0.1 ms), joined on the user this pro
 the session hold. It is only a guess until checked: the authentication backend takes the row
 (riskreg.signin) only if the session's own data names that user, and only in the request that
 read it; otherwise it reads the user as before.
+
+On PostgreSQL what a read found is kept in the worker, with the user's row, for as long as the
+database announces no change to either (riskreg/sessionwatch.py): a signed-in request then
+runs no statement for its session at all.
 """
 
 import json
@@ -26,6 +30,8 @@ from django.db import connections, router
 from django.utils import timezone
 
 from risks.rawsql import fetch_one
+
+from . import sessionwatch
 
 
 @cache
@@ -82,7 +88,7 @@ def forget_prefetched_user() -> None:
 def _session_sql(alias: str, model) -> str:
     connection = connections[alias]
     table = connection.ops.quote_name(model._meta.db_table)
-    return f"SELECT session_data FROM {table} WHERE session_key = %s AND expire_date > %s"  # noqa: S608 - the model's own table
+    return f"SELECT session_data, expire_date FROM {table} WHERE session_key = %s AND expire_date > %s"  # noqa: S608 - the model's own table
 
 
 @cache
@@ -93,7 +99,7 @@ def _session_and_user_sql(alias: str, model) -> tuple[str, list[str]]:
     fields = User._meta.concrete_fields
     columns = ", ".join(f"u.{quote(f.column)}" for f in fields)
     sql = (
-        f"SELECT s.session_data, {columns} FROM {quote(model._meta.db_table)} s"  # noqa: S608 - the models' own tables
+        f"SELECT s.session_data, s.expire_date, {columns} FROM {quote(model._meta.db_table)} s"  # noqa: S608 - the models' own tables
         f" LEFT JOIN {quote(User._meta.db_table)} u ON u.{quote(User._meta.pk.column)} = %s"
         " WHERE s.session_key = %s AND s.expire_date > %s"
     )
@@ -109,16 +115,27 @@ _LOCK = threading.Lock()  # gunicorn's threads share it (both memos above)
 
 
 class SessionStore(db.SessionStore):
+    # What this request's read found, to keep in the worker once decoded (riskreg.sessionwatch):
+    # (alias, generation, Kept).
+    _found = None
+
     def _session_data(self) -> str | None:
         key = self.session_key
+        self._found = None
         if key is None:
             return None
         model = self.model
         alias = router.db_for_read(model)
-        now = connections[alias].ops.adapt_datetimefield_value(timezone.now())
+        now = timezone.now()
         _prefetched.set(None)
+        kept, generation = sessionwatch.look_up(alias, key, now)
+        if kept is not None:
+            _prefetched.set(kept.user)
+            return kept.data
+        now = connections[alias].ops.adapt_datetimefield_value(now)
         with _LOCK:
             guessed = _USER_OF.get(key)
+        user = None
         if guessed is None:
             row = fetch_one(alias, _session_sql(alias, model), [key, now])
         else:
@@ -129,11 +146,14 @@ class SessionStore(db.SessionStore):
             except ValidationError:
                 user_pk = None
             row = fetch_one(alias, sql, [user_pk, key, now])
-            if row is not None and row[1] is not None:
-                _prefetched.set((guessed, alias, names, row[1:]))
+            if row is not None and row[2] is not None:
+                user = (guessed, alias, names, row[2:])
+                _prefetched.set(user)
         if row is None:
             self._session_key = None
             return None
+        if generation is not None:
+            self._found = (alias, generation, sessionwatch.Kept(row[1], row[0], user))
         return row[0]
 
     def _get_session_from_db(self):
@@ -146,8 +166,32 @@ class SessionStore(db.SessionStore):
             return {}
         decoded = self.decode(data)
         if self.session_key is not None:
-            _guess_user(self.session_key, decoded.get(SESSION_KEY))
+            user_id = decoded.get(SESSION_KEY)
+            _guess_user(self.session_key, user_id)
+            found, self._found = self._found, None
+            # Kept only with its user's row (or with nobody signed in): a session kept without
+            # it would read the user on every request.
+            if found is not None and (user_id is None or (
+                found[2].user is not None and found[2].user[0] == str(user_id)
+            )):
+                sessionwatch.keep(found[0], found[1], self.session_key, found[2])
         return decoded
+
+    def save(self, must_create=False):
+        key = self.session_key
+        try:
+            super().save(must_create=must_create)
+        finally:
+            for k in {key, self.session_key} - {None}:
+                sessionwatch.forget(f"s:{k}")
+
+    def delete(self, session_key=None):
+        key = session_key if session_key is not None else self.session_key
+        try:
+            super().delete(session_key)
+        finally:
+            if key is not None:
+                sessionwatch.forget(f"s:{key}")
 
     def create_model_instance(self, data):
         _guess_user(self.session_key, data.get(SESSION_KEY))

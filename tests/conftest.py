@@ -49,16 +49,28 @@ def fast_password_hashing():
         yield
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """The test database, and this process's listener for session changes closed before it is
+    dropped (riskreg/sessionwatch.py: a connection of its own to that database)."""
+    from riskreg import sessionwatch
+
+    yield
+    sessionwatch.close()
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with nothing cached: a test's overridden settings (an organisation's
     name, the bands) change pages without any write that the page cache's key would see."""
     from django.core.cache import cache
 
+    from riskreg.sessionwatch import forget_all
     from risks.pagecache import forget_local
 
     cache.clear()
     forget_local()
+    forget_all()
 
 
 @pytest.fixture

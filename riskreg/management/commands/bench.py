@@ -23,6 +23,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, setup_databases, teardown_databases
 
+from riskreg import sessionwatch
 from riskreg.benchdata import Scale, build_organisation
 from risks.pagecache import forget_local
 
@@ -31,6 +32,7 @@ def clear_caches() -> None:
     """Nothing cached: the shared cache and this process's own pages."""
     cache.clear()
     forget_local()
+    sessionwatch.forget_all()
 
 
 def median_ms(fn, runs: int) -> float:
@@ -81,6 +83,7 @@ class Command(BaseCommand):
                         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                         " WHERE datname = current_database() AND pid <> pg_backend_pid()"
                     )
+            sessionwatch.close()  # its connection is a session in the database
             teardown_databases(old, verbosity=0)
             tmp.cleanup()
         if opts["json"]:

@@ -1,0 +1,210 @@
+"""Sessions kept in the worker, trusted only while PostgreSQL tells it of every change to them.
+
+Reading the session is the one statement a signed-in request cannot do without, and on
+PostgreSQL one statement costs about 0.1 ms inside a request, half a trivial view. So each
+process keeps the sessions it has read (with their users' rows), and listens (LISTEN) on a
+connection of its own for what the database's triggers announce (riskreg migration 0010): a
+session updated or deleted, a user updated or deleted, either table emptied. Before a request
+uses what is kept, the process takes in every announcement already delivered (no round trip:
+a non-blocking read of that connection's socket, about a microsecond) and drops what it names.
+
+So a sign-out, a disabled account or a changed password reaches every worker as soon as the
+database has delivered the announcement of its commit, tens of microseconds: the same as a
+request already under way when it committed. Nothing is kept from inside a transaction (it could
+still be rolled back), nor while the listening connection is down: then every request reads its
+session as before, what was kept is dropped, and the connection is opened again at most once a
+second. This process's own writes drop what they change at once (riskreg.sessions, and
+the user signals connected in riskreg.apps), not waiting for their announcement.
+
+Off on SQLite (it cannot announce) and with SESSION_KEEP_IN_WORKER=false (behind PgBouncer in
+transaction mode, which cannot LISTEN).
+"""
+
+import logging
+import os
+import threading
+import time
+from collections import OrderedDict
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db import connections
+
+try:
+    from psycopg.pq import ConnStatus
+except ImportError:  # SQLite only: nothing is kept
+    ConnStatus = None
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "riskreg_sessions"
+KEPT_MAX = 4096
+RETRY_SECONDS = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    expires: datetime
+    data: str  # the stored session_data, as read
+    user: tuple | None  # (user id, alias, field names, row) read with it, or None
+
+
+_LOCK = threading.Lock()
+_kept: OrderedDict[str, Kept] = OrderedDict()
+_listener = None  # this process's listening connection (psycopg), or None
+_listener_pid = None
+_retry_at = 0.0
+# Bumped whenever what is kept may have been overtaken (an announcement taken in, the
+# listener lost or opened): a read begun before it may not be kept after it.
+_generation = 0
+_ending = False  # the server has said it ends the listener's connection
+_inherited = []  # (pid, listener) of a parent process after a fork: never closed from the child
+
+
+def enabled(alias: str) -> bool:
+    return (
+        settings.SESSION_KEEP_IN_WORKER and ConnStatus is not None
+        and connections[alias].vendor == "postgresql"
+    )
+
+
+def _drop_all_locked() -> None:
+    global _generation
+    _kept.clear()
+    _generation += 1
+
+
+def _lose_listener_locked() -> None:
+    global _listener, _retry_at
+    if _listener is not None:
+        with suppress(Exception):  # a broken connection may fail to close too
+            _listener.close()
+    _listener = None
+    _retry_at = time.monotonic() + RETRY_SECONDS
+    _drop_all_locked()
+
+
+def _listen_locked(alias: str) -> bool:
+    """This process's listener, opened if need be; False while there is none."""
+    global _listener, _listener_pid, _ending
+    pid = os.getpid()
+    if _listener is not None and _listener_pid != pid:
+        # Forked with the parent's connection: closing it here would end the parent's too.
+        _inherited.append((_listener_pid, _listener))
+        _listener = None
+        _drop_all_locked()
+    if _listener is not None:
+        return True
+    if time.monotonic() < _retry_at:
+        return False
+    wrapper = connections[alias]
+    try:
+        listener = wrapper.get_new_connection(wrapper.get_connection_params())
+        listener.autocommit = True
+        listener.add_notice_handler(_on_notice)
+        listener.execute(f"LISTEN {CHANNEL}")
+    except Exception:
+        log.warning("Sessions are read on every request: cannot listen on %s", CHANNEL,
+                    exc_info=True)
+        _lose_listener_locked()
+        return False
+    _listener, _listener_pid, _ending = listener, pid, False
+    _drop_all_locked()  # anything kept before now was not watched
+    return True
+
+
+def _on_notice(diagnostic) -> None:
+    """The server's last word before it ends an idle connection (an administrator's
+    pg_terminate_backend, a shutdown) comes as a notice; the end of the socket may come later."""
+    global _ending
+    if diagnostic.severity_nonlocalized in ("ERROR", "FATAL", "PANIC"):
+        _ending = True
+
+
+def _take_in_locked() -> bool:
+    """Every announcement delivered so far taken in; False if the listener is lost."""
+    pgconn = _listener.pgconn
+    try:
+        pgconn.consume_input()  # non-blocking: only what has arrived
+        while (note := pgconn.notifies()) is not None:
+            _forget_locked(note.extra.decode())
+        if _ending or pgconn.status != ConnStatus.OK:
+            raise ConnectionError("the listener's connection has ended")
+    except Exception:
+        log.warning("Sessions are read on every request: lost the listener", exc_info=True)
+        _lose_listener_locked()
+        return False
+    return True
+
+
+def _forget_locked(what: str) -> None:
+    global _generation
+    _generation += 1
+    kind, _, value = what.partition(":")
+    if kind == "s":
+        _kept.pop(value, None)
+    elif kind == "u":
+        for key in [k for k, kept in _kept.items() if kept.user is not None and kept.user[0] == value]:
+            del _kept[key]
+    else:  # a table emptied, or anything not understood
+        _kept.clear()
+
+
+def look_up(alias: str, key: str, now: datetime) -> tuple[Kept | None, int | None]:
+    """What is kept for `key`, up to date and not expired, or None; and the generation a read
+    of the database begun now must carry to be kept (None: it may not be)."""
+    if not enabled(alias):
+        return None, None
+    with _LOCK:
+        if not _listen_locked(alias) or not _take_in_locked():
+            return None, None
+        kept = _kept.get(key)
+        if kept is not None:
+            if kept.expires > now:
+                _kept.move_to_end(key)
+                return kept, None
+            del _kept[key]
+        return None, _generation
+
+
+def keep(alias: str, generation: int | None, key: str, kept: Kept) -> None:
+    """Keep what a read found, unless anything may have overtaken it since it began."""
+    if generation is None or connections[alias].in_atomic_block:
+        return
+    with _LOCK:
+        if generation != _generation or _listener is None or _listener_pid != os.getpid():
+            return
+        _kept[key] = kept
+        if len(_kept) > KEPT_MAX:
+            _kept.popitem(last=False)
+
+
+def forget(what: str) -> None:
+    """Drop what this process itself changed: "s:<session key>" or "u:<user id>"."""
+    with _LOCK:
+        _forget_locked(what)
+
+
+def forget_all() -> None:
+    """Nothing kept (tests and the benchmark, between measures)."""
+    with _LOCK:
+        _drop_all_locked()
+
+
+def forget_user(sender, instance, **kwargs) -> None:
+    """post_save / post_delete of the user model: its sessions read again."""
+    forget(f"u:{instance.pk}")
+
+
+def close() -> None:
+    """Stop listening (before a test database is dropped: the listener is a session in it)."""
+    global _retry_at
+    with _LOCK:
+        _lose_listener_locked()
+        _retry_at = 0.0
+        for pid, listener in list(_inherited):
+            if pid == os.getpid():
+                _inherited.remove((pid, listener))
+                listener.close()
