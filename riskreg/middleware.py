@@ -9,6 +9,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.crypto import constant_time_compare
 
 from riskreg.sessions import forget_prefetched_user
+from riskreg.sessionwatch import forget_own_writes
 
 
 def holds_no_register_data(view):
@@ -130,6 +131,7 @@ class IdleSessionMiddleware:
             return self._respond(request)
         finally:
             forget_prefetched_user()  # the user read with the session: this request's only
+            forget_own_writes(request)  # what the worker keeps of what this request wrote
 
     def _respond(self, request):
         session = request.session

@@ -1,10 +1,14 @@
-"""Sessions kept in the worker, trusted only while PostgreSQL tells it of every change to them.
+"""Sessions (and roles) kept in the worker, trusted only while PostgreSQL tells it of every
+change to them.
 
 Reading the session is the one statement a signed-in request cannot do without, and on
 PostgreSQL one statement costs about 0.1 ms inside a request, half a trivial view. So each
 process keeps the sessions it has read (with their users' rows), and listens (LISTEN) on a
 connection of its own for what the database's triggers announce (riskreg migration 0010): a
-session updated or deleted, a user updated or deleted, either table emptied. Before a request
+session updated or deleted, a user updated or deleted, either table emptied; and, for the
+statement every page served from the cache runs (the person's roles with the data's versions and
+the unread count: risks.models.roles), any write to the data's versions or to notifications
+(migration 0011; every write to the data changes the versions). Before a request
 uses what is kept, the process takes in every announcement already delivered (no round trip:
 a non-blocking read of that connection's socket, about a microsecond) and drops what it names.
 
@@ -53,6 +57,10 @@ class Kept:
 
 _LOCK = threading.Lock()
 _kept: OrderedDict[str, Kept] = OrderedDict()
+# The rows of each person's roles statement with the data's versions (risks.models.roles), by
+# user id: dropped, everyone's, whenever the versions change (every write to the data, roles
+# included: risks/versions.py) or the other rows read with them do (the unread count).
+_rows: OrderedDict[str, list] = OrderedDict()
 _listener = None  # this process's listening connection (psycopg), or None
 _listener_pid = None
 _retry_at = 0.0
@@ -73,6 +81,7 @@ def enabled(alias: str) -> bool:
 def _drop_all_locked() -> None:
     global _generation
     _kept.clear()
+    _rows.clear()
     _generation += 1
 
 
@@ -148,8 +157,12 @@ def _forget_locked(what: str) -> None:
     elif kind == "u":
         for key in [k for k, kept in _kept.items() if kept.user is not None and kept.user[0] == value]:
             del _kept[key]
+        _rows.pop(value, None)
+    elif kind == "v":
+        _rows.clear()
     else:  # a table emptied, or anything not understood
         _kept.clear()
+        _rows.clear()
 
 
 def look_up(alias: str, key: str, now: datetime) -> tuple[Kept | None, int | None]:
@@ -171,18 +184,47 @@ def look_up(alias: str, key: str, now: datetime) -> tuple[Kept | None, int | Non
 
 def keep(alias: str, generation: int | None, key: str, kept: Kept) -> None:
     """Keep what a read found, unless anything may have overtaken it since it began."""
+    _keep(_kept, alias, generation, key, kept)
+
+
+def _keep(memo: OrderedDict, alias: str, generation: int | None, key: str, value) -> None:
     if generation is None or connections[alias].in_atomic_block:
         return
     with _LOCK:
         if generation != _generation or _listener is None or _listener_pid != os.getpid():
             return
-        _kept[key] = kept
-        if len(_kept) > KEPT_MAX:
-            _kept.popitem(last=False)
+        memo[key] = value
+        if len(memo) > KEPT_MAX:
+            memo.popitem(last=False)
+
+
+def rows_for(alias: str, user_id) -> tuple[list | None, int | None]:
+    """The rows of the person's roles statement with the versions, as kept, or None; and the
+    generation a read begun now must carry to be kept (None: it may not be)."""
+    if not enabled(alias):
+        return None, None
+    with _LOCK:
+        if not _listen_locked(alias) or not _take_in_locked():
+            return None, None
+        rows = _rows.get(str(user_id))
+        return (rows, None) if rows is not None else (None, _generation)
+
+
+def keep_rows(alias: str, generation: int | None, user_id, rows: list) -> None:
+    _keep(_rows, alias, generation, str(user_id), rows)
+
+
+def forget_own_writes(request) -> None:
+    """After a request that may have written (anything but GET and HEAD, which never write:
+    tests/security/test_csrf_and_safe_methods.py): everyone's roles and versions read again,
+    not waiting for the database's announcement of the write."""
+    if request.method not in ("GET", "HEAD"):
+        forget("v")
 
 
 def forget(what: str) -> None:
-    """Drop what this process itself changed: "s:<session key>" or "u:<user id>"."""
+    """Drop what this process itself changed: "s:<session key>", "u:<user id>", or "v" (the
+    data's versions and everyone's roles)."""
     with _LOCK:
         _forget_locked(what)
 

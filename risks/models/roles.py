@@ -88,14 +88,23 @@ def _load_roles(user, *, with_versions: bool = False) -> dict[str, int]:
     (riskreg/sessions.py)."""
     from django.contrib.auth.models import Group
 
+    from riskreg import sessionwatch
+
     alias = router.db_for_read(Group)
-    sql, params, user_at = _compiled_roles_query(alias, with_versions)
-    params = list(params)
-    for i in user_at:
-        params[i] = user.pk
+    # On PostgreSQL the rows with the versions are kept in the worker until the database
+    # announces a write that changes them (riskreg/sessionwatch.py).
+    rows, generation = sessionwatch.rows_for(alias, user.pk)
+    if rows is None:
+        sql, params, user_at = _compiled_roles_query(alias, with_versions)
+        params = list(params)
+        for i in user_at:
+            params[i] = user.pk
+        rows = fetch_all(alias, sql, params)
+    else:
+        generation = None  # kept already
     groups, heads, versions = set(), set(), {}
     also: dict[str, list[str]] = {name: [] for name in _ALSO}
-    for role, name in fetch_all(alias, sql, params):
+    for role, name in rows:
         if role == "group":
             groups.add(name)
         elif role == "register":
@@ -107,6 +116,8 @@ def _load_roles(user, *, with_versions: bool = False) -> dict[str, int]:
     user._riskreg_groups = groups
     user._riskreg_heads = frozenset(heads)
     user._riskreg_also = also
+    if with_versions and len(versions) == 2:  # not after a flush, which current() puts right
+        sessionwatch.keep_rows(alias, generation, user.pk, rows)
     return versions
 
 

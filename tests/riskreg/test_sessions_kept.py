@@ -191,3 +191,54 @@ def test_a_forked_worker_never_uses_its_parents_listener(client, alice, monkeypa
     monkeypatch.undo()
     sessionwatch.close()  # the "child's" listener, and the parent's, which this process opened
     assert parent is None or parent.closed
+
+
+# The roles statement with the data's versions and the unread count --------------------------
+
+
+@pytest.fixture
+def team(client):
+    from tests.factories import make_planner, make_register
+
+    register = make_register("corporate-kept", name="Kept register")
+    user = make_planner("kept-planner")
+    client.force_login(user)
+    url = f"/registers/{register.slug}/"
+    assert client.get(url).status_code == 200  # rendered, then served from the cache
+    return user, register, url
+
+
+def test_a_page_served_from_the_cache_runs_no_statement_once_kept(client, team):
+    _, _, url = team
+    assert statements(client, url) == (0 if KEPT else 2)
+
+
+def test_a_write_elsewhere_is_on_the_next_page_served(client, team):
+    _, register, url = team
+    elsewhere("UPDATE risks_register SET name = %s WHERE id = %s", ["Renamed elsewhere", register.pk])
+    assert "Renamed elsewhere" in client.get(url).content.decode()
+
+
+def test_a_notification_elsewhere_is_counted_on_the_next_page_served(client, team):
+    user, _, url = team
+    assert "rr-unread-count" not in client.get(url).content.decode()
+    elsewhere(
+        "INSERT INTO notify_notification (user_id, kind, subject, body, url, created_at, delivery)"
+        " VALUES (%s, 'returned', 'Returned', 'Returned', '', %s, 'off')",
+        [user.pk, timezone.now()],
+    )
+    assert 'rr-unread-count">1<' in client.get(url).content.decode()
+
+
+def test_a_role_taken_away_elsewhere_holds_at_the_next_request(client, team):
+    user, _, url = team
+    elsewhere("DELETE FROM auth_user_groups WHERE user_id = %s", [user.pk])
+    assert client.get("/review/").status_code == 403
+
+
+def test_a_request_that_may_write_drops_what_is_kept_at_once(client, team):
+    user, _, url = team
+    client.get(url)
+    assert (str(user.pk) in sessionwatch._rows) == KEPT
+    client.post("/notifications/read/")  # whatever it answers, it may have written
+    assert str(user.pk) not in sessionwatch._rows

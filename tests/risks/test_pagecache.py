@@ -239,3 +239,42 @@ def test_the_versions_read_with_the_roles_are_the_versions(q3, planner, django_a
     Register.objects.filter(slug="corporate").update(name="Renamed")
     with django_assert_num_queries(1):  # roles known: the versions alone, read afresh
         assert versions.current(planner)[DataVersion.REFERENCE] != numbers[DataVersion.REFERENCE]
+
+
+def test_the_csrf_token_of_a_served_page_is_djangos_own_masking(rf):
+    """risks.pagecache.csrf_token draws its mask faster than get_token, to the same effect: the
+    request's secret under a fresh mask each time, every character as likely, which Django's
+    check unmasks; without a secret, get_token's own (a new secret and its cookie)."""
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, _unmask_cipher_token
+
+    from risks.pagecache import csrf_token
+
+    request = rf.get("/")
+    first = csrf_token(request)  # no secret yet: get_token makes one
+    secret = request.META["CSRF_COOKIE"]
+    assert _unmask_cipher_token(first) == secret
+    del request.META["CSRF_COOKIE_NEEDS_UPDATE"]
+    tokens = {csrf_token(request) for _ in range(2000)}
+    assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True
+    assert len(tokens) == 2000
+    assert all(len(t) == 64 and set(t) <= set(CSRF_ALLOWED_CHARS) for t in tokens)
+    assert {_unmask_cipher_token(t) for t in tokens} == {secret}
+    # Every character of the alphabet is drawn for the masks (64,000 draws of 62: each about
+    # 1,032 times; fewer than 800 would be a bias far beyond chance).
+    counts = {c: 0 for c in CSRF_ALLOWED_CHARS}
+    for token in tokens:
+        for c in token[:32]:
+            counts[c] += 1
+    assert min(counts.values()) > 800
+
+
+def test_a_served_pages_csrf_token_passes_the_check(client, q3, planner):
+    client.force_login(planner)
+    url = "/registers/corporate/"
+    client.get(url)
+    page = client.get(url).content.decode()  # served from the cache
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    checked = type(client)(enforce_csrf_checks=True)
+    checked.cookies = client.cookies
+    response = checked.post("/accounts/logout/", {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
