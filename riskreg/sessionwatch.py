@@ -26,6 +26,8 @@ transaction mode, which cannot LISTEN).
 
 import logging
 import os
+import secrets
+import select
 import threading
 import time
 from collections import OrderedDict
@@ -67,6 +69,7 @@ _retry_at = 0.0
 # Bumped whenever what is kept may have been overtaken (an announcement taken in, the
 # listener lost or opened): a read begun before it may not be kept after it.
 _generation = 0
+_markers: set[str] = set()  # settle()'s markers taken in
 _ending = False  # the server has said it ends the listener's connection
 _inherited = []  # (pid, listener) of a parent process after a fork: never closed from the child
 
@@ -160,6 +163,8 @@ def _forget_locked(what: str) -> None:
         _rows.pop(value, None)
     elif kind == "v":
         _rows.clear()
+    elif kind == "m":  # settle()'s marker: nothing changed
+        _markers.add(value)
     else:  # a table emptied, or anything not understood
         _kept.clear()
         _rows.clear()
@@ -250,3 +255,28 @@ def close() -> None:
             if pid == os.getpid():
                 _inherited.remove((pid, listener))
                 listener.close()
+
+
+def settle(alias: str = "default", timeout: float = 5.0) -> None:
+    """Every announcement of what committed before now taken in (for tests: PostgreSQL
+    delivers announcements in the order of their commits, so once a marker sent now has
+    arrived, so has everything before it). Nothing to wait for where nothing is kept."""
+    if not enabled(alias):
+        return
+    with _LOCK:
+        if not _listen_locked(alias):
+            return
+    marker = secrets.token_hex(8)
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, f"m:{marker}"])
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with _LOCK:
+            if _listener is None or not _take_in_locked():
+                return
+            if marker in _markers:
+                _markers.discard(marker)
+                return
+            socket = _listener.pgconn.socket
+        select.select([socket], [], [], 0.05)
+    raise TimeoutError("the database did not deliver a marker announcement")

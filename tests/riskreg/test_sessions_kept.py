@@ -26,7 +26,7 @@ KEPT = connection.vendor == "postgresql"
 
 
 def delivered() -> None:
-    """What the database has announced, arrived at this process's listener (at most 2 s)."""
+    """Something arrived at this process's listener (at most 2 s)."""
     if sessionwatch._listener is not None:
         select.select([sessionwatch._listener.pgconn.socket], [], [], 2)
 
@@ -34,7 +34,7 @@ def delivered() -> None:
 def elsewhere(sql: str, params) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-    delivered()
+    sessionwatch.settle()  # its announcement taken in, as by a request arriving later
 
 
 def statements(client, url="/healthz") -> int:
@@ -52,6 +52,7 @@ def whoami(client) -> str | None:
 def alice(client):
     user = make_user("alice")
     client.force_login(user)
+    sessionwatch.settle()  # the announcements of the writes above, taken in before
     client.get("/healthz")  # read once: kept from here on, where sessions are kept
     return user
 
@@ -138,6 +139,7 @@ def test_a_lost_listener_reads_every_session_until_it_listens_again(client, alic
     # Opened again once the wait is over; kept again from there.
     client.force_login(alice)
     sessionwatch._retry_at = 0.0  # not monkeypatched: undone, it would wait an hour
+    sessionwatch.settle()
     assert statements(client) == 1
     assert statements(client) == 0
     assert whoami(client) == "alice"
@@ -185,7 +187,7 @@ def test_a_forked_worker_never_uses_its_parents_listener(client, alice, monkeypa
     assert statements(client) == 1  # what the parent kept is not the child's
     if KEPT:
         assert sessionwatch._listener is not parent and not parent.closed
-    # Announcements of writes just before it began to listen may still reach it: a read again.
+    sessionwatch.settle()  # writes announced just before it began to listen, taken in
     statements(client)
     assert statements(client) == (0 if KEPT else 1)
     monkeypatch.undo()
@@ -203,6 +205,7 @@ def team(client):
     register = make_register("corporate-kept", name="Kept register")
     user = make_planner("kept-planner")
     client.force_login(user)
+    sessionwatch.settle()
     url = f"/registers/{register.slug}/"
     assert client.get(url).status_code == 200  # rendered, then served from the cache
     return user, register, url
