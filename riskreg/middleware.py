@@ -9,7 +9,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.crypto import constant_time_compare
 
 from riskreg.sessions import forget_prefetched_user
-from riskreg.sessionwatch import forget_own_writes
+from risks.sessionwatch import forget_own_writes
 
 
 def holds_no_register_data(view):

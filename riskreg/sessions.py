@@ -13,7 +13,7 @@ the session hold. It is only a guess until checked: the authentication backend t
 read it; otherwise it reads the user as before.
 
 On PostgreSQL what a read found is kept in the worker, with the user's row, for as long as the
-database announces no change to either (riskreg/sessionwatch.py): a signed-in request then
+database announces no change to either (risks/sessionwatch.py): a signed-in request then
 runs no statement for its session at all.
 """
 
@@ -29,9 +29,8 @@ from django.core.exceptions import ValidationError
 from django.db import connections, router
 from django.utils import timezone
 
+from risks import sessionwatch
 from risks.rawsql import fetch_one
-
-from . import sessionwatch
 
 
 @cache
@@ -115,7 +114,7 @@ _LOCK = threading.Lock()  # gunicorn's threads share it (both memos above)
 
 
 class SessionStore(db.SessionStore):
-    # What this request's read found, to keep in the worker once decoded (riskreg.sessionwatch):
+    # What this request's read found, to keep in the worker once decoded (risks.sessionwatch):
     # (alias, generation, Kept).
     _found = None
 

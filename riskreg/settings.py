@@ -219,7 +219,7 @@ SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS + SESSION_REFRESH_SECONDS
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_ENGINE = "riskreg.sessions"
 # On PostgreSQL each worker keeps the sessions it has read, told of every change to them by the
-# database (riskreg/sessionwatch.py); false behind PgBouncer in transaction mode (no LISTEN).
+# database (risks/sessionwatch.py); false behind PgBouncer in transaction mode (no LISTEN).
 SESSION_KEEP_IN_WORKER = env_bool("SESSION_KEEP_IN_WORKER", default=True)
 SESSION_SEEN_COOKIE_NAME = "riskreg_seen"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

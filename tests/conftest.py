@@ -52,8 +52,8 @@ def fast_password_hashing():
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup):
     """The test database, and this process's listener for session changes closed before it is
-    dropped (riskreg/sessionwatch.py: a connection of its own to that database)."""
-    from riskreg import sessionwatch
+    dropped (risks/sessionwatch.py: a connection of its own to that database)."""
+    from risks import sessionwatch
 
     yield
     sessionwatch.close()
@@ -65,8 +65,8 @@ def empty_cache():
     name, the bands) change pages without any write that the page cache's key would see."""
     from django.core.cache import cache
 
-    from riskreg.sessionwatch import forget_all
     from risks.pagecache import forget_local
+    from risks.sessionwatch import forget_all
 
     cache.clear()
     forget_local()

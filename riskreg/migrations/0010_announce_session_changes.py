@@ -1,5 +1,5 @@
 """PostgreSQL announces every change to a session or a user (NOTIFY), so that each worker may
-keep the sessions it has read and drop them the moment they change (riskreg/sessionwatch.py).
+keep the sessions it has read and drop them the moment they change (risks/sessionwatch.py).
 
 Triggers, not the code's own calls: a sign-out, an account disabled in the admin, a bulk update or
 an operator's SQL are announced alike. Announcements are sent only when their transaction
@@ -9,7 +9,7 @@ commits. SQLite has no such thing: there every request reads its session.
 from django.conf import settings
 from django.db import migrations
 
-CHANNEL = "riskreg_sessions"  # riskreg.sessionwatch.CHANNEL
+CHANNEL = "riskreg_sessions"  # risks.sessionwatch.CHANNEL
 
 
 def tables(apps):

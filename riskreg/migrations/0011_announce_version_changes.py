@@ -1,6 +1,6 @@
 """PostgreSQL announces every write to the data's versions and to notifications, so that each
 worker may keep the statement every page served from the cache runs (the person's roles, the
-data's versions, the unread count: risks.models.roles) until one changes (riskreg/sessionwatch.py).
+data's versions, the unread count: risks.models.roles) until one changes (risks/sessionwatch.py).
 
 Every write to the data, roles included, changes the versions (risks/versions.py's triggers), so
 their table stands for all of it. One announcement a statement, sent when its transaction
@@ -9,7 +9,7 @@ commits (PostgreSQL folds a transaction's identical announcements into one).
 
 from django.db import migrations
 
-CHANNEL = "riskreg_sessions"  # riskreg.sessionwatch.CHANNEL
+CHANNEL = "riskreg_sessions"  # risks.sessionwatch.CHANNEL
 FUNCTION = "riskreg_announce_v"
 
 

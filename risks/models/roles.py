@@ -88,11 +88,11 @@ def _load_roles(user, *, with_versions: bool = False) -> dict[str, int]:
     (riskreg/sessions.py)."""
     from django.contrib.auth.models import Group
 
-    from riskreg import sessionwatch
+    from .. import sessionwatch
 
     alias = router.db_for_read(Group)
     # On PostgreSQL the rows with the versions are kept in the worker until the database
-    # announces a write that changes them (riskreg/sessionwatch.py).
+    # announces a write that changes them (risks/sessionwatch.py).
     rows, generation = sessionwatch.rows_for(alias, user.pk)
     if rows is None:
         sql, params, user_at = _compiled_roles_query(alias, with_versions)

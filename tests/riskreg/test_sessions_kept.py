@@ -1,5 +1,5 @@
 """Sessions kept in the worker on PostgreSQL, dropped the moment the database announces a change
-(riskreg/sessionwatch.py); read on every request on SQLite.
+(risks/sessionwatch.py); read on every request on SQLite.
 
 The tests commit (transactional_db), as a worker's requests do: the database announces only
 what has committed. "Elsewhere" is a write by raw SQL, which no signal of this process sees, as
@@ -17,7 +17,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from riskreg import sessions, sessionwatch
+from riskreg import sessions
+from risks import sessionwatch
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)

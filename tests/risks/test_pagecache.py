@@ -261,7 +261,7 @@ def test_the_csrf_token_of_a_served_page_is_djangos_own_masking(rf):
     assert {_unmask_cipher_token(t) for t in tokens} == {secret}
     # Every character of the alphabet is drawn for the masks (64,000 draws of 62: each about
     # 1,032 times; fewer than 800 would be a bias far beyond chance).
-    counts = {c: 0 for c in CSRF_ALLOWED_CHARS}
+    counts = dict.fromkeys(CSRF_ALLOWED_CHARS, 0)
     for token in tokens:
         for c in token[:32]:
             counts[c] += 1

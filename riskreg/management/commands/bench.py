@@ -23,8 +23,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, setup_databases, teardown_databases
 
-from riskreg import sessionwatch
 from riskreg.benchdata import Scale, build_organisation
+from risks import sessionwatch
 from risks.pagecache import forget_local
 
 
