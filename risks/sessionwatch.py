@@ -112,6 +112,7 @@ def _listen_locked(alias: str) -> bool:
     if time.monotonic() < _retry_at:
         return False
     wrapper = connections[alias]
+    listener = None
     try:
         listener = wrapper.get_new_connection(wrapper.get_connection_params())
         listener.autocommit = True
@@ -120,6 +121,9 @@ def _listen_locked(alias: str) -> bool:
     except Exception:
         log.warning("Sessions are read on every request: cannot listen on %s", CHANNEL,
                     exc_info=True)
+        if listener is not None:
+            with suppress(Exception):
+                listener.close()
         _lose_listener_locked()
         return False
     _listener, _listener_pid, _ending = listener, pid, False
