@@ -174,29 +174,25 @@ def _forget_locked(what: str) -> None:
         _rows.clear()
 
 
-def look_up(alias: str, key: str, now: datetime) -> tuple[Kept | None, int | None]:
-    """What is kept for `key`, up to date and not expired, or None; and the generation a read
-    of the database begun now must carry to be kept (None: it may not be)."""
+def _recall(memo: OrderedDict, alias: str, key: str, fresh=None) -> tuple[object, int | None]:
+    """What `memo` keeps for `key` (and `fresh(value)` holds), or None; and the generation a
+    read of the database begun now must carry to be kept (None: it may not be)."""
     if not enabled(alias):
         return None, None
     with _LOCK:
         if not _listen_locked(alias) or not _take_in_locked():
             return None, None
-        kept = _kept.get(key)
-        if kept is not None:
-            if kept.expires > now:
-                _kept.move_to_end(key)
-                return kept, None
-            del _kept[key]
+        value = memo.get(key)
+        if value is not None:
+            if fresh is None or fresh(value):
+                memo.move_to_end(key)
+                return value, None
+            del memo[key]
         return None, _generation
 
 
-def keep(alias: str, generation: int | None, key: str, kept: Kept) -> None:
-    """Keep what a read found, unless anything may have overtaken it since it began."""
-    _keep(_kept, alias, generation, key, kept)
-
-
 def _keep(memo: OrderedDict, alias: str, generation: int | None, key: str, value) -> None:
+    """Keep what a read found, unless anything may have overtaken it since it began."""
     if generation is None or connections[alias].in_atomic_block:
         return
     with _LOCK:
@@ -207,16 +203,19 @@ def _keep(memo: OrderedDict, alias: str, generation: int | None, key: str, value
             memo.popitem(last=False)
 
 
+def look_up(alias: str, key: str, now: datetime) -> tuple[Kept | None, int | None]:
+    """The session kept for `key`, up to date and not expired, or None; and the generation."""
+    return _recall(_kept, alias, key, lambda kept: kept.expires > now)
+
+
+def keep(alias: str, generation: int | None, key: str, kept: Kept) -> None:
+    _keep(_kept, alias, generation, key, kept)
+
+
 def rows_for(alias: str, user_id) -> tuple[list | None, int | None]:
     """The rows of the person's roles statement with the versions, as kept, or None; and the
-    generation a read begun now must carry to be kept (None: it may not be)."""
-    if not enabled(alias):
-        return None, None
-    with _LOCK:
-        if not _listen_locked(alias) or not _take_in_locked():
-            return None, None
-        rows = _rows.get(str(user_id))
-        return (rows, None) if rows is not None else (None, _generation)
+    generation."""
+    return _recall(_rows, alias, str(user_id))
 
 
 def keep_rows(alias: str, generation: int | None, user_id, rows: list) -> None:
