@@ -168,12 +168,12 @@ class SessionStore(db.SessionStore):
             user_id = decoded.get(SESSION_KEY)
             _guess_user(self.session_key, user_id)
             found, self._found = self._found, None
-            # Kept only with its user's row (or with nobody signed in): a session kept without
-            # it would read the user on every request.
-            if found is not None and (user_id is None or (
-                found[2].user is not None and found[2].user[0] == str(user_id)
-            )):
-                sessionwatch.keep(found[0], found[1], self.session_key, found[2])
+            if found is not None:
+                alias, generation, kept = found
+                # Kept only with its user's row (or with nobody signed in): a session kept
+                # without it would read the user on every request.
+                if user_id is None or (kept.user is not None and kept.user[0] == str(user_id)):
+                    sessionwatch.keep(alias, generation, self.session_key, kept)
         return decoded
 
     def save(self, must_create=False):

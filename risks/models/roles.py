@@ -4,6 +4,7 @@ from functools import cache
 
 from django.db import router
 
+from .. import sessionwatch
 from ..rawsql import fetch_all
 
 VERSION_PREFIX = "version:"
@@ -87,8 +88,6 @@ def _load_roles(user, *, with_versions: bool = False) -> dict[str, int]:
     compiling the union's querysets cost several times the query), as the session's is
     (riskreg/sessions.py)."""
     from django.contrib.auth.models import Group
-
-    from .. import sessionwatch
 
     alias = router.db_for_read(Group)
     # On PostgreSQL the rows with the versions are kept in the worker until the database
