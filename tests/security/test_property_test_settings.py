@@ -7,9 +7,15 @@ seed it prints, and HYPOTHESIS_SEED replays a run. Boundary values are explicit 
 import os
 import subprocess
 import sys
+from types import SimpleNamespace
 
+import pytest
 from django.conf import settings
-from hypothesis import core
+from hypothesis import core, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from tests.conftest import pytest_collection_modifyitems
 
 from .badinput import BOUNDARY, EXAMPLES, boundary_examples
 
@@ -42,3 +48,22 @@ def test_boundary_values_are_explicit_examples_of_every_form():
     assert {"likelihood": "1", "note": "\x00"} in examples or {
         "likelihood": "\x00", "note": "text"} in examples
     assert len(examples) == 2 * len(BOUNDARY)
+
+
+def test_a_property_test_that_replays_fixed_examples_is_refused_at_collection():
+    @hypothesis_settings(derandomize=True)
+    @given(st.integers())
+    def fixed(x):
+        pass
+
+    @given(st.integers())
+    def fresh(x):
+        pass
+
+    def item(name, obj):
+        return SimpleNamespace(nodeid=f"tests/x.py::{name}", obj=obj, fixturenames=(),
+                               get_closest_marker=lambda marker: None)
+
+    pytest_collection_modifyitems(None, [item("fresh", fresh)])
+    with pytest.raises(pytest.UsageError, match="take derandomize out of tests/x.py::fixed"):
+        pytest_collection_modifyitems(None, [item("fresh", fresh), item("fixed", fixed)])
