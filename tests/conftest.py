@@ -9,9 +9,16 @@ again after each such test. No module mixes the two kinds (pytest_collection_mod
 refuses one): a module runs whole on one worker, and its own fixtures would not expect it."""
 
 import datetime
+import fcntl
 import importlib
 import os
 import random
+import shutil
+import sqlite3
+import subprocess
+import sys
+from contextlib import closing
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -57,6 +64,43 @@ def django_db_setup(django_db_setup):
 
     yield
     sessionwatch.close()
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """A SQLite database file migrated once for the whole run, for the tests that run the
+    service in subprocesses on a database of their own: they copy it (`sqlite_copy`) rather
+    than each spend a minute of a 2-core machine migrating one. pytest-xdist's workers share
+    it: the first to need it migrates while the others wait on the lock."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's directory, above each worker's own
+    path = root / "migrated.sqlite3"
+    with (root / "migrated.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            partial = root / "migrating.sqlite3"
+            partial.unlink(missing_ok=True)
+            env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TESTING")}
+            done = subprocess.run(
+                [sys.executable, "manage.py", "migrate", "--no-input"],
+                cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True,
+                env={**env, "DEBUG": "true", "SQLITE_PATH": str(partial)}, timeout=600,
+            )
+            assert done.returncode == 0, done.stderr[-3000:]
+            # Out of WAL mode: everything in the one file, which is then safe to copy.
+            with closing(sqlite3.connect(partial)) as db:
+                db.execute("PRAGMA journal_mode=DELETE")
+            partial.rename(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def sqlite_copy(migrated_sqlite, tmp_path_factory) -> Path:
+    """A migrated SQLite database file of the module's own (a copy of migrated_sqlite)."""
+    path = tmp_path_factory.mktemp("migrated") / "riskreg.sqlite3"
+    shutil.copyfile(migrated_sqlite, path)
+    return path
 
 
 @pytest.fixture(autouse=True)
@@ -254,6 +298,16 @@ def _long_first(item) -> int:
 @pytest.hookimpl(tryfirst=True)  # before pytest-django's own sort, which keeps this order
 def pytest_collection_modifyitems(config, items):
     items.sort(key=_long_first)
+    fixed = sorted(
+        item.nodeid for item in items
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
+        and item.obj._hypothesis_internal_use_settings.derandomize
+    )
+    if fixed:
+        raise pytest.UsageError(
+            "Property tests must draw new examples every run (the run's seed is printed to "
+            f"replay them): take derandomize out of {', '.join(fixed)}"
+        )
     kinds: dict[str, set[bool]] = {}
     for item in items:
         if item.get_closest_marker("django_db") or {"db", "transactional_db", "live_server"} & set(

@@ -21,9 +21,9 @@ def signin_load(*args: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_it_times_a_signed_in_page_idle_and_under_sign_in_loops():
+def test_it_times_a_signed_in_page_idle_and_under_sign_in_loops(migrated_sqlite):
     done = signin_load("--loops", "2", "--seconds", "4", "--cycles", "2", "--attempts", "4",
-                       "--json")
+                       "--database-from", str(migrated_sqlite), "--json")
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["page"] == "/registers/corporate/"
@@ -44,3 +44,8 @@ def test_it_times_a_signed_in_page_idle_and_under_sign_in_loops():
 def test_it_refuses_unbounded_runs():
     done = signin_load("--loops", "0")
     assert done.returncode != 0 and "--loops must be 1 to 100" in done.stderr
+
+
+def test_it_refuses_a_database_to_start_from_that_is_not_there(tmp_path):
+    done = signin_load("--database-from", str(tmp_path / "nothing.sqlite3"))
+    assert done.returncode != 0 and "--database-from: there is no file" in done.stderr

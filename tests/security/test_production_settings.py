@@ -27,13 +27,10 @@ def manage(*args, **env):
 
 
 @pytest.fixture(scope="module")
-def database(tmp_path_factory):
+def database(sqlite_copy):
     """A migrated SQLite database of its own (never the checkout's var/, which `make run`
     seeds with the demo accounts)."""
-    path = tmp_path_factory.mktemp("production") / "riskreg.sqlite3"
-    result = manage("migrate", "--no-input", DEBUG="true", SQLITE_PATH=str(path))
-    assert result.returncode == 0, result.stderr
-    return {**PRODUCTION, "SQLITE_PATH": str(path)}
+    return {**PRODUCTION, "SQLITE_PATH": str(sqlite_copy)}
 
 
 def test_check_deploy_passes_with_production_settings(database):

@@ -11,6 +11,7 @@ production command (gunicorn) with wrk.
 
 import json
 import resource
+import shutil
 import statistics
 import tempfile
 import time
@@ -59,6 +60,9 @@ class Command(BaseCommand):
                             help="Also drive the production server (gunicorn) with wrk.")
         parser.add_argument("--load-seconds", type=int, default=10,
                             help="How long wrk drives each address.")
+        parser.add_argument("--database-from", type=Path, metavar="PATH",
+                            help="SQLite only: start from a copy of this migrated database "
+                                 "rather than migrating a new one.")
 
     def handle(self, *args, **opts):
         if opts["risks"] < 10 or opts["registers"] < 3:
@@ -66,13 +70,21 @@ class Command(BaseCommand):
         self.opts = opts
         tmp = tempfile.TemporaryDirectory(prefix="riskreg-bench-")
         db = settings.DATABASES["default"]
+        source = opts["database_from"]
         if db["ENGINE"].endswith("sqlite3"):
             # A file, not the in-memory default: the figures should reflect a real deployment.
             db.setdefault("TEST", {})["NAME"] = str(Path(tmp.name) / "bench.sqlite3")
+            if source is not None:
+                if not source.is_file():
+                    raise CommandError(f"--database-from: there is no file {source}.")
+                shutil.copyfile(source, db["TEST"]["NAME"])
+        elif source is not None:
+            raise CommandError("--database-from is a SQLite file: PostgreSQL migrates its own.")
         else:
             # Not the test suite's test_<name>, which a test run may be using at the same time.
             db.setdefault("TEST", {})["NAME"] = f"test_{db['NAME']}_bench"
-        old = setup_databases(verbosity=0, interactive=False)
+        # keepdb: the copy is kept and only what it lacks migrated (it is removed at the end).
+        old = setup_databases(verbosity=0, interactive=False, keepdb=source is not None)
         try:
             result = self.measure()
         finally:

@@ -157,8 +157,14 @@ class Command(BaseCommand):
         parser.add_argument("--spread", action="store_true",
                             help="Every attempt from a new address.")
         parser.add_argument("--json", action="store_true", help="Print one JSON object.")
+        parser.add_argument("--database-from", type=Path, metavar="PATH",
+                            help="Start from a copy of this migrated SQLite file rather than "
+                                 "migrating a new one (a minute on a small machine).")
 
     def handle(self, *args, **opts):
+        source = opts["database_from"]
+        if source is not None and not source.is_file():
+            raise CommandError(f"--database-from: there is no file {source}.")
         if not 1 <= opts["loops"] <= 100 or not 0 < opts["seconds"] <= 600:
             raise CommandError("--loops must be 1 to 100 and --seconds at most 600.")
         if opts["attempts"] < 1 or not 1 <= opts["cycles"] <= 20:
@@ -202,6 +208,9 @@ class Command(BaseCommand):
             raise CommandError(f"manage.py {' '.join(args[:1])} failed:\n{done.stderr}")
 
     def prepare(self, tmp: Path, password: str) -> None:
+        if self.opts["database_from"] is not None:
+            shutil.copyfile(self.opts["database_from"], tmp / "riskreg.sqlite3")
+        # Whatever the copy lacks (nothing, from a migrated file of this checkout).
         self.manage(tmp, "migrate", "--no-input")
         self.manage(tmp, "loaddata", "corporate_2021_10", "report_2021_10")
         self.manage(tmp, "shell", "-c", (

@@ -30,12 +30,10 @@ open_period(name="2021/22 Q3", slug="2021-22-q3", start=datetime.date(2021, 10, 
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory):
-    path = tmp_path_factory.mktemp("worker") / "riskreg.sqlite3"
+def env(sqlite_copy):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TESTING", "EMAIL_HOST")}
-    env |= {"DEBUG": "true", "TASKS_BACKEND": "database", "SQLITE_PATH": str(path),
+    env |= {"DEBUG": "true", "TASKS_BACKEND": "database", "SQLITE_PATH": str(sqlite_copy),
             "LOG_LEVEL": "INFO"}
-    manage("migrate", "--no-input", env=env)
     manage("loaddata", "corporate_2021_10", env=env)
     manage("shell", "--no-imports", "-c", SETUP, env=env)
     return env
