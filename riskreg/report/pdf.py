@@ -5,6 +5,10 @@ The only URLs the renderer may open are the project's own static files (found ex
 a relative path that climbs out of /static/ – is refused before anything is opened, so text a
 user typed can never make the server read a file or call a host. Text is escaped by the
 templates anyway; this is the second lock on the door.
+
+WeasyPrint (Pango, through cffi) takes a second to import on a small machine: it is imported
+when the first PDF is made, not by every process that starts Django (migrate, check, the
+task worker, each server worker).
 """
 
 import base64
@@ -14,10 +18,11 @@ import logging
 import mimetypes
 import posixpath
 import ssl
+from functools import cache as once
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
-import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
@@ -25,10 +30,11 @@ from django.core.cache import cache
 from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from risks.scoring import band_css
+
+if TYPE_CHECKING:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 # The document's base URL. ".invalid" can never resolve (RFC 6761), and nothing is ever
 # requested from it: the fetcher maps its /static/ paths to files on disk.
@@ -52,23 +58,37 @@ class RefusedURL(ValueError):
 _NO_CONNECTIONS = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
 
-class StaticOnlyFetcher(URLFetcher):
-    """Serves the project's static files and data: URLs; refuses everything else."""
+@once
+def _static_only_fetcher() -> type:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    def __init__(self):
-        # Nothing below reaches urllib's handlers: fetch() never calls super().fetch().
-        super().__init__(
-            timeout=1, ssl_context=_NO_CONNECTIONS, allowed_protocols=("https", "data"),
-            allow_redirects=False,
-        )
+    class StaticOnlyFetcher(URLFetcher):
+        """Serves the project's static files and data: URLs; refuses everything else."""
 
-    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
-        if url.startswith("data:"):
-            return _data_url(url)
-        path = static_path(url)
-        body = path.read_bytes()
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, body, {"Content-Type": content_type})
+        def __init__(self):
+            # Nothing below reaches urllib's handlers: fetch() never calls super().fetch().
+            super().__init__(
+                timeout=1, ssl_context=_NO_CONNECTIONS, allowed_protocols=("https", "data"),
+                allow_redirects=False,
+            )
+
+        def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+            if url.startswith("data:"):
+                return _data_url(url)
+            path = static_path(url)
+            body = path.read_bytes()
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body, {"Content-Type": content_type})
+
+    StaticOnlyFetcher.__module__ = __name__
+    return StaticOnlyFetcher
+
+
+def __getattr__(name: str):
+    """pdf.StaticOnlyFetcher: the class, made (and WeasyPrint imported) when first asked for."""
+    if name == "StaticOnlyFetcher":
+        return _static_only_fetcher()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def static_path(url: str) -> Path:
@@ -101,7 +121,9 @@ def static_path(url: str) -> Path:
     return Path(found)
 
 
-def _data_url(url: str) -> URLFetcherResponse:
+def _data_url(url: str) -> "URLFetcherResponse":
+    from weasyprint.urls import URLFetcherResponse
+
     header, sep, payload = url[5:].partition(",")
     if not sep:
         raise RefusedURL("Malformed data: URL")
@@ -154,6 +176,8 @@ CACHE_SECONDS = 24 * 60 * 60
 
 def _cache_key(html: str) -> str:
     """Everything the bytes depend on: the page, its stylesheets and the renderer's version."""
+    import weasyprint
+
     digest = hashlib.sha256(html.encode())
     for name in STYLESHEETS:
         found = finders.find(name)
@@ -163,7 +187,7 @@ def _cache_key(html: str) -> str:
 
 
 def render_pdf(*, body: SafeString, title: str, author: str, created: str, modified: str,
-               fetcher: URLFetcher | None = None, use_cache: bool = True) -> bytes:
+               fetcher: "URLFetcher | None" = None, use_cache: bool = True) -> bytes:
     """A PDF of the report body (the HTML the preview shows), with fixed metadata.
 
     The same HTML always gives the same bytes, so a rendered PDF is kept in the cache under
@@ -179,7 +203,10 @@ def render_pdf(*, body: SafeString, title: str, author: str, created: str, modif
     key = _cache_key(html) if use_cache else ""
     if use_cache and (cached := cache.get(key)) is not None:
         return cached
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher or StaticOnlyFetcher())
+    from weasyprint import HTML
+
+    fetcher = fetcher or _static_only_fetcher()()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
     data = document.write_pdf(**PDF_OPTIONS)
     if use_cache:
         cache.set(key, data, CACHE_SECONDS)
