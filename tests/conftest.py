@@ -259,6 +259,16 @@ def pytest_configure(config):
     seed = int(seed) if seed else random.SystemRandom().randrange(2**32)
     os.environ[_HYPOTHESIS_SEED] = str(seed)
     core.global_force_seed = seed
+    # Hypothesis loads its "ci" profile when CI is set, and that profile derandomises: every
+    # property test without settings of its own would replay the same examples in CI. The
+    # default here draws from the run's seed wherever it runs.
+    from hypothesis import settings
+
+    settings.register_profile(
+        "riskreg", parent=settings.get_profile(settings.get_current_profile_name()),
+        derandomize=False, print_blob=True,
+    )
+    settings.load_profile("riskreg")
 
 
 def _seed_line() -> str:

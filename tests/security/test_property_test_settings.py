@@ -26,6 +26,9 @@ def test_each_run_draws_new_examples_within_a_bounded_budget():
     assert EXAMPLES.deadline is None
     assert 0 < EXAMPLES.max_examples <= 200
     assert core.global_force_seed == int(os.environ["HYPOTHESIS_SEED"])
+    # and so does a property test with no settings of its own, in CI too (whose profile would
+    # otherwise derandomise it)
+    assert hypothesis_settings.default.derandomize is False
 
 
 def test_the_run_prints_its_seed_and_a_seed_replays_it():
