@@ -60,9 +60,10 @@ class Command(BaseCommand):
                             help="Also drive the production server (gunicorn) with wrk.")
         parser.add_argument("--load-seconds", type=int, default=10,
                             help="How long wrk drives each address.")
-        parser.add_argument("--database-from", type=Path, metavar="PATH",
-                            help="SQLite only: start from a copy of this migrated database "
-                                 "rather than migrating a new one.")
+        parser.add_argument("--database-from", metavar="FILE_OR_NAME",
+                            help="Start from a copy of this migrated database rather than "
+                                 "migrating a new one: a SQLite file, or on PostgreSQL the "
+                                 "name of a database to use as the template.")
 
     def handle(self, *args, **opts):
         if opts["risks"] < 10 or opts["registers"] < 3:
@@ -75,16 +76,22 @@ class Command(BaseCommand):
             # A file, not the in-memory default: the figures should reflect a real deployment.
             db.setdefault("TEST", {})["NAME"] = str(Path(tmp.name) / "bench.sqlite3")
             if source is not None:
-                if not source.is_file():
+                if not Path(source).is_file():
                     raise CommandError(f"--database-from: there is no file {source}.")
                 shutil.copyfile(source, db["TEST"]["NAME"])
-        elif source is not None:
-            raise CommandError("--database-from is a SQLite file: PostgreSQL migrates its own.")
         else:
             # Not the test suite's test_<name>, which a test run may be using at the same time.
             db.setdefault("TEST", {})["NAME"] = f"test_{db['NAME']}_bench"
-        # keepdb: the copy is kept and only what it lacks migrated (it is removed at the end).
-        old = setup_databases(verbosity=0, interactive=False, keepdb=source is not None)
+            if source is not None:
+                if not self.postgres_database_exists(source):
+                    raise CommandError(f"--database-from: there is no database {source}.")
+                # Created as a copy of it (CREATE DATABASE ... TEMPLATE): migrate has nothing
+                # left to do.
+                db["TEST"]["TEMPLATE"] = source
+        # keepdb on SQLite: the copy is kept and only what it lacks migrated (it is removed at
+        # the end).
+        old = setup_databases(verbosity=0, interactive=False,
+                              keepdb=source is not None and connection.vendor == "sqlite")
         try:
             result = self.measure()
         finally:
@@ -102,6 +109,12 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result, indent=None))
         else:
             self.print_table(result)
+
+    @staticmethod
+    def postgres_database_exists(name: str) -> bool:
+        with connection.creation._nodb_cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            return cursor.fetchone() is not None
 
     # -- measuring -------------------------------------------------------------------------
 

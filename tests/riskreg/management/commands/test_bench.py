@@ -34,11 +34,12 @@ def bench(*args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def result(request) -> dict:
-    """One run for the module, in a database of its own: on SQLite a copy of the run's
-    migrated file, on PostgreSQL migrated by the bench itself (about a minute)."""
-    start = []
-    if connection.vendor == "sqlite":
-        start = ["--database-from", str(request.getfixturevalue("migrated_sqlite"))]
+    """One run for the module, in a database of its own: a copy of one migrated for the run
+    (on SQLite the run's migrated file, on PostgreSQL the test database as migrated), not a
+    minute of migrating."""
+    source = (request.getfixturevalue("migrated_sqlite") if connection.vendor == "sqlite"
+              else request.getfixturevalue("migrated_postgres"))
+    start = [] if source is None else ["--database-from", str(source)]
     done = bench("--risks", "20", "--registers", "3", "--pdf-risks", "5", "--runs", "1",
                  *start, "--json")
     assert done.returncode == 0, done.stderr
@@ -85,4 +86,4 @@ def test_the_table_names_every_page_and_bad_scales_are_refused(result):
     assert "--risks must be at least 10" in refused.stderr
     refused = bench("--database-from", str(Path(settings.BASE_DIR) / "no-such.sqlite3"))
     assert refused.returncode != 0
-    assert "--database-from" in refused.stderr and "Traceback" not in refused.stderr
+    assert "--database-from: there is no" in refused.stderr and "Traceback" not in refused.stderr
