@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_ENV := DEBUG=true
 TEST_ENV := DEBUG=true TESTING=true
-# Debian packages: Chromium for browser tests; fonts and HarfBuzz's subsetter for the PDF.
-SYSTEM_PACKAGES := chromium fonts-liberation fonts-dejavu-core libharfbuzz-subset0
+# Debian packages: Chromium for browser tests; fonts and HarfBuzz's subsetter for the PDF; wrk
+# for the bench's load test.
+SYSTEM_PACKAGES := chromium fonts-liberation fonts-dejavu-core libharfbuzz-subset0 wrk
 # The task worker `make run` starts (riskreg/notify). With TASKS_BACKEND=redis:
 # make run WORKER="rqworker default --job-class django_tasks_rq.Job"
 WORKER ?= db_worker
@@ -33,7 +34,7 @@ lint: install
 	$(BIN)/ruff check .
 
 test: install lint
-	@command -v chromium >/dev/null && fc-list | grep -q Liberation && ldconfig -p | grep -q harfbuzz-subset || \
+	@command -v chromium >/dev/null && command -v wrk >/dev/null && fc-list | grep -q Liberation && ldconfig -p | grep -q harfbuzz-subset || \
 		(test "$$(id -u)" = 0 && apt-get install -y -q $(SYSTEM_PACKAGES) >/dev/null) || \
 		echo "Install $(SYSTEM_PACKAGES): browser and PDF tests need them"
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run >/dev/null

@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from riskreg.management.commands.bench import Command
+from riskreg.management.commands.bench import LOAD_ROUNDS, Command, median_round
 
 PAGES = {"register", "risk", "review", "heatmaps", "dashboard", "changes", "branch", "compare",
          "api risks", "api quarter"}
@@ -41,7 +41,7 @@ def result(request) -> dict:
               else request.getfixturevalue("migrated_postgres"))
     start = [] if source is None else ["--database-from", str(source)]
     done = bench("--risks", "20", "--registers", "3", "--pdf-risks", "5", "--runs", "1",
-                 *start, "--json")
+                 "--load", "--load-seconds", "1", *start, "--json")
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -70,6 +70,26 @@ def test_the_bench_prints_one_json_object_of_the_issues_shape(result):
     assert pdf["pages"] >= 2  # the synthetic report: summary and appendices
     assert pdf["report_risks"] == 5  # --pdf-risks
     assert result["peak_rss_mb"] > 0
+
+
+def test_under_load_each_address_gives_its_median_round(result):
+    """`--load`: gunicorn driven by wrk, every address in each of three rounds; each figure is
+    the address's median round (a run can have one worker keep all of wrk's connections)."""
+    load = result["load"]
+    for name in ("healthz", "register_closed", "register_open"):
+        rounds = load["rps_rounds"][name]
+        assert len(rounds) == LOAD_ROUNDS and all(rps > 0 for rps in rounds), name
+        assert load[f"{name}_rps"] == sorted(rounds)[1], name
+        assert load["non_2xx"][name] == 0, name
+        assert 0 < load["p50_ms"][name] <= load["p99_ms"][name], name
+    assert load["closed_over_healthz"] == pytest.approx(
+        load["register_closed_rps"] / load["healthz_rps"], abs=0.01)
+
+
+def test_a_rounds_figures_are_those_of_its_median_run():
+    runs = [{"rps": 900.0, "p99_ms": 9.0}, {"rps": 300.0, "p99_ms": 90.0},
+            {"rps": 600.0, "p99_ms": 30.0}]
+    assert median_round(runs) == {"rps": 600.0, "p99_ms": 30.0}
 
 
 def test_the_table_names_every_page_and_bad_scales_are_refused(result):
