@@ -72,7 +72,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     from risks import sessionwatch
 
-    copy = None
     if connection.vendor == "postgresql":
         copy = connection.settings_dict["NAME"] + "_migrated"
         with django_db_blocker.unblock():
@@ -81,13 +80,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 with connection.creation._nodb_cursor() as cursor:
                     cursor.execute(f'DROP DATABASE IF EXISTS "{copy}"')
                     cursor.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{connection.settings_dict["NAME"]}"')
-            except Exception:  # noqa: BLE001 - the copy only saves time
-                copy = None
+            except Exception:  # noqa: BLE001, S110 - the copy only saves time
+                pass
             else:
                 _migrated_copy["name"] = copy
     yield
     sessionwatch.close()
-    if copy is not None:
+    if (copy := _migrated_copy.pop("name", None)) is not None:
         with django_db_blocker.unblock(), connection.creation._nodb_cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{copy}"')
 
