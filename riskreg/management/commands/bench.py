@@ -121,8 +121,7 @@ class Command(BaseCommand):
     @staticmethod
     def postgres_database_exists(name: str) -> bool:
         with connection.creation._nodb_cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            return cursor.fetchone() is not None
+            return connection.creation._database_exists(cursor, name)
 
     # -- measuring -------------------------------------------------------------------------
 
