@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import trigger_client_event
 
 from controls.models import Control, ControlUpdate
 from controls.quarter import control_rows
@@ -330,6 +331,15 @@ def _queue_row(request: HttpRequest, assessment: Assessment, error: str = "") ->
     )
 
 
+# Announced to the queue page when a row's update is approved or returned in place: its counts
+# read themselves again (review_queue.html).
+QUEUE_CHANGED = "rr-queue-changed"
+
+
+def _changed_row(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+    return trigger_client_event(_queue_row(request, assessment), QUEUE_CHANGED)
+
+
 def _refused(request: HttpRequest, assessment: Assessment, error: Exception) -> HttpResponse:
     """Nothing changed: say why, in the row (htmx) or in a banner on the queue."""
     text = error.messages[0] if isinstance(error, ValidationError) else str(error)
@@ -356,7 +366,7 @@ def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
     except (InvalidTransition, PeriodClosed) as refused:
         return _refused(request, assessment, refused)
     if request.htmx:
-        return _queue_row(request, assessment)
+        return _changed_row(request, assessment)
     messages.success(request, f"Risk {assessment.risk.ref} {assessment.risk.title}: update approved.")
     return redirect("quarterly:review")
 
@@ -386,7 +396,7 @@ def review_return(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, refused.messages[0])
             else:
                 if request.htmx:
-                    return _queue_row(request, assessment)
+                    return _changed_row(request, assessment)
                 messages.success(
                     request,
                     f"Risk {assessment.risk.ref} {assessment.risk.title}: returned to the {role} "

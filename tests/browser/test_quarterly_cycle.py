@@ -160,8 +160,13 @@ def drive_the_cycle(chromium, live_server, risk_pk: int) -> list[str]:
     # The team approves it in place.
     team.goto("/review/")
     row = team.locator("tr", has_text="VIOLENT CRIME")
+    expect(team.locator("#queue-submitted-count")).to_have_text("(1)")
     row.locator("button", has_text="Approve").click()
     expect(row).to_contain_text("Approved")
+    # The counts above the tables follow, without a reload.
+    expect(team.locator("#queue-submitted-count")).to_have_text("(0)")
+    expect(team.locator("#queue-counts")).to_contain_text("0 submitted for review")
+    expect(team.locator("#queue-counts")).to_contain_text("1 approved, of 11")
 
     # The team closes the period with what is there.
     team.goto("/periods/2021-22-q3/close/")

@@ -2,6 +2,8 @@
 last approved one (its controls too), approve and return, in place with htmx and without it;
 and a queue that costs the same number of queries for 3 risks as for 30."""
 
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -38,6 +40,43 @@ def test_review_queue_returns_in_place(client, planner, q3, risk1):
     assert "Enter a comment" in error and f'id="row-{a.pk}"' in error
     done = client.post(url, {"comment": "Add the Q3 numbers.", "version": 1}, headers=HX).text
     assert "Returned" in done and "Add the Q3 numbers." in done and "<form" not in done
+
+
+def test_an_update_approved_or_returned_in_place_has_the_queue_count_again(
+    client, planner, q3, risk1, seed
+):
+    """The row's swap alone left the counts above the tables as they were: a change in place
+    announces rr-queue-changed, and the counts read themselves again from the page's own
+    address (a register's scope with it); a refusal changes nothing and announces nothing."""
+    a = Assessment.objects.get(risk=risk1, period=q3)
+    Assessment.objects.filter(pk=a.pk).update(state="submitted")
+    client.force_login(planner)
+    scoped = reverse("quarterly:review") + "?register=corporate&scope=branch"
+    queue = client.get(scoped).text
+    assert 'hx-get="/review/?register=corporate&amp;scope=branch" hx-trigger="rr-queue-changed from:body"' in queue
+    assert 'id="queue-submitted-count">(1)</span>' in queue
+    approve = reverse("quarterly:review-approve", args=[a.pk])
+    refused = client.post(approve, {"version": 99}, headers=HX)
+    assert "changed after you opened the queue" in refused.text
+    assert "HX-Trigger" not in refused
+    done = client.post(approve, {"version": 1}, headers=HX)
+    assert json.loads(done["HX-Trigger"]) == {"rr-queue-changed": {}}
+    # What the counts read again: the page at that address, as it now is.
+    again = client.get(scoped, headers=HX).text
+    assert 'id="queue-submitted-count">(0)</span>' in again
+    assert "<strong>1</strong> approved" in again
+    # Returned in place, the same.
+    b = Assessment.objects.exclude(pk=a.pk).filter(period=q3).first()
+    Assessment.objects.filter(pk=b.pk).update(state="submitted")
+    returned = client.post(reverse("quarterly:review-return", args=[b.pk]),
+                           {"comment": "Add the Q3 numbers.", "version": 1}, headers=HX)
+    assert json.loads(returned["HX-Trigger"]) == {"rr-queue-changed": {}}
+    # A return that is refused (no comment) announces nothing.
+    c = Assessment.objects.exclude(pk__in=[a.pk, b.pk]).filter(period=q3).first()
+    Assessment.objects.filter(pk=c.pk).update(state="submitted")
+    error = client.post(reverse("quarterly:review-return", args=[c.pk]),
+                        {"comment": "", "version": 1}, headers=HX)
+    assert "Enter a comment" in error.text and "HX-Trigger" not in error
 
 
 def test_queue_lists_who_has_not_submitted(client, planner, q3, risk1):
