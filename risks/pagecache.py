@@ -100,6 +100,7 @@ def _has_messages(request: HttpRequest) -> bool:
 
 
 def _key(request, view_name: str, quarters, numbers: dict[str, int]) -> str:
+    """`view_name` also holds anything else the view's output varies by (cached_response)."""
     user = request.user
     who = "team" if is_planner(user) else f"user{user.pk}"
     data = f"r{numbers[DataVersion.REFERENCE]}"
@@ -229,58 +230,66 @@ def _personal(request, pieces: tuple[bytes | str, ...]) -> bytes:
     return b"".join(piece if isinstance(piece, bytes) else part(piece) for piece in pieces)
 
 
+def cached_response(request: HttpRequest, view_name: str, quarters_of, respond, *args,
+                    personal: bool = True, **kwargs) -> HttpResponse:
+    """The response `respond()` gives, served from the cache when it holds it (see the module's
+    docstring). `quarters_of(request, periods, *args, **kwargs)` names the quarters it shows
+    (from the list of all, newest first), ALL_QUARTERS, or None to leave the request to
+    `respond` (an address the view will refuse). `view_name` names the view and anything else
+    its output varies by. Without `personal`, the response is kept as it is (JSON has no
+    per-person parts, and a placeholder's text in its data stays that text)."""
+    if request.method != "GET" or not request.user.is_authenticated or _has_messages(request):
+        return respond()
+    if quarters_of is every_quarter:  # no need of the periods
+        periods, numbers = [], versions.current(request.user)
+    else:
+        periods, numbers = _periods_and_numbers(request.user)
+        setattr(request, PERIODS_ATTR, periods)
+    if numbers is None:
+        return respond()
+    shown = quarters_of(request, periods, *args, **kwargs)
+    if shown is None:
+        return respond()
+    key = _key(request, view_name, up_to(periods, shown), numbers)
+    entry = _recall(key)
+    if entry is None:
+        entry = cache.get(key)
+        if entry is not None:
+            _remember(key, entry)
+    if entry is not None:
+        pieces, headers = entry
+        response = HttpResponse(_personal(request, pieces))
+        for name, value in headers.items():
+            response[name] = value
+        return response
+    setattr(request, RENDERING_ATTR, personal)
+    try:
+        response = respond()
+    finally:
+        setattr(request, RENDERING_ATTR, False)
+    if response.streaming:
+        return response
+    pieces = _split(response.content) if personal else (response.content,)
+    if response.status_code == 200 and not _has_messages(request):
+        entry = (pieces, dict(response.items()))
+        cache.set(key, entry, TIMEOUT)
+        _remember(key, entry)
+    response.content = _personal(request, pieces)
+    return response
+
+
 def cached_page(quarters_of):
-    """Serve the view's page from the cache. `quarters_of(request, periods, *args, **kwargs)`
-    names the quarters the page shows (from the list of all, newest first), ALL_QUARTERS, or
-    None to leave the request to the view (an address the view will refuse)."""
+    """Serve the view's page from the cache (cached_response)."""
 
     def decorator(view):
         view_name = f"{view.__module__}.{view.__name__}"
 
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if (
-                request.method != "GET"
-                or not request.user.is_authenticated
-                or _has_messages(request)
-            ):
-                return view(request, *args, **kwargs)
-            if quarters_of is every_quarter:  # no need of the periods
-                periods, numbers = [], versions.current(request.user)
-            else:
-                periods, numbers = _periods_and_numbers(request.user)
-                setattr(request, PERIODS_ATTR, periods)
-            if numbers is None:
-                return view(request, *args, **kwargs)
-            shown = quarters_of(request, periods, *args, **kwargs)
-            if shown is None:
-                return view(request, *args, **kwargs)
-            key = _key(request, view_name, up_to(periods, shown), numbers)
-            entry = _recall(key)
-            if entry is None:
-                entry = cache.get(key)
-                if entry is not None:
-                    _remember(key, entry)
-            if entry is not None:
-                pieces, headers = entry
-                response = HttpResponse(_personal(request, pieces))
-                for name, value in headers.items():
-                    response[name] = value
-                return response
-            setattr(request, RENDERING_ATTR, True)
-            try:
-                response = view(request, *args, **kwargs)
-            finally:
-                setattr(request, RENDERING_ATTR, False)
-            if response.streaming:
-                return response
-            pieces = _split(response.content)
-            if response.status_code == 200 and not _has_messages(request):
-                entry = (pieces, dict(response.items()))
-                cache.set(key, entry, TIMEOUT)
-                _remember(key, entry)
-            response.content = _personal(request, pieces)
-            return response
+            return cached_response(
+                request, view_name, quarters_of, lambda: view(request, *args, **kwargs),
+                *args, **kwargs,
+            )
 
         return wrapped
 

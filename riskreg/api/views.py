@@ -2,6 +2,8 @@
 the action plan, as the pages show them to the caller (riskreg.visible): outside their scope
 is 404, a draft is never shown to a reader, and a list costs the same queries at any size."""
 
+import hashlib
+
 from django.core.validators import slug_re
 from django.db.models import OuterRef, Prefetch
 from django.http import Http404
@@ -18,6 +20,7 @@ from risks.models import (
     is_planner,
     lead_names_subquery,
 )
+from risks.pagecache import cached_response, every_quarter, named_quarter, periods_for
 from risks.pages import choose_period
 
 from . import serializers as s
@@ -30,6 +33,27 @@ REGISTER = OpenApiParameter("register", OpenApiTypes.STR, description="A registe
 BIGGEST = 2**63 - 1
 RISK = OpenApiParameter("risk", {"type": "integer", "minimum": 1, "maximum": BIGGEST},
                         description="A risk's id.")
+
+
+class Cached:
+    """A list served from the page cache, as the pages are (risks.pagecache.cached_response):
+    after DRF has authenticated the caller and checked the token's scope, under the caller
+    (the team share one entry), the address, the data's versions and the quarters the list
+    shows (`quarters_of`), kept rendered. Also under the scheme and host (the next and previous
+    links hold them) and the media type (JSON's indent)."""
+
+    quarters_of = staticmethod(every_quarter)
+
+    def list(self, request, *args, **kwargs):
+        def respond():
+            response = super(Cached, self).list(request, *args, **kwargs)
+            return self.finalize_response(request, response, *args, **kwargs).render()
+
+        variant = hashlib.sha256(
+            f"{request.build_absolute_uri('/')} {request.accepted_media_type}".encode()
+        ).hexdigest()[:16]
+        view = f"{type(self).__module__}.{type(self).__qualname__}.{variant}"
+        return cached_response(request._request, view, self.quarters_of, respond, personal=False)
 
 
 class Filters:
@@ -51,8 +75,8 @@ class Filters:
         slug = self.request.query_params.get("period")
         if not slug and not default:
             return None
-        periods = list(ReportingPeriod.objects.all())
-        chosen = choose_period(periods, slug or None, self.request.user)
+        # The list the page cache read (Cached), or a query of them.
+        chosen = choose_period(periods_for(self.request._request), slug or None, self.request.user)
         if chosen is None:
             raise Http404("There is no reporting period yet.")
         return chosen
@@ -69,7 +93,7 @@ class Filters:
 # Registers and quarters ---------------------------------------------------------------------
 
 @extend_schema(tags=["registers"])
-class RegisterList(generics.ListAPIView):
+class RegisterList(Cached, generics.ListAPIView):
     serializer_class = s.RegisterSerializer
 
     def get_queryset(self):
@@ -86,7 +110,7 @@ class RegisterDetail(generics.RetrieveAPIView):
 
 
 @extend_schema(tags=["quarters"])
-class PeriodList(generics.ListAPIView):
+class PeriodList(Cached, generics.ListAPIView):
     serializer_class = s.PeriodSerializer
     queryset = ReportingPeriod.objects.all()
 
@@ -111,7 +135,7 @@ def _risks(user, register=None):
 
 
 @extend_schema(tags=["risks"], parameters=[REGISTER])
-class RiskList(Filters, generics.ListAPIView):
+class RiskList(Cached, Filters, generics.ListAPIView):
     serializer_class = s.RiskSerializer
 
     def get_queryset(self):
@@ -147,11 +171,12 @@ def _assessments(rows):
 
 
 @extend_schema(tags=["assessments"], parameters=[PERIOD, REGISTER])
-class AssessmentList(Filters, EditableRisks, generics.ListAPIView):
+class AssessmentList(Cached, Filters, EditableRisks, generics.ListAPIView):
     """A quarter's updates as its pages show them to you: readers see approved positions only
     (in the open quarter, a risk's last approved update stands in for a draft)."""
 
     serializer_class = s.AssessmentSerializer
+    quarters_of = staticmethod(named_quarter)
 
     def get_queryset(self):
         return _assessments(
@@ -176,7 +201,7 @@ def _controls(user, register=None):
 
 
 @extend_schema(tags=["controls"], parameters=[REGISTER, RISK])
-class ControlList(Filters, generics.ListAPIView):
+class ControlList(Cached, Filters, generics.ListAPIView):
     serializer_class = s.ControlSerializer
 
     def get_queryset(self):
@@ -201,11 +226,12 @@ class Notes:
 
 
 @extend_schema(tags=["controls"], parameters=[PERIOD, REGISTER, RISK])
-class ControlUpdateList(Filters, Notes, generics.ListAPIView):
+class ControlUpdateList(Cached, Filters, Notes, generics.ListAPIView):
     """Controls' records of a quarter (by default the open one). A note is null unless you may
     read it: the team and the Audit Panel, and the owner and leads of its risk."""
 
     serializer_class = s.ControlUpdateSerializer
+    quarters_of = staticmethod(named_quarter)
 
     def get_queryset(self):
         rows = visible.control_updates(
@@ -226,7 +252,7 @@ class ControlUpdateDetail(Notes, generics.RetrieveAPIView):
 # The action plan --------------------------------------------------------------------------------
 
 @extend_schema(tags=["action plan"])
-class PlanItemList(generics.ListAPIView):
+class PlanItemList(Cached, generics.ListAPIView):
     """The current risk maturity action plan's items (Appendix C), each with its actions.
     Everyone signed in reads the plan."""
 
