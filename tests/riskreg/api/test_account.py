@@ -1,6 +1,8 @@
 """The account page: a person makes a token (shown once, stored only as its digest), sees
 their tokens, and revokes one, after which it no longer works."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -27,6 +29,23 @@ def test_a_new_token_is_shown_once_and_stored_hashed(client, owner):
     assert TokenClient(raw).get("/api/v1/registers/").status_code == 200
     token.refresh_from_db()
     assert token.last_used_at is not None
+
+
+def test_a_tokens_last_use_is_written_once_a_minute_at_most(owner):
+    """To the minute, as the account page shows it: not a write on every call."""
+    token, raw = ApiToken.issue(user=owner, name="Script", scope="read")
+    client = TokenClient(raw)
+    assert client.get("/api/v1/registers/").status_code == 200
+    token.refresh_from_db()
+    first = token.last_used_at
+    assert first is not None
+    assert client.get("/api/v1/periods/").status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at == first
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=first - datetime.timedelta(seconds=60))
+    assert client.get("/api/v1/periods/").status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at > first
 
 
 def test_a_revoked_token_no_longer_works(client, owner):
