@@ -30,6 +30,17 @@ def test_no_template_adds_inline_script_or_event_handler(path):
     assert not HX_ON.search(text), "hx-on attribute"
 
 
+def test_no_template_comment_runs_over_a_line():
+    """Django's {# #} comment is one line: one left open is printed on the page as it is."""
+    open_comments = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in all_templates()
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if "{#" in line and "#}" not in line.split("{#", 1)[1]
+    ]
+    assert open_comments == [], "use {% comment %} for a comment of several lines"
+
+
 @override_settings(SECURE_SSL_REDIRECT=False)
 def test_pages_send_security_headers_and_no_store(client, db):
     client.force_login(make_planner())
