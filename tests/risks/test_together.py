@@ -1,9 +1,13 @@
-"""risks/together.py: several querysets' rows in one statement, as each would read them."""
+"""risks/together.py: several querysets' rows in one statement, as each would read them; and a
+queryset compiled once, read as it would read itself."""
 
+import datetime
+
+import pytest
 from django.db.models import Model
 
 from risks.models import Escalation, IndicatorValue, ReportingPeriod, Risk
-from risks.together import read_together
+from risks.together import read_prepared, read_together
 
 
 def _same(a: Model, b: Model, related: list[str]) -> None:
@@ -65,3 +69,35 @@ def test_nothing_to_read_reads_nothing(db, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert read_together([Risk.objects.filter(pk__in=[])]) == [[]]
         assert read_together([]) == []
+
+
+def _owned_by(post_id):
+    return Risk.objects.filter(owner_id=post_id).select_related("owner", "register").order_by("-ref")
+
+
+def test_a_prepared_queryset_reads_as_the_queryset_with_each_calls_parameters(
+    seed, django_assert_num_queries
+):
+    from risks.models import Post
+
+    posts = list(Post.objects.filter(owned_risks__isnull=False).distinct().order_by("pk")[:2])
+    assert len(posts) == 2
+    for post in [*posts, posts[0]]:  # compiled on the first call, reused by the others
+        expected = list(_owned_by(post.pk))
+        with django_assert_num_queries(1):
+            got = read_prepared("test-owned-by", _owned_by, [post.pk])
+        assert [r.ref for r in got] == [r.ref for r in expected]  # its order
+        for x, y in zip(got, expected, strict=True):
+            _same(x, y, ["owner", "register"])
+    assert read_prepared("test-owned-by", _owned_by, [0]) == []
+
+
+def test_a_queryset_whose_sql_does_not_take_the_parameters_given_is_refused(db):
+    with pytest.raises(ValueError, match="parameters"):
+        read_prepared("test-fixed", lambda ref: Risk.objects.filter(ref=1), [2])
+    with pytest.raises(ValueError, match="parameters"):
+        read_prepared("test-swapped", lambda a, b: Risk.objects.filter(title=b).filter(description=a),
+                      ["x", "y"])
+    with pytest.raises(TypeError, match="whole numbers and strings"):
+        read_prepared("test-date", lambda day: ReportingPeriod.objects.filter(start=day),
+                      [datetime.date(2021, 7, 1)])
