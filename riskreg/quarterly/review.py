@@ -200,6 +200,12 @@ def review_queue(request: HttpRequest) -> HttpResponse:
              if scope_register else None)
     within = Q() if scope is None else Q(risk__in=scope)
     counts = queue_counts(period, scope)
+    if request.htmx.target == QUEUE_COUNTS:
+        # After a change in a row (QUEUE_CHANGED): the counts alone, not the tables' rows.
+        context.update(counts=counts, not_submitted=counts["not_submitted"], total=counts["total"],
+                       refreshed=[(name, counts[name]) for name in ("submitted", "returned", "approved")
+                                  if not show or show == name])
+        return render(request, f"{_PAGE}#counts-refresh", context)
     tables: dict[str, list] = {name: [] for name in QUEUE_LISTS}
     page = None
     if show == "not_submitted":
@@ -332,8 +338,9 @@ def _queue_row(request: HttpRequest, assessment: Assessment, error: str = "") ->
 
 
 # Announced to the queue page when a row's update is approved or returned in place: its counts
-# read themselves again (review_queue.html).
+# (QUEUE_COUNTS) read themselves again (review_queue.html).
 QUEUE_CHANGED = "rr-queue-changed"
+QUEUE_COUNTS = "queue-counts"
 
 
 def _changed_row(request: HttpRequest, assessment: Assessment) -> HttpResponse:

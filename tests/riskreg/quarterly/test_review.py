@@ -20,6 +20,9 @@ REVIEW_QUERIES = SIGNED_IN + 6  # the periods, the counts by state, the first ro
 #                         of updates, their previous updates, the first of who has not submitted
 # One table of the queue, a page at a time: the periods, the counts, the page (with its count),
 # and for updates their previous updates, and the registers to filter by (issue 17).
+# The counts alone, read again after a change in a row: the registers to filter by and the counts
+# (the periods as the page cache read them for the page, under the same REFERENCE version).
+REFRESH_QUERIES = SIGNED_IN + 2
 REVIEW_LIST_QUERIES = {"submitted": SIGNED_IN + 5, "approved": SIGNED_IN + 5, "not_submitted": SIGNED_IN + 4}
 
 
@@ -43,7 +46,7 @@ def test_review_queue_returns_in_place(client, planner, q3, risk1):
 
 
 def test_an_update_approved_or_returned_in_place_has_the_queue_count_again(
-    client, planner, q3, risk1, seed
+    client, planner, q3, risk1, seed, django_assert_num_queries
 ):
     """The row's swap alone left the counts above the tables as they were: a change in place
     announces rr-queue-changed, and the counts read themselves again from the page's own
@@ -53,7 +56,8 @@ def test_an_update_approved_or_returned_in_place_has_the_queue_count_again(
     client.force_login(planner)
     scoped = reverse("quarterly:review") + "?register=corporate&scope=branch"
     queue = client.get(scoped).text
-    assert 'hx-get="/review/?register=corporate&amp;scope=branch" hx-trigger="rr-queue-changed from:body"' in queue
+    assert ('id="queue-counts" aria-live="polite" hx-get="/review/?register=corporate&amp;scope=branch"'
+            ' hx-trigger="rr-queue-changed from:body"') in queue
     assert 'id="queue-submitted-count">(1)</span>' in queue
     approve = reverse("quarterly:review-approve", args=[a.pk])
     refused = client.post(approve, {"version": 99}, headers=HX)
@@ -61,10 +65,18 @@ def test_an_update_approved_or_returned_in_place_has_the_queue_count_again(
     assert "HX-Trigger" not in refused
     done = client.post(approve, {"version": 1}, headers=HX)
     assert json.loads(done["HX-Trigger"]) == {"rr-queue-changed": {}}
-    # What the counts read again: the page at that address, as it now is.
-    again = client.get(scoped, headers=HX).text
-    assert 'id="queue-submitted-count">(0)</span>' in again
+    # What the counts read again: the counts at that address as they now are, and each table's
+    # count out of band, in a fixed number of queries (no table's rows).
+    with django_assert_num_queries(REFRESH_QUERIES):
+        again = client.get(scoped, headers={**HX, "HX-Target": "queue-counts"}).text
+    assert again.startswith('<ul class="govuk-list">') and "<table" not in again
+    assert "<strong>0</strong> submitted for review" in again
     assert "<strong>1</strong> approved" in again
+    for name, count in (("submitted", 0), ("returned", 0), ("approved", 1)):
+        assert f'id="queue-{name}-count" hx-swap-oob="true">({count})</span>' in again
+    # A page of one table has only that table's count to put right.
+    one = client.get(scoped + "&show=approved", headers={**HX, "HX-Target": "queue-counts"}).text
+    assert one.count("hx-swap-oob") == 1 and 'id="queue-approved-count"' in one
     # Returned in place, the same.
     b = Assessment.objects.exclude(pk=a.pk).filter(period=q3).first()
     Assessment.objects.filter(pk=b.pk).update(state="submitted")
