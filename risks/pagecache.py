@@ -2,7 +2,8 @@
 
 A page is cached whole, as the view rendered it, under a key made of everything its output
 depends on:
-- the view, the address (path and query) and whether htmx asked for a fragment;
+- the view, the address (path and query) and whether htmx asked for a fragment, and for
+  which element;
 - who asks, as far as it changes what they see: the Planning & Risk Team see every record alike
   (one entry for the team), anyone else has their own (what they own or lead decides what they
   see); and the header's flags (staff, superuser);
@@ -109,7 +110,9 @@ def _key(request, view_name: str, quarters, numbers: dict[str, int]) -> str:
     else:
         data += "closed" + ",".join(str(p.pk) for p in quarters)
     htmx = "p" if is_partial(request) else "h" if request.htmx else "f"
-    address = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    # The element an htmx request is for too: a view may answer each with a part of its own.
+    target = (request.htmx.target or "") if request.htmx else ""
+    address = hashlib.sha256(f"{request.get_full_path()}\0{target}".encode()).hexdigest()[:32]
     return f"rr:page:v2:{view_name}:{who}:{int(user.is_staff)}{int(user.is_superuser)}:{htmx}:{data}:{address}"
 
 
@@ -240,7 +243,7 @@ def cached_response(request: HttpRequest, view_name: str, quarters_of, respond, 
     per-person parts, and a placeholder's text in its data stays that text)."""
     if request.method != "GET" or not request.user.is_authenticated or _has_messages(request):
         return respond()
-    if quarters_of is every_quarter:  # no need of the periods
+    if quarters_of in (every_quarter, no_quarter):  # no need of the periods
         periods, numbers = [], versions.current(request.user)
     else:
         periods, numbers = _periods_and_numbers(request.user)
@@ -320,3 +323,9 @@ def compared_quarters(request, periods, *args, **kwargs):
 
 def every_quarter(request, periods, *args, **kwargs):
     return ALL_QUARTERS
+
+
+def no_quarter(request, periods, *args, **kwargs):
+    """A page that reads no quarter's records (assessments, control records: QUARTER_TABLES),
+    only what the REFERENCE version covers: kept through the open quarter's writes."""
+    return []

@@ -200,11 +200,12 @@ def review_queue(request: HttpRequest) -> HttpResponse:
              if scope_register else None)
     within = Q() if scope is None else Q(risk__in=scope)
     counts = queue_counts(period, scope)
+    context.update(counts=counts, not_submitted=counts["not_submitted"], total=counts["total"])
     if request.htmx.target == QUEUE_COUNTS:
-        # After a change in a row (QUEUE_CHANGED): the counts alone, not the tables' rows.
-        context.update(counts=counts, not_submitted=counts["not_submitted"], total=counts["total"],
-                       refreshed=[(name, counts[name]) for name in ("submitted", "returned", "approved")
-                                  if not show or show == name])
+        # After a change in a row (QUEUE_CHANGED): the counts alone, not the tables' rows, and
+        # the count of each table of updates the page shows.
+        context["refreshed"] = [(name, counts[name]) for name, state in QUEUE_LISTS.items()
+                                if state and show in (None, name)]
         return render(request, f"{_PAGE}#counts-refresh", context)
     tables: dict[str, list] = {name: [] for name in QUEUE_LISTS}
     page = None
@@ -242,13 +243,10 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     if page is not None:
         context["pages"] = pagination(request, page)
     context.update(
-        counts=counts,
         submitted=tables["submitted"],
         returned=tables["returned"],
         approved=tables["approved"],
         not_submitted_rows=tables["not_submitted"],
-        not_submitted=counts["not_submitted"],
-        total=counts["total"],
         # Opportunities: a table of their own, never counted with the risks above.
         **(opportunity_queue(period, counts["opportunities"]) if not show else {}),
     )

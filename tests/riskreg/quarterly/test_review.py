@@ -56,7 +56,8 @@ def test_an_update_approved_or_returned_in_place_has_the_queue_count_again(
     client.force_login(planner)
     scoped = reverse("quarterly:review") + "?register=corporate&scope=branch"
     queue = client.get(scoped).text
-    assert ('id="queue-counts" aria-live="polite" hx-get="/review/?register=corporate&amp;scope=branch"'
+    assert ('id="queue-counts" aria-live="polite" aria-atomic="true"'
+            ' hx-get="/review/?register=corporate&amp;scope=branch"'
             ' hx-trigger="rr-queue-changed from:body"') in queue
     assert 'id="queue-submitted-count">(1)</span>' in queue
     approve = reverse("quarterly:review-approve", args=[a.pk])
@@ -74,6 +75,8 @@ def test_an_update_approved_or_returned_in_place_has_the_queue_count_again(
     assert "<strong>1</strong> approved" in again
     for name, count in (("submitted", 0), ("returned", 0), ("approved", 1)):
         assert f'id="queue-{name}-count" hx-swap-oob="true">({count})</span>' in again
+    # Another htmx request of the same address is not served the counts kept for theirs.
+    assert "<table" in client.get(scoped, headers=HX).text
     # A page of one table has only that table's count to put right.
     one = client.get(scoped + "&show=approved", headers={**HX, "HX-Target": "queue-counts"}).text
     assert one.count("hx-swap-oob") == 1 and 'id="queue-approved-count"' in one
