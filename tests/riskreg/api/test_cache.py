@@ -1,9 +1,25 @@
 """The API's lists served from the page cache (riskreg.api.views.Cached): never stale, never
 another person's, and never past the checks DRF makes first (the token, its scope)."""
 
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from riskreg.api import urls as api_urls
+from riskreg.api.views import Cached
 from risks.models import Assessment, Risk
+from risks.pagecache import no_quarter
+from risks.versions import QUARTER_TABLES
 
 from .conftest import token_client
+
+# The lists kept through the open quarter's writes: they must read no quarter's records.
+REFERENCE_LISTS = [
+    pattern.name for pattern in api_urls.urlpatterns
+    if (view := getattr(getattr(pattern.callback, "view_class", None), "quarters_of", None))
+    and issubclass(pattern.callback.view_class, Cached) and view is no_quarter
+]
 
 
 def _rows(response):
@@ -77,3 +93,28 @@ def test_a_refused_filter_is_not_kept(seed, panel):
         response = client.get("/api/v1/risks/?page_size=0")
         assert response.status_code == 400
         assert "page_size" in response.json()["errors"]
+
+
+def test_the_lists_kept_through_the_quarters_writes_are_found():
+    assert set(REFERENCE_LISTS) == {"registers", "periods", "risks", "controls", "plan-items"}
+
+
+@pytest.mark.parametrize("name", REFERENCE_LISTS)
+def test_a_list_kept_through_the_quarters_writes_reads_no_quarters_records(q3, planner, panel,
+                                                                           owner, name):
+    for person in (planner, panel, owner):
+        with CaptureQueriesContext(connection) as queries:
+            response = token_client(person).get(reverse(f"api:{name}") + "?page_size=200")
+        assert response.status_code == 200
+        read = " ".join(q["sql"] for q in queries)
+        assert not [table for table in QUARTER_TABLES if f'"{table}"' in read], name
+
+
+def test_the_open_quarters_writes_leave_a_reference_list_kept(q3, panel):
+    client = token_client(panel)
+    first = client.get("/api/v1/risks/")
+    Assessment.objects.filter(period=q3).update(commentary="Q3 words.")
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/api/v1/risks/")
+    assert again.content == first.content
+    assert not [q for q in queries if "risks_risk" in q["sql"]]  # served, not read again
