@@ -8,6 +8,7 @@ still mark the connection as Django's wrapper would (wrap_database_errors), so t
 connection is closed at the end of the request.
 """
 
+import re
 from functools import cache
 
 from django.db import connections
@@ -28,7 +29,8 @@ def _direct(connection) -> bool:
 
 @cache
 def _sqlite_placeholders(sql: str) -> str:
-    return sql.replace("%s", "?")
+    """As Django's SQLite cursor converts a query: %s to ?, and %% to %."""
+    return re.sub(r"(?<!%)%s", "?", sql).replace("%%", "%")
 
 
 def fetch_all(alias: str, sql: str, params) -> list[tuple]:

@@ -72,6 +72,15 @@ def _part(queryset: QuerySet, using: str) -> _Part | None:
                  compiler.get_converters(expressions))
 
 
+def _converted(values: list, part: _Part, connection) -> list:
+    """A row's values as the ORM's converters of the part's columns give them (the backend's,
+    which read only the connection's settings, and the fields' own)."""
+    for i, (converters, expression) in part.converters.items():
+        for convert in converters:
+            values[i] = convert(values[i], expression, connection)
+    return values
+
+
 def _instances(part: _Part, rows: list[list], db: str) -> list[Model]:
     """The part's rows as its queryset's iteration makes them (ModelIterable): the model, its
     select_related rows, its annotations."""
@@ -160,13 +169,7 @@ def read_together(querysets: Sequence[QuerySet], using: str = "default") -> list
     for row in rows:
         k = row[0]
         part = parts[k]
-        values = [row[1 + p] for p in where[k]]
-        for i, (converters, expression) in part.converters.items():
-            value = values[i]
-            for convert in converters:
-                value = convert(value, expression, connection)
-            values[i] = value
-        mine_rows[k].append(values)
+        mine_rows[k].append(_converted([row[1 + p] for p in where[k]], part, connection))
     read = iter(_instances(part, mine, using) for part, mine in zip(parts, mine_rows, strict=True))
     return [[] if part is None else next(read) for part in compiled]
 
@@ -218,11 +221,6 @@ def read_prepared(key: str, queryset_of: Callable[..., QuerySet], params: Sequen
         with _prepared_lock:
             part = _prepared.setdefault((key, using), part)
     connection = connections[using]
-    rows = []
-    for row in fetch_all(using, part.sql, list(params)):
-        values = list(row)
-        for i, (converters, expression) in part.converters.items():
-            for convert in converters:
-                values[i] = convert(values[i], expression, connection)
-        rows.append(values)
+    rows = [_converted(list(row), part, connection)
+            for row in fetch_all(using, part.sql, list(params))]
     return _instances(part, rows, using)

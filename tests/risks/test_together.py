@@ -101,3 +101,10 @@ def test_a_queryset_whose_sql_does_not_take_the_parameters_given_is_refused(db):
     with pytest.raises(TypeError, match="whole numbers and strings"):
         read_prepared("test-date", lambda day: ReportingPeriod.objects.filter(start=day),
                       [datetime.date(2021, 7, 1)])
+
+
+def test_sqlite_statements_are_converted_as_djangos_cursor_converts_them():
+    from risks.rawsql import _sqlite_placeholders
+
+    assert _sqlite_placeholders("SELECT '100%%' || %s WHERE a = %s") == "SELECT '100%' || ? WHERE a = ?"
+    assert _sqlite_placeholders("SELECT '%%s'") == "SELECT '%s'"
