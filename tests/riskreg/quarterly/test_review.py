@@ -75,11 +75,14 @@ def test_an_update_approved_or_returned_in_place_has_the_queue_count_again(
     assert "<strong>1</strong> approved" in again
     for name, count in (("submitted", 0), ("returned", 0), ("approved", 1)):
         assert f'id="queue-{name}-count" hx-swap-oob="true">({count})</span>' in again
+        # The number of its "Show all" link too (the link hidden while every row is shown).
+        assert f'<span id="queue-{name}-all" hx-swap-oob="true">{count}</span>' in again
+        assert f'hidden><a class="govuk-link" href="?register=corporate&amp;scope=branch&amp;show={name}">' in queue
     # Another htmx request of the same address is not served the counts kept for theirs.
     assert "<table" in client.get(scoped, headers=HX).text
     # A page of one table has only that table's count to put right.
     one = client.get(scoped + "&show=approved", headers={**HX, "HX-Target": "queue-counts"}).text
-    assert one.count("hx-swap-oob") == 1 and 'id="queue-approved-count"' in one
+    assert one.count("hx-swap-oob") == 1 and 'id="queue-approved-count"' in one  # paged: no link
     # Returned in place, the same.
     b = Assessment.objects.exclude(pk=a.pk).filter(period=q3).first()
     Assessment.objects.filter(pk=b.pk).update(state="submitted")
@@ -254,9 +257,11 @@ def test_a_large_queue_shows_the_first_rows_of_each_table_and_counts_them_all(
     for table, shown in (("submitted", 25), ("returned", 10), ("approved", 10)):
         rows = html.split(f'id="queue-{table}"')[1].split("</table>")[0]
         assert rows.count('<tr class="govuk-table__row" id="row-') == shown, table
-        assert f"show={table}" in html
+        assert f'<p class="govuk-body"><a class="govuk-link" href="?show={table}">' in html
+        assert f'Show all <span id="queue-{table}-all">30</span>' in html
     waiting = html.split('id="queue-not_submitted"')[1].split("</table>")[0]
-    assert waiting.count("RISK ") == 10 and "Show all 31" in html
+    assert waiting.count("RISK ") == 10
+    assert 'Show all <span id="queue-not_submitted-all">31</span>' in html
     page = client.get(reverse("quarterly:review"), {"show": "submitted", "page": 1}).text
     assert page.count('<tr class="govuk-table__row" id="row-') == 30
     assert 'id="queue-approved"' not in page and "Back to the whole queue" in page
