@@ -31,20 +31,15 @@ from django.utils import timezone
 
 from risks import sessionwatch
 from risks.rawsql import fetch_one
-
-
-@cache
-def _get_by_pk_sql(model, alias: str) -> tuple[str, list[str]]:
-    sql, _ = model._default_manager.using(alias).filter(pk=0).query.sql_with_params()
-    return sql, [f.attname for f in model._meta.concrete_fields]
+from risks.together import read_prepared
 
 
 def prepared_get(model, pk):
     """model._default_manager.get(pk=pk), or None, with the SQL compiled once per process."""
-    alias = router.db_for_read(model)
-    sql, names = _get_by_pk_sql(model, alias)
-    row = fetch_one(alias, sql, [pk])
-    return None if row is None else model.from_db(alias, names, row)
+    found = read_prepared(f"get:{model._meta.label}",
+                          lambda pk: model._default_manager.filter(pk=pk), [pk],
+                          using=router.db_for_read(model))
+    return found[0] if found else None
 
 
 # The user each session last held, as this process saw it (saved or read), by session key.
