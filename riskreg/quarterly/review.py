@@ -53,6 +53,11 @@ _QUEUE_RELATED = ("submitted_by", "reviewed_by")
 _QUEUE_ORDER = ("risk__register__name", "ref")
 _PAGE = "riskreg/quarterly/review_queue.html"
 
+# Announced to the queue page when a row's update is approved or returned in place: its counts
+# (QUEUE_COUNTS) read themselves again (review_queue.html).
+QUEUE_CHANGED = "rr-queue-changed"
+QUEUE_COUNTS = "queue-counts"
+
 
 def queue_counts(period: ReportingPeriod, scope=None) -> dict[str, int]:
     """How many updates are in each state, and how many active risks have none (one query).
@@ -333,12 +338,6 @@ def _queue_row(request: HttpRequest, assessment: Assessment, error: str = "") ->
         request, f"{_PAGE}#row",
         {"a": assessment, "period": assessment.period, "error": error},
     )
-
-
-# Announced to the queue page when a row's update is approved or returned in place: its counts
-# (QUEUE_COUNTS) read themselves again (review_queue.html).
-QUEUE_CHANGED = "rr-queue-changed"
-QUEUE_COUNTS = "queue-counts"
 
 
 def _changed_row(request: HttpRequest, assessment: Assessment) -> HttpResponse:
